@@ -1,0 +1,188 @@
+"""Operations, cases and the case chronology."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from dacrre.accounts.models import Agency, Area
+from dacrre.core.models import PublicIdModel, TimeStampedModel
+from perpetrators.models import Perpetrator
+from victims.models import Child, Victim
+
+
+class Operation(PublicIdModel, TimeStampedModel):
+    """A named piece of work (e.g. a year-long repeat-offender operation); cases belong to one."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    lead_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="operations")
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="operation_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseStatus(models.TextChoices):
+    IDENTIFIED = "identified", "Identified"
+    ACTIVE = "active", "Active"
+    UNDER_REVIEW = "under_review", "Under review"
+    CLOSED = "closed", "Closed"
+
+
+class RiskLevel(models.TextChoices):
+    NOT_ASSESSED = "not_assessed", "Not assessed"
+    STANDARD = "standard", "Standard"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class Case(PublicIdModel, TimeStampedModel):
+    """One perpetrator and the victims and children at risk from them, managed in an operation."""
+
+    REFERENCE_PREFIX = "DA"
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="cases")
+    perpetrator = models.ForeignKey(Perpetrator, on_delete=models.PROTECT, related_name="cases")
+    victims = models.ManyToManyField(Victim, through="CaseVictim", related_name="cases")
+    children = models.ManyToManyField(Child, through="CaseChild", related_name="cases")
+    owning_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="owned_cases")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="cases")
+    spoc = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases_as_spoc",
+        null=True,
+        blank=True,
+        verbose_name="SPOC",
+        help_text="The victims' single point of contact.",
+    )
+    offender_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases_as_offender_manager",
+        null=True,
+        blank=True,
+    )
+    idva = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases_as_idva",
+        null=True,
+        blank=True,
+        verbose_name="IDVA",
+    )
+    status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.IDENTIFIED)
+    risk_level = models.CharField(max_length=16, choices=RiskLevel.choices, default=RiskLevel.NOT_ASSESSED)
+    next_perpetrator_visit_due = models.DateField(null=True, blank=True)
+    risk_review_due = models.DateField(null=True, blank=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status_valid"),
+            models.CheckConstraint(condition=Q(risk_level__in=RiskLevel.values), name="case_risk_level_valid"),
+            models.CheckConstraint(
+                condition=Q(status=CaseStatus.CLOSED, closed_at__isnull=False)
+                | (~Q(status=CaseStatus.CLOSED) & Q(closed_at__isnull=True)),
+                name="case_closed_at_iff_closed",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["owning_agency", "area", "status"]),
+            models.Index(fields=["next_perpetrator_visit_due"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class CaseVictim(TimeStampedModel):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_victims")
+    victim = models.ForeignKey(Victim, on_delete=models.PROTECT, related_name="case_links")
+    next_visit_due = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "victim"], name="unique_victim_per_case")]
+        indexes = [models.Index(fields=["next_visit_due"])]
+
+    def __str__(self) -> str:
+        return f"{self.victim} in {self.case}"
+
+
+class CaseChild(TimeStampedModel):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_children")
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="case_links")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "case children"
+        constraints = [models.UniqueConstraint(fields=["case", "child"], name="unique_child_per_case")]
+
+    def __str__(self) -> str:
+        return f"{self.child} in {self.case}"
+
+
+class ChronologyKind(models.TextChoices):
+    CASE_OPENED = "case_opened", "Case opened"
+    STATUS_CHANGED = "status_changed", "Status changed"
+    PERSON_ADDED = "person_added", "Person added"
+    ALLOCATION = "allocation", "Allocation"
+    NOTE = "note", "Note"
+    VISIT = "visit", "Visit"
+    RISK_ASSESSMENT = "risk_assessment", "Risk assessment"
+    SAFETY_PLAN = "safety_plan", "Safety plan"
+    ORDER = "order", "Protective order"
+    DISCLOSURE = "disclosure", "Clare's Law"
+    REFERRAL = "referral", "Referral"
+    MEETING = "meeting", "Meeting"
+    INCIDENT = "incident", "Incident"
+
+
+class ChronologyVisibility(models.TextChoices):
+    ALL = "all", "Everyone with access to the case"
+    VICTIM_SIDE = "victim_side", "Victim-side agencies only"
+
+
+class ChronologyEntry(PublicIdModel):
+    """What happened on a case and when. Written only by services; never edited afterwards."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="chronology")
+    kind = models.CharField(max_length=32, choices=ChronologyKind.choices)
+    occurred_at = models.DateTimeField(default=timezone.now)
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="chronology_entries", null=True, blank=True
+    )
+    summary = models.TextField()
+    visibility = models.CharField(max_length=16, choices=ChronologyVisibility.choices, default=ChronologyVisibility.ALL)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name_plural = "chronology entries"
+        indexes = [models.Index(fields=["case", "-occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case}: {self.get_kind_display()}"

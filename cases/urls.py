@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.caseload, name="caseload"),
+    path("cases/", views.case_list, name="list"),
+    path("cases/<uuid:public_id>/", views.case_detail, name="detail"),
+]

@@ -1,0 +1,47 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+
+from .models import Agency, Area, User
+
+
+class AreaInline(admin.TabularInline):
+    model = Area
+    extra = 0
+    fields = ("name",)
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "side", "is_active")
+    list_filter = ("kind", "side", "is_active")
+    search_fields = ("name",)
+    readonly_fields = ("public_id", "group")
+    inlines = [AreaInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.group = Group.objects.create(name=f"agency:{obj.name}")
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ("name", "agency")
+    list_filter = ("agency",)
+    search_fields = ("name", "agency__name")
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "first_name", "last_name", "agency", "area", "role", "scope", "is_active")
+    list_filter = ("role", "scope", "agency", "is_active")
+    list_select_related = ("agency", "area")
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,  # type: ignore[misc]
+        ("Agency membership", {"fields": ("agency", "area", "role", "scope", "job_title")}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        ("Agency membership", {"fields": ("agency", "area", "role", "scope")}),
+    )

@@ -1,0 +1,20 @@
+"""The Celery application: broker from settings, tasks discovered in every installed app."""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dacrre.settings")
+
+app = Celery("dacrre")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Sweeps are idempotent, so a schedule that fires twice (two beats, a restart) is harmless.
+app.conf.beat_schedule = {
+    "reminders-sweep-visits-due": {
+        "task": "dacrre.reminders.tasks.sweep_visits_due",
+        "schedule": crontab(minute="*/15"),
+    },
+}

@@ -1,0 +1,28 @@
+"""The service navigation, which depends on the user's role."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from dacrre.accounts.models import Role
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if not user.is_authenticated:
+        return {"navigation_items": []}
+    items: list[tuple[str, str]] = []
+    if user.role in {Role.OFFICER, Role.SUPERVISOR, Role.IDVA, Role.PARTNER_CASEWORKER}:
+        items.append(("My caseload", reverse("cases:caseload")))
+    if user.role != Role.AUDITOR:
+        items.append(("Cases", reverse("cases:list")))
+    if user.role == Role.ADMIN or user.is_staff:
+        items.append(("Administration", reverse("admin:index")))
+    current = request.path
+    return {
+        "navigation_items": [
+            {"text": text, "href": href, "active": current == href or (href != "/" and current.startswith(href))}
+            for text, href in items
+        ]
+    }

@@ -1,0 +1,329 @@
+"""Fictional demonstration data: several agencies, users for every role, about fifty cases.
+
+Every name, address and number here is invented. Deterministic (fixed random seed) and idempotent:
+running it again on a seeded database changes nothing.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import Case, CaseStatus, CaseVictim, ChronologyKind, ChronologyVisibility, RiskLevel
+from cases.services import case_change_status, case_open, chronology_record, operation_create
+from dacrre.accounts.models import Agency, AgencyKind, AgencySide, Role, Scope, User
+from dacrre.accounts.services import agency_create, user_create
+from incidents.models import OffenceCategory
+from incidents.services import incident_record
+from people.models import Gender
+from people.services import child_register, perpetrator_register, person_create, victim_register
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - fictional demo logins, printed for the quick start
+POLICE = "Northshire Police"
+
+GIVEN_MALE = [
+    "Adam",
+    "Ben",
+    "Callum",
+    "Darren",
+    "Ethan",
+    "Gary",
+    "Jason",
+    "Kyle",
+    "Lee",
+    "Mark",
+    "Neil",
+    "Ryan",
+    "Scott",
+    "Wayne",
+]
+GIVEN_FEMALE = [
+    "Amy",
+    "Beth",
+    "Chloe",
+    "Donna",
+    "Emma",
+    "Gemma",
+    "Hannah",
+    "Jade",
+    "Kelly",
+    "Laura",
+    "Megan",
+    "Nicola",
+    "Rachel",
+    "Sophie",
+]
+GIVEN_CHILD = [
+    "Alfie",
+    "Bella",
+    "Charlie",
+    "Daisy",
+    "Freddie",
+    "Grace",
+    "Harry",
+    "Isla",
+    "Jack",
+    "Lily",
+    "Oscar",
+    "Poppy",
+]
+FAMILY = [
+    "Abbott",
+    "Barker",
+    "Carter",
+    "Dawson",
+    "Ellis",
+    "Fletcher",
+    "Gibson",
+    "Harper",
+    "Irving",
+    "Jennings",
+    "Kirby",
+    "Lawson",
+    "Marsh",
+    "Norris",
+    "Owens",
+    "Porter",
+    "Quinn",
+    "Rowe",
+    "Sutton",
+    "Tranter",
+    "Vaughan",
+    "Walsh",
+]
+STREETS = ["Acacia Avenue", "Beech Road", "Chapel Lane", "Dale Street", "Elm Close", "Ferry Road", "Glebe Way"]
+TOWNS = {"North": "Northtown", "South": "Southport-on-Sea", "West": "Westbridge"}
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    agency: str
+    note: str
+
+
+DEMO_AGENCIES = [
+    (POLICE, AgencyKind.POLICE, AgencySide.BOTH, ["North", "South", "West"]),
+    ("Northshire IDVA Service", AgencyKind.IDVA_SERVICE, AgencySide.VICTIM, ["County"]),
+    ("Northshire Probation Delivery Unit", AgencyKind.PROBATION, AgencySide.PERPETRATOR, ["County"]),
+    ("Northshire Children's Social Care", AgencyKind.CHILDRENS_SOCIAL_CARE, AgencySide.VICTIM, ["County"]),
+    ("Northshire Housing Options", AgencyKind.HOUSING, AgencySide.VICTIM, ["County"]),
+    ("Change Path Perpetrator Programme", AgencyKind.PERPETRATOR_PROGRAMME, AgencySide.PERPETRATOR, ["County"]),
+]
+
+# username, agency, area, role, scope, first, last, note
+DEMO_USERS = [
+    ("officer.north", POLICE, "North", Role.OFFICER, Scope.ASSIGNED, "Priya", "Shah", "SPOC for North cases"),
+    ("officer.south", POLICE, "South", Role.OFFICER, Scope.ASSIGNED, "Tom", "Reid", "SPOC for South cases"),
+    ("officer.west", POLICE, "West", Role.OFFICER, Scope.ASSIGNED, "Aisha", "Khan", "SPOC for West cases"),
+    ("supervisor.north", POLICE, "North", Role.SUPERVISOR, Scope.AREA, "Dave", "Morgan", "DS, sees all North cases"),
+    ("inspector", POLICE, "North", Role.SUPERVISOR, Scope.AGENCY, "Helen", "Price", "DI, sees the whole force"),
+    ("idva", "Northshire IDVA Service", "County", Role.IDVA, Scope.ASSIGNED, "Sam", "Lee", "IDVA on high-risk cases"),
+    (
+        "probation",
+        "Northshire Probation Delivery Unit",
+        "County",
+        Role.PARTNER_CASEWORKER,
+        Scope.ASSIGNED,
+        "Chris",
+        "Evans",
+        "Offender manager (perpetrator-side)",
+    ),
+    (
+        "socialcare",
+        "Northshire Children's Social Care",
+        "County",
+        Role.PARTNER_CASEWORKER,
+        Scope.AGENCY,
+        "Jo",
+        "Bennett",
+        "Partner caseworker (victim-side)",
+    ),
+    (
+        "housing",
+        "Northshire Housing Options",
+        "County",
+        Role.PARTNER_CASEWORKER,
+        Scope.AGENCY,
+        "Alex",
+        "Young",
+        "Partner caseworker (victim-side)",
+    ),
+    (
+        "programme",
+        "Change Path Perpetrator Programme",
+        "County",
+        Role.PARTNER_CASEWORKER,
+        Scope.AGENCY,
+        "Robin",
+        "Hale",
+        "Partner caseworker (perpetrator-side)",
+    ),
+    ("analyst", POLICE, None, Role.ANALYST, Scope.AGENCY, "Kim", "Ward", "Insight analyst"),
+    ("auditor", POLICE, None, Role.AUDITOR, Scope.ASSIGNED, "Pat", "Doyle", "Information management"),
+    ("admin", POLICE, None, Role.ADMIN, Scope.ASSIGNED, "Lou", "Grant", "Police IT, Django admin"),
+]
+
+CASE_COUNT = 50
+
+
+def demo_logins() -> list[DemoLogin]:
+    return [DemoLogin(row[0], row[3].label, row[1], row[7]) for row in DEMO_USERS]
+
+
+def demo_is_seeded() -> bool:
+    return Agency.objects.filter(name=POLICE).exists()
+
+
+@transaction.atomic
+def demo_seed() -> bool:
+    """Create the demo data unless it is there already. Returns True when it created it."""
+    if demo_is_seeded():
+        return False
+    rng = random.Random(20261122)  # noqa: S311 - fictional data, reproducible on purpose
+    agencies = {
+        name: agency_create(name=name, kind=kind, side=side, areas=areas) for name, kind, side, areas in DEMO_AGENCIES
+    }
+    users: dict[str, User] = {}
+    for username, agency_name, area_name, role, scope, first, last, _note in DEMO_USERS:
+        agency = agencies[agency_name]
+        users[username] = user_create(
+            username=username,
+            password=DEMO_PASSWORD,
+            agency=agency,
+            area=agency.areas.get(name=area_name) if area_name else None,
+            role=role,
+            scope=scope,
+            first_name=first,
+            last_name=last,
+            email=f"{username}@example.org",
+        )
+    admin = users["admin"]
+    admin.is_staff = admin.is_superuser = True
+    admin.save(update_fields=["is_staff", "is_superuser"])
+
+    police = agencies[POLICE]
+    today = timezone.localdate()
+    operation = operation_create(
+        actor=admin,
+        name="Operation Harbour Light",
+        lead_agency=police,
+        starts_on=today - datetime.timedelta(days=120),
+        ends_on=today + datetime.timedelta(days=245),
+        description="Year-long operation targeting the most harmful repeat perpetrators in each area.",
+    )
+    officers = {"North": users["officer.north"], "South": users["officer.south"], "West": users["officer.west"]}
+    used_names: set[tuple[str, str]] = set()
+
+    def unique_name(given: list[str]) -> tuple[str, str]:
+        while True:
+            name = (rng.choice(given), rng.choice(FAMILY))
+            if name not in used_names:
+                used_names.add(name)
+                return name
+
+    for number in range(1, CASE_COUNT + 1):
+        area_name = ["North", "South", "West"][number % 3]
+        area = police.areas.get(name=area_name)
+        given, family = unique_name(GIVEN_MALE)
+        perpetrator = perpetrator_register(
+            actor=admin,
+            person=person_create(
+                actor=admin,
+                given_name=given,
+                family_name=family,
+                date_of_birth=datetime.date(1970 + rng.randrange(30), rng.randrange(1, 13), rng.randrange(1, 29)),
+                gender=Gender.MALE,
+                police_identifier=f"NP{100000 + number}",
+            ),
+            warning_markers="Violent towards police" if number % 7 == 0 else "",
+        )
+        victims = []
+        for victim_number in range(1 if number % 4 else 2):
+            v_given, v_family = unique_name(GIVEN_FEMALE)
+            victims.append(
+                victim_register(
+                    actor=admin,
+                    person=person_create(
+                        actor=admin,
+                        given_name=v_given,
+                        family_name=v_family,
+                        date_of_birth=datetime.date(
+                            1975 + rng.randrange(30), rng.randrange(1, 13), rng.randrange(1, 29)
+                        ),
+                        gender=Gender.FEMALE,
+                        police_identifier=f"NP{200000 + number * 10 + victim_number}",
+                    ),
+                    address=f"{rng.randrange(1, 120)} {rng.choice(STREETS)}\n{TOWNS[area_name]}",
+                    postcode=f"NS{rng.randrange(1, 9)} {rng.randrange(1, 9)}XX",
+                    phone=f"07700 900{rng.randrange(100, 999)}",
+                    safe_contact_arrangements="Call on the safe number after 10am on weekdays. Code word: 'library'.",
+                )
+            )
+        children = [
+            child_register(
+                actor=admin,
+                person=person_create(
+                    actor=admin,
+                    given_name=rng.choice(GIVEN_CHILD),
+                    family_name=victims[0].person.family_name,
+                    date_of_birth=today - datetime.timedelta(days=rng.randrange(365, 365 * 15)),
+                ),
+                school=f"{TOWNS[area_name]} Primary School",
+            )
+            for _ in range(rng.randrange(0, 3))
+        ]
+        for incident_number in range(rng.randrange(1, 7)):
+            incident_record(
+                actor=admin,
+                source_reference=f"NP/{today.year % 100:02d}/{number:03d}{incident_number:02d}",
+                occurred_at=timezone.now() - datetime.timedelta(days=rng.randrange(5, 360), hours=rng.randrange(24)),
+                area=area,
+                recording_agency=police,
+                offence_category=rng.choice(OffenceCategory.values),
+                perpetrator=perpetrator,
+                victims=victims[: 1 + incident_number % len(victims)],
+                children_present=children[:1] if children and incident_number % 2 == 0 else [],
+                injury=rng.random() < 0.3,
+                weapon_used=rng.random() < 0.1,
+            )
+        risk = rng.choice([RiskLevel.HIGH, RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.STANDARD])
+        case = case_open(
+            actor=users["supervisor.north"],
+            operation=operation,
+            perpetrator=perpetrator,
+            owning_agency=police,
+            area=area,
+            victims=victims,
+            children=children,
+            spoc=officers[area_name],
+            offender_manager=users["probation"] if number % 3 == 0 else None,
+            idva=users["idva"] if risk == RiskLevel.HIGH else None,
+        )
+        Case.objects.filter(pk=case.pk).update(
+            risk_level=risk,
+            next_perpetrator_visit_due=today + datetime.timedelta(days=rng.randrange(-10, 40)),
+            risk_review_due=today + datetime.timedelta(days=rng.randrange(-5, 80)),
+        )
+        for link in CaseVictim.objects.filter(case=case):
+            link.next_visit_due = today + datetime.timedelta(days=rng.randrange(-7, 40))
+            link.save(update_fields=["next_visit_due"])
+        if number % 5 != 0:
+            case_change_status(actor=officers[area_name], case=case, to_status=CaseStatus.ACTIVE, reason="Allocated.")
+        chronology_record(
+            case=case,
+            kind=ChronologyKind.NOTE,
+            summary="Victim spoken to by phone on the safe number; agreed next contact.",
+            actor=officers[area_name],
+            visibility=ChronologyVisibility.VICTIM_SIDE,
+        )
+        chronology_record(
+            case=case,
+            kind=ChronologyKind.NOTE,
+            summary="Perpetrator's address checked; intelligence shared with the offender manager.",
+            actor=officers[area_name],
+        )
+    return True

@@ -1,0 +1,26 @@
+"""One exception hierarchy for domain rules; pages and the API map these to clear messages."""
+
+
+class ApplicationError(Exception):
+    """A domain rule refused the request. The message is safe to show to the user."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFoundError(ApplicationError):
+    """The record does not exist or the user may not see it (the two are indistinguishable)."""
+
+
+class InvalidTransitionError(ApplicationError):
+    """A status change that the record's current status does not allow."""
+
+
+class ConflictError(ApplicationError):
+    """Someone else changed the record first; the user's input is kept and they retry."""
+
+
+class PermissionDeniedError(ApplicationError):
+    """The user may see the record but may not do this to it."""

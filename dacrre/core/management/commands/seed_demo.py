@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from dacrre.core.demo import DEMO_PASSWORD, demo_logins, demo_seed
+
+
+class Command(BaseCommand):
+    help = "Load fictional demo data (idempotent) and print the demo logins."
+
+    def handle(self, *args: object, **options: object) -> None:
+        created = demo_seed()
+        self.stdout.write("Demo data created." if created else "Demo data already present; nothing changed.")
+        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+        for login in demo_logins():
+            self.stdout.write(f"  {login.username:<18} {login.role:<20} {login.agency:<38} {login.note}")

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from dacrre.core.views import healthz
+
+admin.site.site_header = "dacrre administration"
+admin.site.site_title = "dacrre administration"
+
+urlpatterns = [
+    path("", include("cases.urls")),
+    path("accounts/", include("dacrre.accounts.urls")),
+    path("perpetrators/", include("perpetrators.urls")),
+    path("victims/", include("victims.urls")),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("healthz", healthz, name="healthz"),
+]

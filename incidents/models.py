@@ -1,0 +1,52 @@
+"""Recorded DA incidents and crimes, as imported from the police records system."""
+
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from dacrre.accounts.models import Agency, Area
+from dacrre.core.models import PublicIdModel, TimeStampedModel
+from perpetrators.models import Perpetrator
+from victims.models import Child, Victim
+
+
+class OffenceCategory(models.TextChoices):
+    HOMICIDE_ATTEMPT = "homicide_attempt", "Attempted murder / homicide"
+    GBH = "gbh", "Grievous bodily harm"
+    STRANGULATION = "strangulation", "Non-fatal strangulation or suffocation"
+    SEXUAL_OFFENCE = "sexual_offence", "Sexual offence"
+    ABH = "abh", "Actual bodily harm"
+    COMMON_ASSAULT = "common_assault", "Common assault"
+    STALKING = "stalking", "Stalking"
+    HARASSMENT = "harassment", "Harassment"
+    COERCIVE_CONTROL = "coercive_control", "Controlling or coercive behaviour"
+    THREATS_TO_KILL = "threats_to_kill", "Threats to kill"
+    CRIMINAL_DAMAGE = "criminal_damage", "Criminal damage"
+    BREACH_OF_ORDER = "breach_of_order", "Breach of order or bail"
+    PUBLIC_ORDER = "public_order", "Public order"
+    NON_CRIME = "non_crime", "Non-crime domestic incident"
+
+
+class Incident(PublicIdModel, TimeStampedModel):
+    source_reference = models.CharField(
+        max_length=60, unique=True, help_text="The incident or crime number in the police records system."
+    )
+    occurred_at = models.DateTimeField()
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="incidents")
+    recording_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="incidents")
+    offence_category = models.CharField(max_length=32, choices=OffenceCategory.choices)
+    is_crime = models.BooleanField(default=True)
+    perpetrator = models.ForeignKey(Perpetrator, on_delete=models.PROTECT, related_name="incidents")
+    victims = models.ManyToManyField(Victim, related_name="incidents", blank=True)
+    children_present = models.ManyToManyField(Child, related_name="incidents_present_at", blank=True)
+    injury = models.BooleanField(default=False)
+    weapon_used = models.BooleanField(default=False)
+    summary = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        indexes = [models.Index(fields=["perpetrator", "occurred_at"]), models.Index(fields=["area", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return self.source_reference

@@ -1,0 +1,33 @@
+import os
+
+import pytest
+
+from tests.factories import TEST_PASSWORD
+
+
+def _database_is_postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `postgres` or `redis` need the real service; elsewhere they are skipped with the reason."""
+    skip_postgres = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://... (CI does)")
+    skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://... (CI does)")
+    for item in items:
+        if "postgres" in item.keywords and not _database_is_postgres():
+            item.add_marker(skip_postgres)
+        if "redis" in item.keywords and not os.environ.get("REDIS_URL"):
+            item.add_marker(skip_redis)
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in through the real login form, as a person would."""
+
+    def _login(user):
+        client.logout()
+        response = client.post("/accounts/login/", {"username": user.username, "password": TEST_PASSWORD})
+        assert response.status_code == 302, response.content
+        return client
+
+    return _login

@@ -1,0 +1,186 @@
+"""factory_boy factories for every model. Related records are built through the same rules as services."""
+
+import datetime
+
+import factory
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from cases.models import Case, CaseChild, CaseVictim, ChronologyEntry, ChronologyKind, Operation
+from dacrre.accounts.models import Agency, AgencyKind, AgencySide, Area, Role, Scope, User
+from dacrre.core.models import reference_next
+from dacrre.reminders.models import Reminder, ReminderKind
+from incidents.models import Incident, OffenceCategory
+from people.models import Person
+from perpetrators.models import Perpetrator
+from victims.models import Child, ChildConfidential, Victim, VictimConfidential
+
+TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+
+    name = factory.Sequence(lambda n: f"Agency {n}")
+    kind = AgencyKind.POLICE
+    side = AgencySide.BOTH
+    group = factory.LazyAttribute(lambda o: Group.objects.create(name=f"agency:{o.name}"))
+
+
+class PoliceAgencyFactory(AgencyFactory):
+    name = factory.Sequence(lambda n: f"Police force {n}")
+
+
+class ProbationAgencyFactory(AgencyFactory):
+    name = factory.Sequence(lambda n: f"Probation {n}")
+    kind = AgencyKind.PROBATION
+    side = AgencySide.PERPETRATOR
+
+
+class IdvaAgencyFactory(AgencyFactory):
+    name = factory.Sequence(lambda n: f"IDVA service {n}")
+    kind = AgencyKind.IDVA_SERVICE
+    side = AgencySide.VICTIM
+
+
+class AreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Area
+
+    agency = factory.SubFactory(PoliceAgencyFactory)
+    name = factory.Sequence(lambda n: f"Area {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"User{n}")
+    area = factory.SubFactory(AreaFactory)
+    agency = factory.LazyAttribute(lambda o: o.area.agency if o.area else None)
+    role = Role.OFFICER
+    scope = Scope.ASSIGNED
+    password = factory.django.Password(TEST_PASSWORD)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    given_name = factory.Sequence(lambda n: f"Given{n}")
+    family_name = factory.Sequence(lambda n: f"Family{n}")
+    date_of_birth = datetime.date(1985, 5, 17)
+    police_identifier = factory.Sequence(lambda n: f"PID{n:06d}")
+
+
+class PerpetratorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Perpetrator
+
+    person = factory.SubFactory(PersonFactory)
+
+
+class VictimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Victim
+        skip_postgeneration_save = True
+
+    person = factory.SubFactory(PersonFactory)
+    confidential = factory.RelatedFactory("tests.factories.VictimConfidentialFactory", factory_related_name="victim")
+
+
+class VictimConfidentialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VictimConfidential
+
+    victim = factory.SubFactory(VictimFactory, confidential=None)
+    address = "1 Secret Lane\nHidden Town"
+    postcode = "HT1 1AA"
+    phone = "07700 900123"
+    safe_contact_arrangements = "Safe number after 10am"
+
+
+class ChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    person = factory.SubFactory(PersonFactory, date_of_birth=datetime.date(2018, 1, 1), police_identifier=None)
+
+
+class ChildConfidentialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChildConfidential
+
+    child = factory.SubFactory(ChildFactory)
+    school = "Hidden Town Primary School"
+
+
+class OperationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Operation
+
+    name = factory.Sequence(lambda n: f"Operation {n}")
+    lead_agency = factory.SubFactory(PoliceAgencyFactory)
+    starts_on = datetime.date(2026, 1, 1)
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    reference = factory.LazyFunction(lambda: reference_next(prefix=Case.REFERENCE_PREFIX))
+    area = factory.SubFactory(AreaFactory)
+    owning_agency = factory.LazyAttribute(lambda o: o.area.agency)
+    operation = factory.SubFactory(OperationFactory, lead_agency=factory.SelfAttribute("..owning_agency"))
+    perpetrator = factory.SubFactory(PerpetratorFactory)
+
+
+class CaseVictimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseVictim
+
+    case = factory.SubFactory(CaseFactory)
+    victim = factory.SubFactory(VictimFactory)
+
+
+class CaseChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseChild
+
+    case = factory.SubFactory(CaseFactory)
+    child = factory.SubFactory(ChildFactory)
+
+
+class ChronologyEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChronologyEntry
+
+    case = factory.SubFactory(CaseFactory)
+    kind = ChronologyKind.NOTE
+    summary = "Note recorded."
+
+
+class IncidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Incident
+
+    source_reference = factory.Sequence(lambda n: f"INC/{n:06d}")
+    occurred_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=10))
+    area = factory.SubFactory(AreaFactory)
+    recording_agency = factory.LazyAttribute(lambda o: o.area.agency)
+    offence_category = OffenceCategory.COMMON_ASSAULT
+    perpetrator = factory.SubFactory(PerpetratorFactory)
+
+
+class ReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reminder
+
+    kind = ReminderKind.PERPETRATOR_VISIT_DUE
+    case = factory.SubFactory(CaseFactory)
+    subject_key = "perpetrator"
+    due_on = factory.LazyFunction(timezone.localdate)

@@ -1,0 +1,12 @@
+"""Test settings: the real settings, with only what a test run must change."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "tests-only-" + "x" * 50)
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
+from dacrre.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; real hashing is tested by Django
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+CELERY_TASK_ALWAYS_EAGER = False
