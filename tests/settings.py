@@ -3,10 +3,9 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-" + "x" * 50)
-os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
 from dacrre.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; real hashing is tested by Django
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
-CELERY_TASK_ALWAYS_EAGER = False
+SECURE_SSL_REDIRECT = False  # the test client speaks plain http

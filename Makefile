@@ -1,0 +1,43 @@
+# The two commands a newcomer needs: `make run` (the app with demo data) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install assets lint clean
+
+run: export DEBUG = 1
+run: export DACRRE_DEMO_SKIP_MFA = 1
+run: install assets
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "\nStarting web (http://127.0.0.1:8000), worker and beat. Ctrl-C stops all three.\n"
+	$(BIN)/honcho start -f Procfile.dev
+
+test: install assets
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+assets: static/dist/.built
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+static/dist/.built: node_modules/.installed frontend/dacrre.scss frontend/copy-assets.mjs
+	npm run build
+	touch $@
+
+clean:
+	rm -rf $(VENV) node_modules static/dist staticfiles var
