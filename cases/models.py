@@ -98,6 +98,7 @@ class Case(PublicIdModel, TimeStampedModel):
 
     class Meta:
         ordering = ["reference"]
+        permissions = [("view_victim_contact", "Can see victims' contact details on the case")]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status_valid"),
             models.CheckConstraint(condition=Q(risk_level__in=RiskLevel.values), name="case_risk_level_valid"),

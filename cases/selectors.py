@@ -1,37 +1,98 @@
 """Visibility-aware reads of cases: the one place that decides which cases a user may see.
 
-Superuser status and global model permissions are deliberately ignored here: seeing a case is
-decided by assignment and scope, never by being an administrator.
+A user sees a case when they are assigned to it, when their scope (area or agency) covers it, when
+their agency holds a grant on it (guardian, direct foreign-key table), or during an active
+break-glass look. Superuser status and global model permissions are deliberately ignored.
 """
 
+import enum
 import uuid
 
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from dacrre.accounts.models import Scope, User
 from dacrre.core.exceptions import NotFoundError
+from dacrre.permissions.models import BreakGlassAccess, CaseGroupObjectPermission
 
 from .models import Case, ChronologyEntry, ChronologyVisibility
+
+
+class AccessBasis(enum.Enum):
+    ASSIGNED = "assigned"
+    SCOPE = "scope"
+    GRANT = "grant"
+    BREAK_GLASS = "break_glass"
 
 
 def _assigned_q(user: User) -> Q:
     return Q(spoc=user) | Q(offender_manager=user) | Q(idva=user)
 
 
-def _visibility_q(user: User) -> Q:
-    condition = _assigned_q(user)
+def _scope_q(user: User) -> Q:
     if user.agency_id is not None:
         if user.scope == Scope.AGENCY:
-            condition |= Q(owning_agency_id=user.agency_id)
-        elif user.scope == Scope.AREA and user.area_id is not None:
-            condition |= Q(owning_agency_id=user.agency_id, area_id=user.area_id)
-    return condition
+            return Q(owning_agency_id=user.agency_id)
+        if user.scope == Scope.AREA and user.area_id is not None:
+            return Q(owning_agency_id=user.agency_id, area_id=user.area_id)
+    return Q(pk__in=[])
+
+
+def _agency_permission_q(user: User, codename: str) -> Q:
+    if user.agency_id is None:
+        return Q(pk__in=[])
+    return Q(
+        Exists(
+            CaseGroupObjectPermission.objects.filter(
+                content_object=OuterRef("pk"),
+                group__agency__id=user.agency_id,
+                permission__codename=codename,
+                permission__content_type__app_label="cases",
+            )
+        )
+    )
+
+
+def _break_glass_q(user: User) -> Q:
+    return Q(Exists(BreakGlassAccess.objects.filter(case=OuterRef("pk"), user=user, expires_at__gt=timezone.now())))
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
     if not user.is_authenticated or not user.is_active:
         return Case.objects.none()
-    return Case.objects.filter(_visibility_q(user))
+    return Case.objects.filter(
+        _assigned_q(user) | _scope_q(user) | _agency_permission_q(user, "view_case") | _break_glass_q(user)
+    )
+
+
+def case_access_basis(user: User, case: Case) -> AccessBasis:
+    """Why the user sees a case they can see; break-glass only when nothing else applies."""
+    same = Case.objects.filter(pk=case.pk)
+    if same.filter(_assigned_q(user)).exists():
+        return AccessBasis.ASSIGNED
+    if same.filter(_scope_q(user)).exists():
+        return AccessBasis.SCOPE
+    if same.filter(_agency_permission_q(user, "view_case")).exists():
+        return AccessBasis.GRANT
+    return AccessBasis.BREAK_GLASS
+
+
+def case_victim_contact_allowed(user: User, case: Case) -> bool:
+    """Victims' contact details on this case: the owning agency, or an agency the details were shared
+    with by consent. Never a perpetrator-side agency. The caller has already checked visibility."""
+    if user.agency_id is None or user.is_perpetrator_side:
+        return False
+    if case.owning_agency_id == user.agency_id:
+        return True
+    return Case.objects.filter(pk=case.pk).filter(_agency_permission_q(user, "view_victim_contact")).exists()
+
+
+def cases_with_victim_contact_for(user: User) -> QuerySet[Case]:
+    if user.agency_id is None or user.is_perpetrator_side:
+        return Case.objects.none()
+    return cases_visible_to(user).filter(
+        Q(owning_agency_id=user.agency_id) | _agency_permission_q(user, "view_victim_contact")
+    )
 
 
 def case_list_annotated(queryset: QuerySet[Case]) -> QuerySet[Case]:

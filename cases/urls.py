@@ -7,5 +7,6 @@ app_name = "cases"
 urlpatterns = [
     path("", views.caseload, name="caseload"),
     path("cases/", views.case_list, name="list"),
+    path("cases/break-glass/", views.break_glass, name="break_glass"),
     path("cases/<uuid:public_id>/", views.case_detail, name="detail"),
 ]

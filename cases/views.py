@@ -1,45 +1,134 @@
 import uuid
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 
-from dacrre.core.exceptions import NotFoundError
+from dacrre.audit.models import AccessAction
+from dacrre.audit.services import access_log_record
+from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from dacrre.core.http import AuthenticatedHttpRequest
+from dacrre.permissions.models import BreakGlassAccess
+from dacrre.permissions.roles import has_role_permission
+from dacrre.permissions.services import break_glass_open
+from victims.selectors import child_schools_for
 
-from .selectors import case_get_for, case_list_annotated, caseload_for, cases_visible_to, chronology_for
+from .forms import BreakGlassForm
+from .selectors import (
+    AccessBasis,
+    case_access_basis,
+    case_get_for,
+    case_list_annotated,
+    case_victim_contact_allowed,
+    caseload_for,
+    cases_visible_to,
+    chronology_for,
+)
 
 
 @login_required
-def caseload(request: HttpRequest) -> HttpResponse:
-    cases = list(caseload_for(request.user))  # type: ignore[arg-type]
+def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    cases = list(caseload_for(request.user))
+    access_log_record(
+        user=request.user,
+        action=AccessAction.LIST,
+        request=request,
+        object_type="caseload",
+        detail=f"{len(cases)} cases listed",
+    )
     return render(request, "cases/caseload.html", {"cases": cases})
 
 
 @login_required
-def case_list(request: HttpRequest) -> HttpResponse:
-    queryset = case_list_annotated(cases_visible_to(request.user)).order_by("reference")  # type: ignore[arg-type]
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    queryset = case_list_annotated(cases_visible_to(request.user)).order_by("reference")
     search = request.GET.get("q", "").strip()
     if search:
         queryset = queryset.filter(reference__icontains=search) | queryset.filter(
             perpetrator__person__family_name__icontains=search
         )
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    access_log_record(
+        user=request.user,
+        action=AccessAction.LIST,
+        request=request,
+        object_type="case list",
+        detail=f"search {search!r}, page {page.number}, {len(page.object_list)} cases listed",
+    )
     return render(request, "cases/case_list.html", {"page": page, "search": search})
 
 
 @login_required
-def case_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = request.user
     try:
-        case = case_get_for(request.user, public_id)  # type: ignore[arg-type]
+        case = case_get_for(user, public_id)
     except NotFoundError as exc:
         raise Http404(exc.message) from exc
+    basis = case_access_basis(user, case)
+    break_glass_reason = ""
+    if basis is AccessBasis.BREAK_GLASS:
+        access = BreakGlassAccess.objects.filter(user=user, case=case).order_by("-opened_at").first()
+        break_glass_reason = access.reason if access else ""
+    # Written before the page is built: no log row, no page.
+    access_log_record(
+        user=user,
+        action=AccessAction.VIEW,
+        request=request,
+        object_type="case",
+        object_id=case.public_id,
+        object_label=f"Case {case.reference}",
+        case_reference=case.reference,
+        person_id=case.perpetrator.person.public_id,
+        person_label=case.perpetrator.person.full_name,
+        detail=f"access: {basis.value}",
+        reason=break_glass_reason,
+        flagged_for_review=basis is AccessBasis.BREAK_GLASS,
+    )
+    contact_allowed = case_victim_contact_allowed(user, case)
+    schools = child_schools_for(user, case.pk, contact_allowed)
+    if schools:
+        access_log_record(
+            user=user,
+            action=AccessAction.VIEW_CONFIDENTIAL,
+            request=request,
+            object_type="case children",
+            object_id=case.public_id,
+            object_label=f"Children's schools on case {case.reference}",
+            case_reference=case.reference,
+        )
     victims = case.case_victims.select_related("victim__person").order_by("victim__person__family_name")
     children = case.case_children.select_related("child__person").order_by("child__person__family_name")
     context = {
         "case": case,
         "case_victims": list(victims),
-        "case_children": list(children),
-        "chronology": list(chronology_for(request.user, case)[:200]),  # type: ignore[arg-type]
+        "case_children": [(link, schools.get(link.child_id, "")) for link in children],
+        "chronology": list(chronology_for(user, case)[:200]),
+        "break_glass": basis is AccessBasis.BREAK_GLASS,
     }
     return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+def break_glass(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not has_role_permission(request.user, "permissions.add_breakglassaccess"):
+        raise PermissionDenied
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = break_glass_open(
+                user=request.user,
+                case_reference=form.cleaned_data["case_reference"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ApplicationError as exc:
+            form.add_error(exc.field, exc.message)
+        else:
+            return redirect("cases:detail", public_id=case.public_id)
+    return render(request, "cases/break_glass.html", {"form": form, "break_glass_hours": settings.BREAK_GLASS_HOURS})

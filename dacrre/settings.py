@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_filters",
     "simple_history",
+    "guardian",
     # Platform apps
     "dacrre.core",
     "dacrre.accounts",
@@ -111,6 +112,13 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+# Per-case grants use direct foreign-key tables (fast joins), not guardian's generic ones.
+GUARDIAN_RAISE_403 = False
+ANONYMOUS_USER_NAME = None
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "cases:caseload"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -202,6 +210,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+
+# How long a supervisor's break-glass look at a case outside their scope lasts.
+BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=4)
 
 LOGGING = {
     "version": 1,

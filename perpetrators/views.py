@@ -1,25 +1,39 @@
 import uuid
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from cases.selectors import case_list_annotated, cases_visible_to
+from dacrre.audit.models import AccessAction
+from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import NotFoundError
+from dacrre.core.http import AuthenticatedHttpRequest
 
 from .selectors import perpetrator_get_for
 
 
 @login_required
-def perpetrator_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def perpetrator_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     try:
-        perpetrator = perpetrator_get_for(request.user, public_id)  # type: ignore[arg-type]
+        perpetrator = perpetrator_get_for(request.user, public_id)
     except NotFoundError as exc:
         raise Http404(exc.message) from exc
-    cases = case_list_annotated(cases_visible_to(request.user).filter(perpetrator=perpetrator))  # type: ignore[arg-type]
+    person = perpetrator.person
+    access_log_record(
+        user=request.user,
+        action=AccessAction.VIEW,
+        request=request,
+        object_type="perpetrator",
+        object_id=perpetrator.public_id,
+        object_label=f"Perpetrator {person.full_name}",
+        person_id=person.public_id,
+        person_label=person.full_name,
+    )
+    cases = case_list_annotated(cases_visible_to(request.user).filter(perpetrator=perpetrator))
     incidents = perpetrator.incidents.select_related("area").prefetch_related("victims__person")[:100]
     return render(
         request,
         "perpetrators/perpetrator_detail.html",
-        {"perpetrator": perpetrator, "person": perpetrator.person, "cases": list(cases), "incidents": list(incidents)},
+        {"perpetrator": perpetrator, "person": person, "cases": list(cases), "incidents": list(incidents)},
     )

@@ -1,12 +1,10 @@
 import uuid
 
-from django.db.models import QuerySet
-
-from cases.selectors import cases_visible_to
+from cases.selectors import cases_visible_to, cases_with_victim_contact_for
 from dacrre.accounts.models import User
 from dacrre.core.exceptions import NotFoundError
 
-from .models import Victim, VictimConfidential
+from .models import ChildConfidential, Victim, VictimConfidential
 
 
 def victim_get_for(user: User, public_id: uuid.UUID | str) -> Victim:
@@ -23,10 +21,14 @@ def victim_get_for(user: User, public_id: uuid.UUID | str) -> Victim:
 
 
 def victim_confidential_for(user: User, victim: Victim) -> VictimConfidential | None:
-    """Contact details, or None when the user may not see them. Perpetrator-side agencies never may."""
-    if user.is_perpetrator_side or user.agency_id is None:
+    """Contact details, or None when the user may not see them (see cases.selectors for the rule)."""
+    if not cases_with_victim_contact_for(user).filter(victims=victim).exists():
         return None
-    visible: QuerySet[VictimConfidential] = VictimConfidential.objects.filter(
-        victim=victim, victim__cases__owning_agency_id=user.agency_id
-    )
-    return visible.first()
+    return VictimConfidential.objects.filter(victim=victim).first()
+
+
+def child_schools_for(user: User, case_id: int, allowed: bool) -> dict[int, str]:
+    """Children's schools on a case, keyed by child id, only when victim contact details are allowed."""
+    if not allowed:
+        return {}
+    return dict(ChildConfidential.objects.filter(child__case_links__case_id=case_id).values_list("child_id", "school"))

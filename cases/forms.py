@@ -1,0 +1,23 @@
+from django import forms
+
+from dacrre.permissions.services import BREAK_GLASS_MIN_REASON
+
+
+class BreakGlassForm(forms.Form):
+    case_reference = forms.CharField(
+        label="Case reference",
+        help_text="For example, DA-26-00042",
+        max_length=20,
+        error_messages={"required": "Enter the case reference"},
+    )
+    reason = forms.CharField(
+        label="Why do you need to open this case?",
+        help_text="This is recorded, shown to auditors and reviewed.",
+        widget=forms.Textarea,
+        min_length=BREAK_GLASS_MIN_REASON,
+        max_length=2000,
+        error_messages={
+            "required": "Enter why you need to open this case",
+            "min_length": f"Explain why you need to open this case (at least {BREAK_GLASS_MIN_REASON} characters)",
+        },
+    )

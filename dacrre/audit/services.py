@@ -1,0 +1,51 @@
+"""Writing the access log. Called in the request, before the response is built: if the row cannot be
+written the exception propagates and the data is not shown."""
+
+from django.http import HttpRequest
+
+from dacrre.accounts.models import User
+
+from .models import AccessAction, AccessLog
+
+
+def _client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def access_log_record(
+    *,
+    user: User | None,
+    action: AccessAction | str,
+    request: HttpRequest | None = None,
+    object_type: str = "",
+    object_id: object = "",
+    object_label: str = "",
+    case_reference: str = "",
+    person_id: object = "",
+    person_label: str = "",
+    detail: str = "",
+    reason: str = "",
+    flagged_for_review: bool = False,
+    username: str = "",
+) -> AccessLog:
+    agency = user.agency if user is not None and user.agency_id else None
+    return AccessLog.objects.create(
+        user=user if user is not None and user.pk else None,
+        username=user.get_username() if user is not None and user.pk else username,
+        agency=agency,
+        agency_name=agency.name if agency else "",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        object_label=object_label[:200],
+        case_reference=case_reference,
+        person_id=str(person_id or ""),
+        person_label=person_label[:200],
+        detail=detail,
+        reason=reason,
+        ip_address=_client_ip(request),
+        path=request.get_full_path()[:500] if request is not None else "",
+        flagged_for_review=flagged_for_review,
+    )

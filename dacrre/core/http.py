@@ -1,0 +1,9 @@
+from django.http import HttpRequest
+
+from dacrre.accounts.models import User
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """The request of a view behind login_required: `user` is a real, signed-in User."""
+
+    user: User
