@@ -58,7 +58,8 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         object_type="case list",
         detail=f"search {search!r}, page {page.number}, {len(page.object_list)} cases listed",
     )
-    return render(request, "cases/case_list.html", {"page": page, "search": search})
+    can_break_glass = has_role_permission(request.user, "permissions.add_breakglassaccess")
+    return render(request, "cases/case_list.html", {"page": page, "search": search, "can_break_glass": can_break_glass})
 
 
 @login_required

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("dacrre.accounts.urls")),
     path("perpetrators/", include("perpetrators.urls")),
     path("victims/", include("victims.urls")),
+    path("audit/", include("dacrre.audit.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -184,3 +184,26 @@ class ReminderFactory(factory.django.DjangoModelFactory):
     case = factory.SubFactory(CaseFactory)
     subject_key = "perpetrator"
     due_on = factory.LazyFunction(timezone.localdate)
+
+
+class VictimSideAgencyFactory(AgencyFactory):
+    name = factory.Sequence(lambda n: f"Housing service {n}")
+    kind = AgencyKind.HOUSING
+    side = AgencySide.VICTIM
+
+
+def grant_case_to(case, agency, *, shares_victim_contact=False, actor=None):
+    """Grant an agency access to a case the way an accepted referral will."""
+    import uuid
+
+    from dacrre.permissions.models import GrantSource
+    from dacrre.permissions.services import case_access_grant
+
+    return case_access_grant(
+        actor=actor,
+        case=case,
+        agency=agency,
+        source_kind=GrantSource.REFERRAL,
+        source_id=uuid.uuid4(),
+        shares_victim_contact=shares_victim_contact,
+    )

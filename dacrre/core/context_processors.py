@@ -17,6 +17,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("My caseload", reverse("cases:caseload")))
     if user.role != Role.AUDITOR:
         items.append(("Cases", reverse("cases:list")))
+    if user.role == Role.AUDITOR:
+        items.append(("Access log", reverse("audit:access_log")))
     if user.role == Role.ADMIN or user.is_staff:
         items.append(("Administration", reverse("admin:index")))
     current = request.path

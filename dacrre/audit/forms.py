@@ -1,0 +1,46 @@
+from django import forms
+
+from dacrre.accounts.models import Agency
+
+from .models import AccessAction
+
+DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
+
+
+class AccessLogSearchForm(forms.Form):
+    person = forms.CharField(label="Person's name or id", required=False, max_length=200)
+    case_reference = forms.CharField(label="Case reference", required=False, max_length=20)
+    username = forms.CharField(label="Username", required=False, max_length=150)
+    agency = forms.ModelChoiceField(label="Agency", queryset=Agency.objects.all(), required=False, empty_label="Any")
+    action = forms.ChoiceField(label="Action", choices=[("", "Any"), *AccessAction.choices], required=False)
+    date_from = forms.DateField(
+        label="From",
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text="For example, 27/3/2026",
+        error_messages={"invalid": "Enter the 'from' date as day/month/year, for example 27/3/2026"},
+    )
+    date_to = forms.DateField(
+        label="To",
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text="For example, 30/3/2026",
+        error_messages={"invalid": "Enter the 'to' date as day/month/year, for example 30/3/2026"},
+    )
+    flagged_only = forms.BooleanField(label="Only entries flagged for review", required=False)
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The 'to' date must be the same as or after the 'from' date")
+        return cleaned
+
+
+class BreakGlassReviewForm(forms.Form):
+    note = forms.CharField(
+        label="Review note",
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": "Enter a review note saying whether the access was justified"},
+    )
