@@ -6,6 +6,7 @@ running it again on a seeded database changes nothing.
 
 import datetime
 import random
+import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -15,6 +16,8 @@ from cases.models import Case, CaseStatus, CaseVictim, ChronologyKind, Chronolog
 from cases.services import case_change_status, case_open, chronology_record, operation_create
 from dacrre.accounts.models import Agency, AgencyKind, AgencySide, Role, Scope, User
 from dacrre.accounts.services import agency_create, user_create
+from dacrre.permissions.models import GrantSource
+from dacrre.permissions.services import case_access_grant
 from incidents.models import OffenceCategory
 from incidents.services import incident_record
 from people.models import Gender
@@ -140,7 +143,7 @@ DEMO_USERS = [
         Scope.AGENCY,
         "Jo",
         "Bennett",
-        "Partner caseworker (victim-side)",
+        "Victim-side partner: cases shared by MARAC, with contact details",
     ),
     (
         "housing",
@@ -150,7 +153,7 @@ DEMO_USERS = [
         Scope.AGENCY,
         "Alex",
         "Young",
-        "Partner caseworker (victim-side)",
+        "Victim-side partner with no shared cases yet",
     ),
     (
         "programme",
@@ -160,7 +163,7 @@ DEMO_USERS = [
         Scope.AGENCY,
         "Robin",
         "Hale",
-        "Partner caseworker (perpetrator-side)",
+        "Perpetrator-side partner: shared cases, never victims' contact details",
     ),
     ("analyst", POLICE, None, Role.ANALYST, Scope.AGENCY, "Kim", "Ward", "Insight analyst"),
     ("auditor", POLICE, None, Role.AUDITOR, Scope.ASSIGNED, "Pat", "Doyle", "Information management"),
@@ -224,6 +227,9 @@ def demo_seed() -> bool:
             if name not in used_names:
                 used_names.add(name)
                 return name
+
+    # Stands in for the MARAC meeting that shared some cases with partners (meetings come later).
+    demo_marac_id = uuid.UUID("00000000-0000-4000-8000-000000000001")
 
     for number in range(1, CASE_COUNT + 1):
         area_name = ["North", "South", "West"][number % 3]
@@ -313,6 +319,26 @@ def demo_seed() -> bool:
             link.save(update_fields=["next_visit_due"])
         if number % 5 != 0:
             case_change_status(actor=officers[area_name], case=case, to_status=CaseStatus.ACTIVE, reason="Allocated.")
+        if number % 4 == 0:
+            case_access_grant(
+                actor=users["supervisor.north"],
+                case=case,
+                agency=agencies["Northshire Children's Social Care"],
+                source_kind=GrantSource.MEETING,
+                source_id=demo_marac_id,
+                shares_victim_contact=True,
+                purpose="MARAC: children in the household",
+            )
+        if number % 5 == 0:
+            case_access_grant(
+                actor=users["supervisor.north"],
+                case=case,
+                agency=agencies["Change Path Perpetrator Programme"],
+                source_kind=GrantSource.MEETING,
+                source_id=demo_marac_id,
+                shares_victim_contact=True,
+                purpose="Perpetrator panel: behaviour-change programme",
+            )
         chronology_record(
             case=case,
             kind=ChronologyKind.NOTE,
