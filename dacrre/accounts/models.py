@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from dacrre.core.models import PublicIdModel
 
@@ -37,6 +38,8 @@ class Agency(PublicIdModel):
     # One group per agency carries the agency's per-case grants (django-guardian, direct FK).
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency")
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name_plural = "agencies"
         ordering = ["name"]
@@ -54,6 +57,8 @@ class Area(PublicIdModel):
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="areas")
     name = models.CharField(max_length=100)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["agency__name", "name"]
@@ -87,6 +92,9 @@ class User(PublicIdModel, AbstractUser):
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.OFFICER)
     scope = models.CharField(max_length=16, choices=Scope.choices, default=Scope.ASSIGNED)
     job_title = models.CharField(max_length=100, blank=True)
+
+    # Who changed a role, scope, agency or active flag, and when. Secrets stay out of history.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         ordering = ["last_name", "first_name"]
