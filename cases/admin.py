@@ -1,11 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Case, CaseChild, CaseVictim, ChronologyEntry, Operation
+from .models import CadenceRule, Case, CaseChild, CaseVictim, ChronologyEntry, Operation
+
+
+class CadenceRuleInline(admin.TabularInline):
+    model = CadenceRule
+    extra = 0
 
 
 @admin.register(Operation)
 class OperationAdmin(SimpleHistoryAdmin):
+    inlines = [CadenceRuleInline]
     list_display = ("name", "lead_agency", "starts_on", "ends_on", "is_active")
     list_filter = ("is_active", "lead_agency")
     search_fields = ("name",)

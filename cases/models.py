@@ -146,6 +146,32 @@ class CaseChild(TimeStampedModel):
         return f"{self.child} in {self.case}"
 
 
+class CadenceKind(models.TextChoices):
+    VISIT = "visit", "Visit to perpetrator and victims"
+    RISK_REVIEW = "risk_review", "Risk review (new DASH)"
+    SAFETY_PLAN_REVIEW = "safety_plan_review", "Safety-plan review"
+
+
+class CadenceRule(models.Model):
+    """An operation's own cadence for one kind and risk level, overriding the default."""
+
+    operation = models.ForeignKey(Operation, on_delete=models.CASCADE, related_name="cadence_rules")
+    kind = models.CharField(max_length=32, choices=CadenceKind.choices)
+    risk_level = models.CharField(max_length=16, choices=RiskLevel.choices)
+    days = models.PositiveSmallIntegerField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["operation", "kind", "risk_level"], name="one_cadence_rule_per_level"),
+            models.CheckConstraint(condition=Q(days__gte=1) & Q(days__lte=365), name="cadence_days_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operation}: {self.get_kind_display()} ({self.get_risk_level_display()}) every {self.days} days"
+
+
 class ChronologyKind(models.TextChoices):
     CASE_OPENED = "case_opened", "Case opened"
     STATUS_CHANGED = "status_changed", "Status changed"
