@@ -17,6 +17,7 @@ from dacrre.permissions.services import break_glass_open
 from victims.selectors import child_schools_for
 
 from .forms import BreakGlassForm
+from .panels import case_panels_for
 from .selectors import (
     AccessBasis,
     case_access_basis,
@@ -109,6 +110,7 @@ def case_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Http
         "case_children": [(link, schools.get(link.child_id, "")) for link in children],
         "chronology": list(chronology_for(user, case)[:200]),
         "break_glass": basis is AccessBasis.BREAK_GLASS,
+        "panels": case_panels_for(user, case),
     }
     return render(request, "cases/case_detail.html", context)
 

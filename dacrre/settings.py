@@ -61,6 +61,11 @@ INSTALLED_APPS = [
     "incidents",
     "cases",
     "referrals",
+    "visits",
+    "risk",
+    "safety_plans",
+    "orders",
+    "disclosures",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,11 @@ admin.site.site_title = "dacrre administration"
 
 urlpatterns = [
     path("", include("cases.urls")),
+    path("cases/<uuid:case_id>/visits/", include("visits.urls")),
+    path("cases/<uuid:case_id>/risk/", include("risk.urls")),
+    path("cases/<uuid:case_id>/safety-plans/", include("safety_plans.urls")),
+    path("cases/<uuid:case_id>/orders/", include("orders.urls")),
+    path("cases/<uuid:case_id>/disclosures/", include("disclosures.urls")),
     path("accounts/", include("dacrre.accounts.urls")),
     path("perpetrators/", include("perpetrators.urls")),
     path("victims/", include("victims.urls")),

@@ -4,7 +4,9 @@ URL patterns are enumerated from the resolver, so a page or API route added late
 here fails `test_every_url_is_in_the_matrix`, and one that forgets the selector fails the matrix.
 """
 
+import importlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -122,10 +124,20 @@ def _record_url(world: World, name: str) -> tuple[str, str, dict[str, int]]:
             {a: 400 if a == "auditor" else 403 for a in ACTORS},
         ),
     }
+    for module in _app_matrix_modules():
+        matrix.update(module.entries(world))
     if name not in matrix:
         pytest.fail(f"{name} is not in the permission matrix: add it to tests/permissions/test_matrix.py")
     method, args, expected = matrix[name]
     return method, reverse(name, args=args), expected
+
+
+def _app_matrix_modules() -> list:
+    """Each app adds its pages in tests/permissions/matrix_<app>.py: `entries(world)` returns
+    {url name: (method, url arguments, {actor: expected status})}. It may use world.case,
+    world.victim and world.users (absent in the confidentiality test: use .get)."""
+    folder = Path(__file__).parent
+    return [importlib.import_module(f"tests.permissions.{path.stem}") for path in sorted(folder.glob("matrix_*.py"))]
 
 
 def _is_record_page(name: str) -> bool:

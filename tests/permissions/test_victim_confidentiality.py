@@ -29,11 +29,15 @@ def secret_case(db):
     officer = UserFactory()
     case = CaseFactory(area=officer.area, spoc=officer)
     victim = VictimFactory(confidential=None)
-    VictimConfidentialFactory(victim=victim, address="17 Nightingale Crescent", postcode="ZZ9 9ZZ", phone="07700 900777")
+    VictimConfidentialFactory(
+        victim=victim, address="17 Nightingale Crescent", postcode="ZZ9 9ZZ", phone="07700 900777"
+    )
     CaseVictimFactory(case=case, victim=victim)
     child_link = CaseChildFactory(case=case)
     ChildConfidentialFactory(child=child_link.child, school="Larkspur Primary")
-    ChronologyEntryFactory(case=case, summary="Victim moved to refuge in Leeds.", visibility=ChronologyVisibility.VICTIM_SIDE)
+    ChronologyEntryFactory(
+        case=case, summary="Victim moved to refuge in Leeds.", visibility=ChronologyVisibility.VICTIM_SIDE
+    )
     return officer, case, victim
 
 
@@ -49,7 +53,7 @@ def _responses(client, world_like) -> list[str]:
 
 class _World:
     def __init__(self, case, victim):
-        self.case, self.victim = case, victim
+        self.case, self.victim, self.users = case, victim, {}
         from django.utils import timezone
 
         from dacrre.permissions.models import BreakGlassAccess

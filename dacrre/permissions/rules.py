@@ -1,0 +1,54 @@
+"""What a user may do to a case they can already see (visibility is decided by cases.selectors).
+
+Every check here assumes the caller obtained the case through `case_get_for(user, ...)`.
+"""
+
+from cases.models import Case
+from cases.selectors import case_victim_contact_allowed
+from dacrre.accounts.models import Role, User
+
+_POLICE_CASEWORK_ROLES = {Role.OFFICER, Role.SUPERVISOR}
+
+
+def _owning_police_user(user: User, case: Case) -> bool:
+    return user.agency_id == case.owning_agency_id and user.role in _POLICE_CASEWORK_ROLES
+
+
+def can_record_visit(user: User, case: Case) -> bool:
+    """Visits are made by the owning force's officers."""
+    return _owning_police_user(user, case)
+
+
+def can_assess_risk(user: User, case: Case) -> bool:
+    """Officers of the owning force and IDVAs (victim-side) complete DASH assessments."""
+    return _owning_police_user(user, case) or (user.role == Role.IDVA and not user.is_perpetrator_side)
+
+
+def can_view_risk_answers(user: User, case: Case) -> bool:
+    """The DASH answers describe the victim's situation: never for perpetrator-side agencies.
+    Everyone who sees the case sees the resulting risk level."""
+    return not user.is_perpetrator_side and user.agency_id is not None
+
+
+def can_view_safety_plan(user: User, case: Case) -> bool:
+    """A safety plan says how the victim is protected; perpetrator-side agencies never see it."""
+    return not user.is_perpetrator_side and user.agency_id is not None
+
+
+def can_edit_safety_plan(user: User, case: Case) -> bool:
+    """IDVAs own safety plans with the victim; the owning force's officers add police measures."""
+    return can_view_safety_plan(user, case) and (user.role == Role.IDVA or _owning_police_user(user, case))
+
+
+def can_view_safe_contact(user: User, case: Case) -> bool:
+    """Safe-contact arrangements are victim-confidential fields."""
+    return case_victim_contact_allowed(user, case)
+
+
+def can_record_order(user: User, case: Case) -> bool:
+    return _owning_police_user(user, case)
+
+
+def can_record_disclosure(user: User, case: Case) -> bool:
+    """Clare's Law applications are police decisions."""
+    return _owning_police_user(user, case)
