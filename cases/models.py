@@ -91,6 +91,9 @@ class Case(PublicIdModel, TimeStampedModel):
     risk_level = models.CharField(max_length=16, choices=RiskLevel.choices, default=RiskLevel.NOT_ASSESSED)
     next_perpetrator_visit_due = models.DateField(null=True, blank=True)
     risk_review_due = models.DateField(null=True, blank=True)
+    # The date of the latest referral of this case to MARAC: a new incident within 12 months of it
+    # makes a "repeat MARAC" case.
+    last_marac_referral_on = models.DateField(null=True, blank=True, verbose_name="last MARAC referral")
     opened_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
 
