@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from dacrre.core.admin import ReadOnlyAdmin
+
 from .models import CadenceRule, Case, CaseChild, CaseVictim, ChronologyEntry, Operation
 
 
@@ -42,19 +44,10 @@ class CaseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ChronologyEntry)
-class ChronologyEntryAdmin(admin.ModelAdmin):
+class ChronologyEntryAdmin(ReadOnlyAdmin):
     """Read-only: the chronology is written by services and never edited."""
 
     list_display = ("case", "kind", "occurred_at", "actor")
     list_filter = ("kind",)
     list_select_related = ("case", "actor")
     search_fields = ("case__reference",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
