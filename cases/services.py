@@ -124,6 +124,11 @@ def case_change_status(*, actor: User | None, case: Case, to_status: CaseStatus,
     case.closed_at = timezone.now() if to_status == CaseStatus.CLOSED else None
     case._history_user = actor  # type: ignore[attr-defined]
     case.save(update_fields=["status", "closed_at", "updated_at"])
+    if to_status == CaseStatus.CLOSED:
+        # A closed case is shared with no other agency any more.
+        from dacrre.permissions.services import case_access_revoke_all
+
+        case_access_revoke_all(actor=actor, case=case, reason="Case closed")
     chronology_record(
         case=case,
         kind=ChronologyKind.STATUS_CHANGED,

@@ -218,6 +218,8 @@ SPECTACULAR_SETTINGS = {
 
 # How long a supervisor's break-glass look at a case outside their scope lasts.
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=4)
+# After a referral is completed the receiving agency keeps access this long (0: removed at once).
+REFERRAL_ACCESS_RETENTION_DAYS = env.int("REFERRAL_ACCESS_RETENTION_DAYS", default=30)
 
 LOGGING = {
     "version": 1,

@@ -14,6 +14,8 @@ urlpatterns = [
     path("cases/<uuid:case_id>/safety-plans/", include("safety_plans.urls")),
     path("cases/<uuid:case_id>/orders/", include("orders.urls")),
     path("cases/<uuid:case_id>/disclosures/", include("disclosures.urls")),
+    path("cases/<uuid:case_id>/referrals/", include("referrals.case_urls")),
+    path("referrals/", include("referrals.urls")),
     path("accounts/", include("dacrre.accounts.urls")),
     path("perpetrators/", include("perpetrators.urls")),
     path("victims/", include("victims.urls")),

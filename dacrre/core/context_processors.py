@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from dacrre.accounts.models import Role
+from referrals.selectors import inbox_counts_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -17,6 +18,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("My caseload", reverse("cases:caseload")))
     if user.role != Role.AUDITOR:
         items.append(("Cases", reverse("cases:list")))
+    if user.agency_id is not None and user.role in {Role.OFFICER, Role.SUPERVISOR, Role.IDVA, Role.PARTNER_CASEWORKER}:
+        awaiting = inbox_counts_for(user).awaiting_response
+        items.append((f"Referrals ({awaiting})" if awaiting else "Referrals", reverse("referrals:inbox")))
     if user.role == Role.AUDITOR:
         items.append(("Access log", reverse("audit:access_log")))
     if user.role == Role.ADMIN or user.is_staff:

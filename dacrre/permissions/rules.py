@@ -3,9 +3,14 @@
 Every check here assumes the caller obtained the case through `case_get_for(user, ...)`.
 """
 
+from typing import TYPE_CHECKING
+
 from cases.models import Case
 from cases.selectors import case_victim_contact_allowed
 from dacrre.accounts.models import Role, User
+
+if TYPE_CHECKING:
+    from referrals.models import Referral
 
 _POLICE_CASEWORK_ROLES = {Role.OFFICER, Role.SUPERVISOR}
 
@@ -52,3 +57,24 @@ def can_record_order(user: User, case: Case) -> bool:
 def can_record_disclosure(user: User, case: Case) -> bool:
     """Clare's Law applications are police decisions."""
     return _owning_police_user(user, case)
+
+
+_REFERRING_ROLES = {Role.OFFICER, Role.SUPERVISOR, Role.IDVA}
+_RESPONDING_ROLES = {Role.OFFICER, Role.SUPERVISOR, Role.IDVA, Role.PARTNER_CASEWORKER}
+
+
+def can_make_referral(user: User, case: Case) -> bool:
+    """Officers, supervisors and IDVAs refer cases they can see to other agencies."""
+    return user.agency_id is not None and user.role in _REFERRING_ROLES
+
+
+def can_withdraw_referral(user: User, referral: "Referral") -> bool:
+    """The referring agency's caseworkers send, withdraw and (for external agencies) complete."""
+    return user.agency_id == referral.from_agency_id and user.role in _REFERRING_ROLES
+
+
+def can_respond_to_referral(user: User, referral: "Referral") -> bool:
+    """Caseworkers of the receiving agency accept, decline, complete and add updates."""
+    return (
+        referral.to_agency_id is not None and user.agency_id == referral.to_agency_id and user.role in _RESPONDING_ROLES
+    )

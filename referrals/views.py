@@ -1,0 +1,194 @@
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from cases.selectors import case_get_for, case_victim_contact_allowed
+from dacrre.audit.models import AccessAction
+from dacrre.audit.services import access_log_record
+from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from dacrre.core.http import AuthenticatedHttpRequest
+from dacrre.permissions.rules import can_make_referral, can_respond_to_referral, can_withdraw_referral
+from people.models import Person
+from victims.models import VictimConfidential
+
+from . import services
+from .forms import OutcomeForm, ReasonForm, ReferralForm, UpdateForm
+from .models import Referral, ReferralStatus
+from .selectors import inbox_counts_for, inbox_for, referral_get_for, sent_by_agency_of
+
+
+def _referral_or_404(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Referral:
+    try:
+        return referral_get_for(request.user, public_id)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+
+
+@login_required
+def referral_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    try:
+        case = case_get_for(request.user, case_id)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    if not can_make_referral(request.user, case):
+        raise PermissionDenied
+    form = ReferralForm(request.POST or None, case=case, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referral = services.referral_create(
+                actor=request.user,
+                case=case,
+                subject_person=Person.objects.get(pk=data["subject_person"]),
+                to_agency=data["to_agency"],
+                external_agency_name=data["external_agency_name"],
+                external_agency_contact=data["external_agency_contact"],
+                reason=data["reason"],
+                urgency=data["urgency"],
+                sharing=data["sharing"],
+                consent=data["consent"],
+                consent_method=data["consent_method"],
+                consent_override_reason=data["consent_override_reason"],
+                consent_override_authorised_role=data["consent_override_authorised_role"],
+                consent_override_authorised_by=data["consent_override_authorised_by"],
+            )
+            if "send" in request.POST:
+                services.referral_send(actor=request.user, referral=referral, request=request)
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            sent = referral.status == ReferralStatus.SENT or "send" in request.POST
+            messages.success(request, f"Referral {referral.reference} {'sent' if sent else 'saved as a draft'}.")
+            return redirect("referrals:detail", public_id=referral.public_id)
+    return render(request, "referrals/new.html", {"case": case, "form": form})
+
+
+@login_required
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
+    received = list(inbox_for(request.user))
+    sent = list(sent_by_agency_of(request.user)[:100])
+    access_log_record(
+        user=request.user,
+        action=AccessAction.LIST,
+        request=request,
+        object_type="referral inbox",
+        detail=f"{len(received)} received, {len(sent)} sent listed",
+    )
+    return render(
+        request,
+        "referrals/inbox.html",
+        {
+            "counts": inbox_counts_for(request.user),
+            "new": [r for r in received if r.status == ReferralStatus.SENT and r.first_opened_at is None],
+            "awaiting": [r for r in received if r.status == ReferralStatus.SENT],
+            "accepted": [r for r in received if r.status == ReferralStatus.ACCEPTED],
+            "sent": sent,
+        },
+    )
+
+
+def _detail_context(request: AuthenticatedHttpRequest, referral: Referral, **forms: Any) -> dict[str, Any]:
+    user = request.user
+    return {
+        "referral": referral,
+        "updates": list(referral.updates.select_related("author", "agency")),
+        "can_respond": can_respond_to_referral(user, referral),
+        "can_manage": can_withdraw_referral(user, referral),
+        "reason_form": forms.get("reason_form") or ReasonForm(),
+        "outcome_form": forms.get("outcome_form") or OutcomeForm(),
+        "update_form": forms.get("update_form") or UpdateForm(),
+        "form": next((f for f in forms.values() if f.errors), None),
+        "error": forms.get("error"),
+    }
+
+
+@login_required
+def referral_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    referral = _referral_or_404(request, public_id)
+    access_log_record(
+        user=request.user,
+        action=AccessAction.VIEW,
+        request=request,
+        object_type="referral",
+        object_id=referral.public_id,
+        object_label=f"Referral {referral.reference}",
+        case_reference=referral.case.reference,
+        person_id=referral.subject_person.public_id,
+        person_label=referral.subject_person.full_name,
+    )
+    services.referral_mark_opened(actor=request.user, referral=referral)
+    return render(request, "referrals/detail.html", _detail_context(request, referral))
+
+
+@login_required
+@require_POST
+def referral_action(request: AuthenticatedHttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse:
+    referral = _referral_or_404(request, public_id)
+    user = request.user
+    forms: dict[str, Any] = {}
+    try:
+        if action == "send":
+            services.referral_send(actor=user, referral=referral, request=request)
+            done = "sent"
+        elif action == "accept":
+            services.referral_accept(actor=user, referral=referral, request=request)
+            done = "accepted: the case is now open to your agency"
+        elif action in ("decline", "withdraw"):
+            reason_form = forms["reason_form"] = ReasonForm(request.POST)
+            if not reason_form.is_valid():
+                raise _FormInvalid
+            service = services.referral_decline if action == "decline" else services.referral_withdraw
+            service(actor=user, referral=referral, reason=reason_form.cleaned_data["reason"])
+            done = "declined" if action == "decline" else "withdrawn"
+        elif action == "complete":
+            outcome_form = forms["outcome_form"] = OutcomeForm(request.POST)
+            if not outcome_form.is_valid():
+                raise _FormInvalid
+            services.referral_complete(actor=user, referral=referral, outcome=outcome_form.cleaned_data["outcome"])
+            done = "completed"
+        elif action == "update":
+            update_form = forms["update_form"] = UpdateForm(request.POST)
+            if not update_form.is_valid():
+                raise _FormInvalid
+            services.referral_add_update(actor=user, referral=referral, text=update_form.cleaned_data["text"])
+            done = "updated"
+        else:
+            raise Http404("No such action.")
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except ApplicationError as exc:
+        forms["error"] = exc.message
+    except _FormInvalid:
+        pass
+    else:
+        messages.success(request, f"Referral {referral.reference} {done}.")
+        return redirect("referrals:detail", public_id=referral.public_id)
+    referral.refresh_from_db()
+    return render(request, "referrals/detail.html", _detail_context(request, referral, **forms))
+
+
+class _FormInvalid(Exception):
+    pass
+
+
+@login_required
+def referral_summary(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """A printable summary for an agency that is not on the system: only what consent allows."""
+    referral = _referral_or_404(request, public_id)
+    if not can_withdraw_referral(request.user, referral) or referral.status == ReferralStatus.DRAFT:
+        raise PermissionDenied
+    contacts = []
+    if referral.shares_victim_contact and case_victim_contact_allowed(request.user, referral.case):
+        contacts = list(
+            VictimConfidential.objects.filter(victim__case_links__case=referral.case).select_related("victim__person")
+        )
+    services.referral_log_disclosure(
+        actor=request.user, referral=referral, request=request, detail="Printable referral summary produced"
+    )
+    return render(request, "referrals/summary.html", {"referral": referral, "contacts": contacts})
