@@ -21,6 +21,7 @@ urlpatterns = [
     path("victims/", include("victims.urls")),
     path("audit/", include("dacrre.audit.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("dacrre.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("healthz", healthz, name="healthz"),

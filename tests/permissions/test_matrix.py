@@ -90,12 +90,13 @@ def world(db) -> World:
 
 
 def _all_named_patterns(patterns=None, prefix="") -> list[tuple[str, URLPattern]]:
+    """Each URL name once (the API router repeats names for its format-suffix patterns)."""
     found = []
     for entry in patterns if patterns is not None else get_resolver().url_patterns:
         if isinstance(entry, URLResolver):
             namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
             found += _all_named_patterns(entry.url_patterns, namespace)
-        elif entry.name:
+        elif entry.name and f"{prefix}{entry.name}" not in {name for name, _ in found}:
             found.append((f"{prefix}{entry.name}", entry))
     return found
 
