@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "safety_plans",
     "orders",
     "disclosures",
+    "meetings",
 ]
 
 MIDDLEWARE = [

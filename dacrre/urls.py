@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/disclosures/", include("disclosures.urls")),
     path("cases/<uuid:case_id>/referrals/", include("referrals.case_urls")),
     path("referrals/", include("referrals.urls")),
+    path("meetings/", include("meetings.urls")),
     path("accounts/", include("dacrre.accounts.urls")),
     path("perpetrators/", include("perpetrators.urls")),
     path("victims/", include("victims.urls")),

@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user.agency_id is not None and user.role in {Role.OFFICER, Role.SUPERVISOR, Role.IDVA, Role.PARTNER_CASEWORKER}:
         awaiting = inbox_counts_for(user).awaiting_response
         items.append((f"Referrals ({awaiting})" if awaiting else "Referrals", reverse("referrals:inbox")))
+        items.append(("Meetings", reverse("meetings:list")))
     if user.role == Role.AUDITOR:
         items.append(("Access log", reverse("audit:access_log")))
     if user.role == Role.ADMIN or user.is_staff:

@@ -10,6 +10,7 @@ from cases.selectors import case_victim_contact_allowed
 from dacrre.accounts.models import Role, User
 
 if TYPE_CHECKING:
+    from meetings.models import Meeting, MeetingAction
     from referrals.models import Referral
 
 _POLICE_CASEWORK_ROLES = {Role.OFFICER, Role.SUPERVISOR}
@@ -78,3 +79,20 @@ def can_respond_to_referral(user: User, referral: "Referral") -> bool:
     return (
         referral.to_agency_id is not None and user.agency_id == referral.to_agency_id and user.role in _RESPONDING_ROLES
     )
+
+
+_MEETING_ROLES = {Role.OFFICER, Role.SUPERVISOR, Role.IDVA}
+_ACTION_ROLES = {Role.OFFICER, Role.SUPERVISOR, Role.IDVA, Role.PARTNER_CASEWORKER}
+
+
+def can_schedule_meeting(user: User) -> bool:
+    return user.agency_id is not None and user.role in _MEETING_ROLES
+
+
+def can_manage_meeting(user: User, meeting: "Meeting") -> bool:
+    """The chair agency's caseworkers build the agenda, record attendance, discussion and actions."""
+    return user.agency_id == meeting.chair_agency_id and user.role in _MEETING_ROLES
+
+
+def can_complete_meeting_action(user: User, action: "MeetingAction") -> bool:
+    return user.agency_id == action.assigned_agency_id and user.role in _ACTION_ROLES

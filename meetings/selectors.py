@@ -1,0 +1,82 @@
+import datetime
+import uuid
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+
+from cases.models import Case, CaseStatus, RiskLevel
+from cases.selectors import cases_visible_to
+from dacrre.accounts.models import Role, User
+from dacrre.core.exceptions import NotFoundError
+from incidents.models import Incident
+
+from .models import ActionStatus, AgendaItem, Meeting, MeetingAction
+
+MEETING_ROLES = {Role.OFFICER, Role.SUPERVISOR, Role.IDVA, Role.PARTNER_CASEWORKER}
+
+
+def meetings_visible_to(user: User) -> QuerySet[Meeting]:
+    """The chair agency's and the attending agencies' meetings, for their caseworkers (not for
+    auditors, analysts or administrators). Each agenda item is shown only if its case is visible."""
+    if not user.is_authenticated or not user.is_active or user.agency_id is None or user.role not in MEETING_ROLES:
+        return Meeting.objects.none()
+    return Meeting.objects.filter(
+        Q(chair_agency_id=user.agency_id) | Q(attending_agencies__id=user.agency_id)
+    ).distinct()
+
+
+def meeting_get_for(user: User, public_id: uuid.UUID | str) -> Meeting:
+    try:
+        return meetings_visible_to(user).select_related("chair_agency").get(public_id=public_id)
+    except (Meeting.DoesNotExist, ValueError) as exc:
+        raise NotFoundError("Meeting not found.") from exc
+
+
+def agenda_visible_to(user: User, meeting: Meeting) -> QuerySet[AgendaItem]:
+    return meeting.agenda.filter(case__in=cases_visible_to(user))
+
+
+def agenda_item_get_for(user: User, public_id: uuid.UUID | str) -> AgendaItem:
+    try:
+        return AgendaItem.objects.select_related("meeting", "case").get(
+            public_id=public_id, meeting__in=meetings_visible_to(user), case__in=cases_visible_to(user)
+        )
+    except (AgendaItem.DoesNotExist, ValueError) as exc:
+        raise NotFoundError("Agenda item not found.") from exc
+
+
+def repeat_marac_q() -> Q:
+    """A new incident within 12 months of the case's last MARAC referral."""
+    return Q(
+        Exists(
+            Incident.objects.filter(
+                perpetrator_id=OuterRef("perpetrator_id"),
+                occurred_at__date__gt=OuterRef("last_marac_referral_on"),
+                occurred_at__date__lte=OuterRef("last_marac_referral_on") + datetime.timedelta(days=365),
+            )
+        )
+    ) & Q(last_marac_referral_on__isnull=False)
+
+
+def agenda_suggestions(user: User, meeting: Meeting) -> QuerySet[Case]:
+    """High-risk and repeat-MARAC cases of the chair agency that are not on the agenda yet."""
+    return (
+        cases_visible_to(user)
+        .filter(owning_agency_id=meeting.chair_agency_id)
+        .exclude(status=CaseStatus.CLOSED)
+        .exclude(agenda_items__meeting=meeting)
+        .filter(Q(risk_level=RiskLevel.HIGH) | repeat_marac_q())
+        .select_related("perpetrator__person", "area")
+        .order_by(F("last_marac_referral_on").desc(nulls_last=True), "reference")[:20]
+    )
+
+
+def actions_for_agency_of(user: User) -> QuerySet[MeetingAction]:
+    """The agency's task list of meeting actions, open first and soonest due first."""
+    if user.agency_id is None:
+        return MeetingAction.objects.none()
+    return (
+        MeetingAction.objects.filter(assigned_agency_id=user.agency_id)
+        .select_related("agenda_item__case", "agenda_item__meeting")
+        .order_by("-status", "due_on")
+        .filter(Q(status=ActionStatus.OPEN) | Q(completed_at__isnull=False))
+    )
