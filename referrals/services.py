@@ -126,7 +126,11 @@ def _require_status(referral: Referral, *allowed: ReferralStatus, action: str) -
 
 
 def _locked(referral: Referral) -> Referral:
-    return Referral.objects.select_for_update().select_related("case", "to_agency", "from_agency").get(pk=referral.pk)
+    return (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("case", "to_agency", "from_agency")
+        .get(pk=referral.pk)
+    )
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, current_totp
 
 
 def _database_is_postgres() -> bool:
@@ -22,11 +22,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture
 def login(client):
-    """Log a user in through the real login form, as a person would."""
+    """Log a user in through the real forms, password then second factor, as a person would."""
 
     def _login(user):
         client.logout()
         response = client.post("/accounts/login/", {"username": user.username, "password": TEST_PASSWORD})
+        assert response.status_code == 302, response.content
+        response = client.post("/accounts/second-factor/", {"token": current_totp(user)})
         assert response.status_code == 302, response.content
         return client
 

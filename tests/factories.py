@@ -5,6 +5,8 @@ import datetime
 import factory
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import Case, CaseChild, CaseVictim, ChronologyEntry, ChronologyKind, Operation
 from dacrre.accounts.models import Agency, AgencyKind, AgencySide, Area, Role, Scope, User
@@ -16,6 +18,17 @@ from perpetrators.models import Perpetrator
 from victims.models import Child, ChildConfidential, Victim, VictimConfidential
 
 TEST_PASSWORD = "correct-horse-battery-staple"
+TEST_TOTP_KEY = "3132333435363738393031323334353637383930"  # hex of the RFC 6238 test secret
+
+
+def current_totp(user) -> str:
+    """The code the user's test authenticator shows now. Replay protection and the wrong-code delay are
+    reset, as if the user had waited for the next code: tests sign in many times within 30 seconds."""
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    TOTPDevice.objects.filter(pk=device.pk).update(
+        last_t=-1, throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
 
 
 class AgencyFactory(factory.django.DjangoModelFactory):
@@ -65,6 +78,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     role = Role.OFFICER
     scope = Scope.ASSIGNED
     password = factory.django.Password(TEST_PASSWORD)
+
+    @factory.post_generation
+    def authenticator(self, create, extracted, **kwargs):
+        """Every test user has an enrolled authenticator with a known key (pass authenticator=False for none)."""
+        if create and extracted is not False:
+            TOTPDevice.objects.create(user=self, name="Test authenticator", confirmed=True, key=TEST_TOTP_KEY)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

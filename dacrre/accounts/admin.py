@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from .models import Agency, Area, User
+from .services import user_second_factor_reset
 
 
 class AreaInline(admin.TabularInline):
@@ -32,8 +35,16 @@ class AreaAdmin(admin.ModelAdmin):
     search_fields = ("name", "agency__name")
 
 
+@admin.action(description="Reset second factor (the user enrols again at next sign-in)")
+def reset_second_factor(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[User]) -> None:
+    for user in queryset:
+        user_second_factor_reset(actor=request.user, user=user)  # type: ignore[arg-type]
+    modeladmin.message_user(request, f"Second factor reset for {queryset.count()} user(s).")
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    actions = [reset_second_factor]
     list_display = ("username", "first_name", "last_name", "agency", "area", "role", "scope", "is_active")
     list_filter = ("role", "scope", "agency", "is_active")
     list_select_related = ("agency", "area")

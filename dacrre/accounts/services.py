@@ -2,8 +2,15 @@
 
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from dacrre.audit.models import AccessAction
+from dacrre.audit.services import access_log_record
+from dacrre.core.exceptions import ApplicationError
 
 from .models import Agency, AgencyKind, AgencySide, Area, Role, Scope, User
 
@@ -51,3 +58,61 @@ def user_create(
     user.full_clean(exclude=["password"])
     user.save()
     return user
+
+
+# Second factor -----------------------------------------------------------------------------------
+
+
+def second_factor_enrolment_device(*, user: User) -> TOTPDevice:
+    """The authenticator being set up: unconfirmed until the user proves it with a code."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+def user_has_second_factor(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@transaction.atomic
+def second_factor_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str]:
+    """Confirm the authenticator with a code from it; return new one-time recovery codes (shown once)."""
+    if device.user_id != user.pk or device.confirmed:
+        raise ApplicationError("Start setting up your authenticator app again.", field="token")
+    if not device.verify_token(token.strip()):
+        raise ApplicationError(
+            "The code is not correct or has expired. Enter the latest code shown in your app", field="token"
+        )
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    StaticDevice.objects.filter(user=user).delete()
+    recovery = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(settings.RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=recovery, token=code) for code in codes])
+    access_log_record(user=user, action=AccessAction.MFA_ENROLLED, detail="authenticator app confirmed")
+    return codes
+
+
+def second_factor_check(*, user: User, token: str) -> TOTPDevice | StaticDevice | None:
+    """The device that accepts this code (an authenticator code, or a recovery code which is then used up)."""
+    token = token.strip().replace(" ", "")
+    for device in [
+        *TOTPDevice.objects.filter(user=user, confirmed=True),
+        *StaticDevice.objects.filter(user=user, confirmed=True),
+    ]:
+        if device.verify_token(token):
+            return device
+    return None
+
+
+@transaction.atomic
+def user_second_factor_reset(*, actor: User, user: User) -> None:
+    """An administrator resets a user's second factor: they enrol again at their next sign-in."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    access_log_record(
+        user=actor,
+        action=AccessAction.MFA_RESET,
+        object_type="user",
+        object_id=user.public_id,
+        object_label=f"Second factor of {user.username} reset",
+    )
