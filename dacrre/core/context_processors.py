@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -11,7 +12,9 @@ from referrals.selectors import inbox_counts_for
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
-    if not user.is_authenticated:
+    # Nothing about the service's content before both factors are in.
+    verified = settings.DEMO_SKIP_MFA or getattr(user, "is_verified", lambda: False)()
+    if not user.is_authenticated or not verified:
         return {"navigation_items": []}
     items: list[tuple[str, str]] = []
     if user.role in {Role.OFFICER, Role.SUPERVISOR, Role.IDVA, Role.PARTNER_CASEWORKER}:
