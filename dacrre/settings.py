@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "orders",
     "disclosures",
     "meetings",
+    "offender_management",
 ]
 
 MIDDLEWARE = [

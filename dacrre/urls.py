@@ -19,6 +19,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("accounts/", include("dacrre.accounts.urls")),
     path("perpetrators/", include("perpetrators.urls")),
+    path("perpetrators/<uuid:perpetrator_id>/", include("offender_management.urls")),
     path("victims/", include("victims.urls")),
     path("audit/", include("dacrre.audit.urls")),
     path("admin/", admin.site.urls),

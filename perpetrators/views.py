@@ -9,6 +9,8 @@ from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import NotFoundError
 from dacrre.core.http import AuthenticatedHttpRequest
+from dacrre.permissions.rules import can_allocate_programme, can_record_intervention
+from offender_management.selectors import offender_management_for
 
 from .selectors import perpetrator_get_for
 
@@ -35,5 +37,13 @@ def perpetrator_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) 
     return render(
         request,
         "perpetrators/perpetrator_detail.html",
-        {"perpetrator": perpetrator, "person": person, "cases": list(cases), "incidents": list(incidents)},
+        {
+            "perpetrator": perpetrator,
+            "person": person,
+            "cases": list(cases),
+            "incidents": list(incidents),
+            "om": offender_management_for(perpetrator),
+            "can_allocate": can_allocate_programme(request.user, perpetrator),
+            "can_intervene": can_record_intervention(request.user, perpetrator),
+        },
     )

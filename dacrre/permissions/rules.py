@@ -11,6 +11,7 @@ from dacrre.accounts.models import Role, User
 
 if TYPE_CHECKING:
     from meetings.models import Meeting, MeetingAction
+    from perpetrators.models import Perpetrator
     from referrals.models import Referral
 
 _POLICE_CASEWORK_ROLES = {Role.OFFICER, Role.SUPERVISOR}
@@ -96,3 +97,21 @@ def can_manage_meeting(user: User, meeting: "Meeting") -> bool:
 
 def can_complete_meeting_action(user: User, action: "MeetingAction") -> bool:
     return user.agency_id == action.assigned_agency_id and user.role in _ACTION_ROLES
+
+
+_PERPETRATOR_SIDE_KINDS = {"probation", "perpetrator_programme"}
+
+
+def can_allocate_programme(user: User, perpetrator: "Perpetrator") -> bool:
+    """Police officers and supervisors of a force owning one of the perpetrator's cases, and
+    probation or perpetrator-programme caseworkers. The caller has checked visibility."""
+    if user.agency is None:
+        return False
+    if user.role in _POLICE_CASEWORK_ROLES and perpetrator.cases.filter(owning_agency_id=user.agency_id).exists():
+        return True
+    return user.role in {Role.PARTNER_CASEWORKER, Role.SUPERVISOR} and user.agency.kind in _PERPETRATOR_SIDE_KINDS
+
+
+def can_record_intervention(user: User, perpetrator: "Perpetrator") -> bool:
+    """Any caseworker of an agency that can see the perpetrator."""
+    return user.agency_id is not None and user.role in _ACTION_ROLES

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class OffenderManagementConfig(AppConfig):
+    name = "offender_management"

@@ -1,0 +1,66 @@
+from django import forms
+
+from dacrre.accounts.models import Agency
+
+from .models import InterventionType, Programme
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATE_HELP = "For example, 27/3/2026"
+
+
+def _date(label: str, required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        help_text=DATE_HELP,
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"Enter the {label.lower()} as day/month/year, for example 27/3/2026",
+        },
+    )
+
+
+class AllocationForm(forms.Form):
+    programme = forms.ChoiceField(
+        label="Programme", choices=Programme.choices, error_messages={"required": "Choose a programme"}
+    )
+    starts_on = _date("Start date")
+    ends_on = _date("End date", required=False)
+    lead_agency = forms.ModelChoiceField(
+        label="Lead agency",
+        queryset=Agency.objects.filter(is_active=True),
+        empty_label="Choose an agency",
+        error_messages={"required": "Choose the lead agency"},
+    )
+    notes = forms.CharField(label="Notes", widget=forms.Textarea, required=False, max_length=5000)
+
+
+class EndAllocationForm(forms.Form):
+    ends_on = _date("End date")
+    reason = forms.CharField(
+        label="Why it ends",
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": "Enter why the allocation ends"},
+    )
+
+
+class InterventionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Type", choices=InterventionType.choices, error_messages={"required": "Choose the type of intervention"}
+    )
+    occurred_on = _date("Date")
+    case = forms.TypedChoiceField(label="Case", coerce=int, required=False, empty_value=None)
+    description = forms.CharField(
+        label="What was done",
+        widget=forms.Textarea,
+        max_length=5000,
+        error_messages={"required": "Describe the intervention"},
+    )
+    outcome = forms.CharField(label="Outcome", widget=forms.Textarea, required=False, max_length=5000)
+
+    def __init__(self, *args: object, cases: list, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        choices = [("", "All of the perpetrator's open cases"), *((c.pk, c.reference) for c in cases)]
+        self.fields["case"].choices = choices  # type: ignore[attr-defined]

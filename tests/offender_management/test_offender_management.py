@@ -1,0 +1,196 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from dacrre.accounts.models import Role, Scope
+from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
+from offender_management.models import Intervention, InterventionType, Programme, ProgrammeAllocation
+from offender_management.services import intervention_record, programme_allocate, programme_end
+from tests.factories import AreaFactory, CaseFactory, ProbationAgencyFactory, UserFactory, grant_case_to
+
+
+@pytest.fixture
+def officer_case(db):
+    officer = UserFactory()
+    return officer, CaseFactory(area=officer.area, spoc=officer)
+
+
+def _probation_worker(case):
+    probation = ProbationAgencyFactory()
+    grant_case_to(case, probation)
+    return UserFactory(area=AreaFactory(agency=probation), role=Role.PARTNER_CASEWORKER, scope=Scope.AGENCY)
+
+
+@pytest.mark.django_db
+def test_allocation_rules_and_chronology(officer_case) -> None:
+    officer, case = officer_case
+    today = timezone.localdate()
+    allocation = programme_allocate(
+        actor=officer,
+        perpetrator=case.perpetrator,
+        programme=Programme.DRIVE,
+        starts_on=today,
+        ends_on=None,
+        lead_agency=officer.agency,
+    )
+    assert case.chronology.filter(kind="allocation", summary__contains="Drive").exists()
+    with pytest.raises(ApplicationError, match="already on Drive"):
+        programme_allocate(
+            actor=officer,
+            perpetrator=case.perpetrator,
+            programme=Programme.DRIVE,
+            starts_on=today,
+            ends_on=None,
+            lead_agency=officer.agency,
+        )
+    with pytest.raises(ApplicationError, match="end date must be the same as or after"):
+        programme_allocate(
+            actor=officer,
+            perpetrator=case.perpetrator,
+            programme=Programme.MATAC,
+            starts_on=today,
+            ends_on=today - datetime.timedelta(days=1),
+            lead_agency=officer.agency,
+        )
+    with pytest.raises(ApplicationError, match="why the allocation ends"):
+        programme_end(actor=officer, allocation=allocation, ends_on=today, reason=" ")
+    programme_end(actor=officer, allocation=allocation, ends_on=today - datetime.timedelta(days=0), reason="Completed")
+    allocation.refresh_from_db()
+    assert allocation.ended_reason == "Completed"
+
+
+@pytest.mark.django_db
+def test_who_may_allocate(officer_case) -> None:
+    officer, case = officer_case
+    probation_worker = _probation_worker(case)
+    idva = UserFactory(role=Role.IDVA)
+    case.idva = idva
+    case.save()
+    today = timezone.localdate()
+    assert programme_allocate(
+        actor=probation_worker,
+        perpetrator=case.perpetrator,
+        programme=Programme.IOM,
+        starts_on=today,
+        ends_on=None,
+        lead_agency=probation_worker.agency,
+    ).pk
+    with pytest.raises(PermissionDeniedError):
+        programme_allocate(
+            actor=idva,
+            perpetrator=case.perpetrator,
+            programme=Programme.MATAC,
+            starts_on=today,
+            ends_on=None,
+            lead_agency=officer.agency,
+        )
+
+
+@pytest.mark.django_db
+def test_interventions_by_any_agency_with_type_date_and_outcome(officer_case) -> None:
+    officer, case = officer_case
+    probation_worker = _probation_worker(case)
+    intervention = intervention_record(
+        actor=probation_worker,
+        perpetrator=case.perpetrator,
+        case=None,
+        kind=InterventionType.DISRUPTION,
+        occurred_on=timezone.localdate(),
+        description="Licence recall considered",
+        outcome="Warning issued",
+    )
+    assert intervention.agency == probation_worker.agency
+    assert case.chronology.filter(summary__contains="Disruption intervention").exists()
+    with pytest.raises(ApplicationError, match="cannot be in the future"):
+        intervention_record(
+            actor=officer,
+            perpetrator=case.perpetrator,
+            case=case,
+            kind=InterventionType.SUPPORT,
+            occurred_on=timezone.localdate() + datetime.timedelta(days=1),
+            description="x",
+        )
+    other_case = CaseFactory()
+    with pytest.raises(ApplicationError, match="one of this perpetrator's cases"):
+        intervention_record(
+            actor=officer,
+            perpetrator=case.perpetrator,
+            case=other_case,
+            kind=InterventionType.SUPPORT,
+            occurred_on=timezone.localdate(),
+            description="x",
+        )
+
+
+@pytest.mark.django_db
+def test_pages_as_officer_and_probation_and_refused_for_others(officer_case, login) -> None:
+    officer, case = officer_case
+    perpetrator = case.perpetrator
+    client = login(officer)
+    response = client.post(
+        f"/perpetrators/{perpetrator.public_id}/programmes/new/",
+        {
+            "programme": Programme.MATAC,
+            "starts_on": "1/11/2026",
+            "lead_agency": officer.agency_id,
+            "notes": "Top 10",
+        },
+    )
+    assert response.status_code == 302
+    bad = client.post(
+        f"/perpetrators/{perpetrator.public_id}/interventions/new/",
+        {
+            "kind": InterventionType.ENFORCEMENT,
+            "occurred_on": "31/31/2026",
+            "description": "Arrest for breach",
+        },
+    )
+    assert "Enter the date as day/month/year" in bad.content.decode()
+    assert "Arrest for breach" in bad.content.decode()
+    probation_worker = _probation_worker(case)
+    ok = login(probation_worker).post(
+        f"/perpetrators/{perpetrator.public_id}/interventions/new/",
+        {
+            "kind": InterventionType.SUPPORT,
+            "occurred_on": timezone.localdate().strftime("%d/%m/%Y"),
+            "description": "Housing advice",
+            "outcome": "Referred",
+        },
+    )
+    assert ok.status_code == 302
+    page = login(officer).get(f"/perpetrators/{perpetrator.public_id}/").content.decode()
+    assert "MATAC" in page and "Housing advice" in page
+    assert login(UserFactory()).get(f"/perpetrators/{perpetrator.public_id}/programmes/new/").status_code == 404
+    assert Intervention.objects.count() == 1 and ProgrammeAllocation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_perpetrator_page_queries_are_constant(officer_case, login) -> None:
+    officer, case = officer_case
+    client = login(officer)
+    url = f"/perpetrators/{case.perpetrator.public_id}/"
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(6):
+        intervention_record(
+            actor=officer,
+            perpetrator=case.perpetrator,
+            case=case,
+            kind=InterventionType.SUPPORT,
+            occurred_on=timezone.localdate(),
+            description=f"Contact {n}",
+        )
+    programme_allocate(
+        actor=officer,
+        perpetrator=case.perpetrator,
+        programme=Programme.DRIVE,
+        starts_on=timezone.localdate(),
+        ends_on=None,
+        lead_agency=officer.agency,
+    )
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)

@@ -1,0 +1,30 @@
+"""Offender-management pages in the permission matrix (they hang off the case's perpetrator)."""
+
+from django.utils import timezone
+
+from offender_management.models import Programme, ProgrammeAllocation
+from tests.permissions.test_matrix import ACTORS, SEE_CASE
+
+
+def entries(world) -> dict:
+    perpetrator = world.case.perpetrator
+    allocation = ProgrammeAllocation.objects.filter(perpetrator=perpetrator).first() or (
+        ProgrammeAllocation.objects.create(
+            perpetrator=perpetrator,
+            programme=Programme.DRIVE,
+            starts_on=timezone.localdate(),
+            lead_agency=world.case.owning_agency,
+            allocated_by=world.case.spoc,
+        )
+    )
+    allocators = {"assigned_officer", "area_supervisor", "granted_probation"}
+    allocate = {a: (200 if a in allocators else 403) if a in SEE_CASE else 404 for a in ACTORS}
+    return {
+        "offender_management:allocate": ("get", [perpetrator.public_id], allocate),
+        "offender_management:end_allocation": ("get", [perpetrator.public_id, allocation.public_id], allocate),
+        "offender_management:record_intervention": (
+            "get",
+            [perpetrator.public_id],
+            {a: 200 if a in SEE_CASE else 404 for a in ACTORS},
+        ),
+    }
