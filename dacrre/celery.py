@@ -17,4 +17,8 @@ app.conf.beat_schedule = {
         "task": "dacrre.reminders.tasks.sweep_visits_due",
         "schedule": crontab(minute="*/15"),
     },
+    "referrals-expire-completed-access": {
+        "task": "referrals.tasks.expire_completed_referral_access",
+        "schedule": crontab(minute=5),
+    },
 }
