@@ -1,0 +1,22 @@
+from django.db.models import QuerySet
+
+from cases.models import Case
+from dacrre.accounts.models import User
+
+from .models import Visit, VisitStatus
+
+
+def visits_visible_to(user: User, case: Case) -> QuerySet[Visit]:
+    """A case's visits for a user who can see the case: visits to victims are victim-side only."""
+    visits = Visit.objects.filter(case=case).select_related("victim__person", "recorded_by")
+    if user.is_perpetrator_side or user.agency_id is None:
+        visits = visits.filter(victim__isnull=True)
+    return visits
+
+
+def visits_planned(user: User, case: Case) -> QuerySet[Visit]:
+    return visits_visible_to(user, case).filter(status=VisitStatus.PLANNED).order_by("planned_for")
+
+
+def visits_recent(user: User, case: Case, limit: int = 10) -> QuerySet[Visit]:
+    return visits_visible_to(user, case).filter(status=VisitStatus.COMPLETED).order_by("-occurred_at")[:limit]

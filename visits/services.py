@@ -1,0 +1,161 @@
+"""Planning and logging visits. Logging one sets when the next is due and closes its reminders."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.cadence import next_due
+from cases.models import CadenceKind, Case, CaseVictim, ChronologyKind, ChronologyVisibility
+from cases.services import chronology_record
+from dacrre.accounts.models import User
+from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
+from dacrre.permissions.rules import can_record_visit
+from dacrre.reminders.models import Reminder, ReminderKind, ReminderStatus
+from victims.models import Victim
+
+from .models import Visit, VisitOutcome, VisitStatus
+
+MAX_OVERRIDE_DAYS = 365
+
+
+def _check(actor: User, case: Case, victim: Victim | None) -> None:
+    if not can_record_visit(actor, case):
+        raise PermissionDeniedError("Only officers of the owning force record visits.")
+    if victim is not None and not CaseVictim.objects.filter(case=case, victim=victim).exists():
+        raise ApplicationError("Choose the perpetrator or one of this case's victims", field="subject")
+
+
+def _visibility(victim: Victim | None) -> ChronologyVisibility:
+    return ChronologyVisibility.VICTIM_SIDE if victim is not None else ChronologyVisibility.ALL
+
+
+@transaction.atomic
+def visit_plan(
+    *, actor: User, case: Case, victim: Victim | None, planned_for: datetime.datetime, notes: str = ""
+) -> Visit:
+    _check(actor, case, victim)
+    if planned_for < timezone.now() - datetime.timedelta(hours=1):
+        raise ApplicationError("A planned visit must be in the future", field="planned_for")
+    visit = Visit(case=case, victim=victim, planned_for=planned_for, notes=notes.strip(), recorded_by=actor)
+    visit._history_user = actor  # type: ignore[attr-defined]
+    visit.save()
+    visit.officers.add(actor)
+    chronology_record(
+        case=case,
+        kind=ChronologyKind.VISIT,
+        actor=actor,
+        visibility=_visibility(victim),
+        summary=f"Visit to {visit.subject_label} planned for {timezone.localtime(planned_for):%d %b %Y %H:%M}.",
+    )
+    return visit
+
+
+@transaction.atomic
+def visit_log(
+    *,
+    actor: User,
+    case: Case,
+    victim: Victim | None,
+    occurred_at: datetime.datetime,
+    outcome: VisitOutcome | str,
+    notes: str = "",
+    safeguarding_details: str = "",
+    other_officers: Iterable[User] = (),
+    other_people_present: str = "",
+    next_due_override: datetime.date | None = None,
+    override_reason: str = "",
+    planned_visit: Visit | None = None,
+) -> Visit:
+    """Record a visit that happened (completing a planned one if given) and set the next due date:
+    from the case's risk level by the cadence, unless overridden with a reason."""
+    _check(actor, case, victim)
+    now = timezone.now()
+    if occurred_at > now + datetime.timedelta(minutes=5):
+        raise ApplicationError("The visit cannot be in the future", field="occurred_on")
+    if outcome == VisitOutcome.SAFEGUARDING and not safeguarding_details.strip():
+        raise ApplicationError("Describe the safeguarding concern raised", field="safeguarding_details")
+    if (next_due_override is None) != (not override_reason.strip()):
+        raise ApplicationError(
+            "To change the next visit date, give both the date and the reason", field="override_reason"
+        )
+    today = timezone.localdate()
+    if next_due_override is not None and not today < next_due_override <= today + datetime.timedelta(
+        days=MAX_OVERRIDE_DAYS
+    ):
+        raise ApplicationError("The next visit date must be in the next 12 months", field="next_due_override")
+    due = next_due_override or next_due(
+        kind=CadenceKind.VISIT,
+        risk_level=case.risk_level,
+        operation=case.operation,
+        after=timezone.localtime(occurred_at).date(),
+    )
+    if planned_visit is not None:
+        visit = Visit.objects.select_for_update().get(pk=planned_visit.pk, case=case)
+        if visit.status != VisitStatus.PLANNED:
+            raise InvalidTransitionError("This visit has already been logged or cancelled.")
+        visit.victim = victim
+    else:
+        visit = Visit(case=case, victim=victim, recorded_by=actor)
+    visit.status = VisitStatus.COMPLETED
+    visit.occurred_at = occurred_at
+    visit.outcome = outcome
+    visit.notes = notes.strip()
+    visit.safeguarding_details = safeguarding_details.strip() if outcome == VisitOutcome.SAFEGUARDING else ""
+    visit.other_people_present = other_people_present.strip()
+    visit.next_visit_due = due
+    visit.next_due_override_reason = override_reason.strip()
+    visit._history_user = actor  # type: ignore[attr-defined]
+    visit.save()
+    visit.officers.set({actor, *other_officers})
+
+    if victim is None:
+        case._history_user = actor  # type: ignore[attr-defined]
+        case.next_perpetrator_visit_due = due
+        case.save(update_fields=["next_perpetrator_visit_due", "updated_at"])
+        kind, subject_key = ReminderKind.PERPETRATOR_VISIT_DUE, "perpetrator"
+    else:
+        CaseVictim.objects.filter(case=case, victim=victim).update(next_visit_due=due)
+        kind, subject_key = ReminderKind.VICTIM_VISIT_DUE, f"victim:{victim.public_id}"
+    Reminder.objects.filter(case=case, kind=kind, subject_key=subject_key, status=ReminderStatus.OPEN).update(
+        status=ReminderStatus.DONE, closed_at=now
+    )
+    summary = f"Visit to {visit.subject_label}: {visit.get_outcome_display()}."
+    if visit.safeguarding_details:
+        summary += f" Safeguarding concern: {visit.safeguarding_details}"
+    if visit.notes:
+        summary += f" {visit.notes}"
+    summary += f" Next visit due {due:%d %b %Y}" + (
+        f" (set by hand: {visit.next_due_override_reason})." if visit.next_due_override_reason else "."
+    )
+    chronology_record(
+        case=case,
+        kind=ChronologyKind.VISIT,
+        actor=actor,
+        summary=summary,
+        occurred_at=occurred_at,
+        visibility=_visibility(victim),
+    )
+    return visit
+
+
+@transaction.atomic
+def visit_cancel(*, actor: User, visit: Visit, reason: str) -> Visit:
+    _check(actor, visit.case, None)
+    if visit.status != VisitStatus.PLANNED:
+        raise InvalidTransitionError("Only a planned visit can be cancelled.")
+    if not reason.strip():
+        raise ApplicationError("Enter why the visit is cancelled", field="reason")
+    visit.status = VisitStatus.CANCELLED
+    visit.notes = f"{visit.notes}\nCancelled: {reason.strip()}".strip()
+    visit._history_user = actor  # type: ignore[attr-defined]
+    visit.save(update_fields=["status", "notes"])
+    chronology_record(
+        case=visit.case,
+        kind=ChronologyKind.VISIT,
+        actor=actor,
+        visibility=_visibility(visit.victim),
+        summary=f"Planned visit to {visit.subject_label} cancelled: {reason.strip()}",
+    )
+    return visit
