@@ -1,0 +1,88 @@
+"""DASH risk assessments: records in time, never changed after they are saved."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from cases.models import RiskLevel
+from dacrre.core.models import PublicIdModel
+
+
+class Answer(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class RiskBands(models.Model):
+    """The number of "yes" answers from which a score is medium and high (default 10 and 14).
+    One row; editable in the admin."""
+
+    medium_from = models.PositiveSmallIntegerField(default=10)
+    high_from = models.PositiveSmallIntegerField(default=14)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "DASH risk bands"
+        verbose_name_plural = "DASH risk bands"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(medium_from__gte=1) & Q(high_from__gt=F("medium_from")) & Q(high_from__lte=27),
+                name="risk_bands_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"Standard 0–{self.medium_from - 1}, medium {self.medium_from}–{self.high_from - 1}, high {self.high_from}+"
+        )
+
+    @classmethod
+    def current(cls) -> "RiskBands":
+        return cls.objects.order_by("pk").first() or cls()
+
+    def level_for(self, yes_count: int) -> str:
+        if yes_count >= self.high_from:
+            return RiskLevel.HIGH
+        if yes_count >= self.medium_from:
+            return RiskLevel.MEDIUM
+        return RiskLevel.STANDARD
+
+
+class RiskAssessment(PublicIdModel):
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="risk_assessments")
+    victim = models.ForeignKey("victims.Victim", on_delete=models.PROTECT, related_name="risk_assessments")
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField(default=timezone.now)
+    # {question key: "yes" | "no" | "not_known"} for all 27 questions: one row per assessment keeps a
+    # record in time whole, and the comparison reads two rows.
+    answers = models.JSONField()
+    yes_count = models.PositiveSmallIntegerField()
+    score_level = models.CharField(max_length=16, choices=RiskLevel.choices)
+    judgement_level = models.CharField(max_length=16, choices=RiskLevel.choices, blank=True)
+    judgement_reason = models.TextField(blank=True)
+    final_level = models.CharField(max_length=16, choices=RiskLevel.choices)
+    visible_high_risk = models.BooleanField()
+    potential_escalation = models.BooleanField()
+    repeat_marac = models.BooleanField()
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-assessed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"DASH of {self.assessed_at:%d %b %Y}: {self.get_final_level_display()}"
+
+    @property
+    def marac_referral_prompted(self) -> bool:
+        return self.visible_high_risk or self.potential_escalation or self.repeat_marac
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("A risk assessment is a record in time and is never changed.")
+        super().save(*args, **kwargs)
