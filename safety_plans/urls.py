@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401 - pages are added here
+from django.urls import path
+
+from . import views
 
 app_name = "safety_plans"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<uuid:victim_id>/", views.safety_plan, name="plan"),
+    path("<uuid:victim_id>/versions/", views.versions, name="versions"),
+    path("<uuid:victim_id>/versions/<int:number>/", views.version_detail, name="version"),
+]

@@ -42,3 +42,8 @@ def due_date(value: datetime.date | None) -> SafeString:
 def earliest(first: datetime.date | None, second: datetime.date | None) -> datetime.date | None:
     dates = [d for d in (first, second) if d is not None]
     return min(dates) if dates else None
+
+
+@register.filter
+def get_item(mapping: dict | None, key: str) -> object:
+    return mapping.get(key) if mapping else None

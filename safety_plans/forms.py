@@ -1,0 +1,54 @@
+from django import forms
+
+from .measures import MEASURES
+from .models import MeasureStatus
+
+STATUS_CHOICES = [("", "Not discussed"), *MeasureStatus.choices]
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class SafetyPlanForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    safe_contact = forms.CharField(
+        label="Safe-contact arrangements",
+        widget=forms.Textarea,
+        required=False,
+        max_length=2000,
+        help_text="Safe number, safe times to call, code word. Confidential: never shared with perpetrator-side "
+        "agencies.",
+    )
+
+    def __init__(self, *args: object, with_safe_contact: bool, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if not with_safe_contact:
+            del self.fields["safe_contact"]
+        for measure in MEASURES:
+            self.fields[f"{measure.key}-status"] = forms.ChoiceField(
+                label=f"{measure.label}: status", choices=STATUS_CHOICES, required=False
+            )
+            self.fields[f"{measure.key}-owner"] = forms.CharField(
+                label=f"{measure.label}: who", required=False, max_length=200
+            )
+            self.fields[f"{measure.key}-due_on"] = forms.DateField(
+                label=f"{measure.label}: date",
+                required=False,
+                input_formats=DATE_FORMATS,
+                error_messages={
+                    "invalid": f"Enter the date for '{measure.label}' as day/month/year, for example 27/3/2026"
+                },
+            )
+
+    def measure_rows(self) -> list[tuple[object, forms.BoundField, forms.BoundField, forms.BoundField]]:
+        return [(m, self[f"{m.key}-status"], self[f"{m.key}-owner"], self[f"{m.key}-due_on"]) for m in MEASURES]
+
+    def measures(self) -> dict[str, dict[str, object]]:
+        data = self.cleaned_data
+        return {
+            m.key: {
+                "status": data[f"{m.key}-status"],
+                "owner": data[f"{m.key}-owner"],
+                "due_on": data[f"{m.key}-due_on"],
+                "notes": "",
+            }
+            for m in MEASURES
+        }

@@ -1,0 +1,23 @@
+from django.db.models import Count, Q
+
+from cases.models import Case
+from cases.panels import CasePanel, register_case_panel
+from dacrre.accounts.models import User
+from dacrre.permissions.rules import can_view_safety_plan
+
+from .models import MeasureStatus, SafetyPlan
+
+
+@register_case_panel(order=30)
+def safety_plans_panel(user: User, case: Case) -> CasePanel | None:
+    if not can_view_safety_plan(user, case):
+        return None
+    plans = {
+        plan.victim_id: plan
+        for plan in SafetyPlan.objects.filter(case=case).annotate(
+            in_place=Count("measures", filter=Q(measures__status=MeasureStatus.IN_PLACE)),
+            proposed=Count("measures", filter=Q(measures__status=MeasureStatus.PROPOSED)),
+        )
+    }
+    rows = [(link.victim, plans.get(link.victim_id)) for link in case.case_victims.select_related("victim__person")]
+    return CasePanel(template="safety_plans/_case_panel.html", context={"case": case, "rows": rows})

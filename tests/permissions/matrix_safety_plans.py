@@ -1,0 +1,18 @@
+"""Safety-plan pages in the permission matrix: a saved plan for the case's victim."""
+
+from safety_plans.models import SafetyPlan, SafetyPlanVersion
+from tests.permissions.test_matrix import ACTORS, SEE_CASE
+
+
+def entries(world) -> dict:
+    plan, _ = SafetyPlan.objects.get_or_create(case=world.case, victim=world.victim, defaults={"version": 1})
+    if not plan.versions.exists():
+        SafetyPlanVersion.objects.create(plan=plan, number=1, saved_by=world.case.spoc, measures={})
+    # Perpetrator-side agencies never see safety plans.
+    view = {a: (403 if a == "granted_probation" else 200) if a in SEE_CASE else 404 for a in ACTORS}
+    args = [world.case.public_id, world.victim.public_id]
+    return {
+        "safety_plans:plan": ("get", args, view),
+        "safety_plans:versions": ("get", args, view),
+        "safety_plans:version": ("get", [*args, 1], view),
+    }
