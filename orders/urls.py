@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401 - pages are added here
+from django.urls import path
+
+from . import views
 
 app_name = "orders"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("new/", views.order_new, name="new"),
+    path("<uuid:public_id>/", views.order_detail, name="detail"),
+    path("<uuid:public_id>/edit/", views.order_edit, name="edit"),
+]

@@ -1,0 +1,142 @@
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import Case, ChronologyKind
+from cases.services import chronology_record
+from dacrre.accounts.models import User
+from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
+from dacrre.permissions.rules import can_record_order
+from victims.models import Child, Victim
+
+from .models import OrderBreach, OrderKind, ProtectiveOrder
+
+
+def _check(actor: User, case: Case) -> None:
+    if not can_record_order(actor, case):
+        raise PermissionDeniedError("Only officers of the owning force record orders and conditions.")
+
+
+def _validate(
+    case: Case,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None,
+    conditions: str,
+    victims: Iterable[Victim],
+    children: Iterable[Child],
+) -> None:
+    if ends_on is not None and ends_on < starts_on:
+        raise ApplicationError("The end date must be the same as or after the start date", field="ends_on")
+    if not conditions.strip():
+        raise ApplicationError("Enter the conditions", field="conditions")
+    case_victims = set(case.victims.values_list("pk", flat=True))
+    case_children = set(case.children.values_list("pk", flat=True))
+    if any(v.pk not in case_victims for v in victims) or any(c.pk not in case_children for c in children):
+        raise ApplicationError("Protected persons must be people in this case", field="protected_victims")
+
+
+@transaction.atomic
+def order_record(
+    *,
+    actor: User,
+    case: Case,
+    kind: OrderKind | str,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None,
+    conditions: str,
+    reference: str = "",
+    protected_victims: Iterable[Victim] = (),
+    protected_children: Iterable[Child] = (),
+) -> ProtectiveOrder:
+    _check(actor, case)
+    protected_victims, protected_children = list(protected_victims), list(protected_children)
+    _validate(case, starts_on, ends_on, conditions, protected_victims, protected_children)
+    order = ProtectiveOrder(
+        case=case,
+        kind=kind,
+        reference=reference.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        conditions=conditions.strip(),
+        recorded_by=actor,
+    )
+    order._history_user = actor  # type: ignore[attr-defined]
+    order.save()
+    order.protected_victims.set(protected_victims)
+    order.protected_children.set(protected_children)
+    ends = f" until {ends_on:%d %b %Y}" if ends_on else ""
+    chronology_record(
+        case=case,
+        kind=ChronologyKind.ORDER,
+        actor=actor,
+        summary=f"{order.get_kind_display()} from {starts_on:%d %b %Y}{ends}: {order.conditions}",
+    )
+    return order
+
+
+@transaction.atomic
+def order_update(
+    *,
+    actor: User,
+    order: ProtectiveOrder,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None,
+    conditions: str,
+    reference: str,
+    protected_victims: Iterable[Victim],
+    protected_children: Iterable[Child],
+) -> ProtectiveOrder:
+    """A variation: new dates or conditions, on the record with what changed."""
+    _check(actor, order.case)
+    protected_victims, protected_children = list(protected_victims), list(protected_children)
+    _validate(order.case, starts_on, ends_on, conditions, protected_victims, protected_children)
+    changes = []
+    if ends_on != order.ends_on:
+        changes.append(f"end date {order.ends_on or 'none'} → {ends_on or 'none'}")
+    if conditions.strip() != order.conditions:
+        changes.append("conditions varied")
+    order.starts_on, order.ends_on = starts_on, ends_on
+    order.conditions, order.reference = conditions.strip(), reference.strip()
+    order._history_user = actor  # type: ignore[attr-defined]
+    order.save()
+    order.protected_victims.set(protected_victims)
+    order.protected_children.set(protected_children)
+    chronology_record(
+        case=order.case,
+        kind=ChronologyKind.ORDER,
+        actor=actor,
+        summary=f"{order.get_kind_display()} varied: {', '.join(changes) or 'details updated'}.",
+    )
+    return order
+
+
+@transaction.atomic
+def order_breach_record(
+    *, actor: User, order: ProtectiveOrder, occurred_on: datetime.date, details: str, action_taken: str
+) -> OrderBreach:
+    _check(actor, order.case)
+    if occurred_on > timezone.localdate():
+        raise ApplicationError("The breach date cannot be in the future", field="occurred_on")
+    if occurred_on < order.starts_on:
+        raise ApplicationError("The breach date must be on or after the order started", field="occurred_on")
+    if not details.strip():
+        raise ApplicationError("Describe the breach", field="details")
+    if not action_taken.strip():
+        raise ApplicationError("Enter the action taken", field="action_taken")
+    breach = OrderBreach.objects.create(
+        order=order,
+        occurred_on=occurred_on,
+        details=details.strip(),
+        action_taken=action_taken.strip(),
+        recorded_by=actor,
+    )
+    chronology_record(
+        case=order.case,
+        kind=ChronologyKind.ORDER,
+        actor=actor,
+        summary=f"Breach of {order.get_kind_display()} on {occurred_on:%d %b %Y}: {breach.details} "
+        f"Action: {breach.action_taken}",
+    )
+    return breach
