@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401 - pages are added here
+from django.urls import path
+
+from . import views
 
 app_name = "disclosures"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("new/", views.application_new, name="new"),
+    path("<uuid:public_id>/", views.application_detail, name="detail"),
+]

@@ -115,3 +115,8 @@ def can_allocate_programme(user: User, perpetrator: "Perpetrator") -> bool:
 def can_record_intervention(user: User, perpetrator: "Perpetrator") -> bool:
     """Any caseworker of an agency that can see the perpetrator."""
     return user.agency_id is not None and user.role in _ACTION_ROLES
+
+
+def can_view_disclosures(user: User, case: Case) -> bool:
+    """Clare's Law applications concern the person at risk: victim-side and the owning force only."""
+    return not user.is_perpetrator_side and user.agency_id is not None

@@ -1,0 +1,66 @@
+from django import forms
+
+from cases.models import Case
+
+from .models import Decision, DisclosureOutcome, Route
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+def _date(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        input_formats=DATE_FORMATS,
+        help_text="For example, 27/3/2026",
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "invalid": f"Enter the {label.lower()} as day/month/year, for example 27/3/2026",
+        },
+    )
+
+
+class ApplicationForm(forms.Form):
+    route = forms.ChoiceField(label="Route", choices=Route.choices, error_messages={"required": "Choose the route"})
+    person_at_risk = forms.ChoiceField(label="Person at risk", error_messages={"required": "Choose the person at risk"})
+    applicant_name = forms.CharField(
+        label="Applicant's name", max_length=200, error_messages={"required": "Enter the applicant's name"}
+    )
+    applicant_relationship = forms.CharField(
+        label="Applicant's relationship to the person at risk",
+        max_length=200,
+        required=False,
+        help_text="For example, self, mother, friend.",
+    )
+    subject_relationship = forms.CharField(
+        label="Relationship of the person at risk to the subject",
+        max_length=200,
+        required=False,
+        help_text="For example, new partner of 3 months.",
+    )
+    received_on = _date("Date received")
+
+    def __init__(self, *args: object, case: Case, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["person_at_risk"].choices = [  # type: ignore[attr-defined]
+            (str(v.public_id), v.person.full_name) for v in case.victims.select_related("person")
+        ]
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision", choices=Decision.choices, error_messages={"required": "Choose the decision"}
+    )
+    rationale = forms.CharField(
+        label="Rationale",
+        widget=forms.Textarea,
+        max_length=10000,
+        error_messages={"required": "Give the rationale for the decision"},
+    )
+    decided_on = _date("Date of the decision")
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome", choices=DisclosureOutcome.choices, error_messages={"required": "Choose the outcome"}
+    )
+    outcome_on = _date("Date")

@@ -1,0 +1,21 @@
+from cases.models import Case
+from cases.panels import CasePanel, register_case_panel
+from dacrre.accounts.models import User
+from dacrre.permissions.rules import can_record_disclosure, can_view_disclosures
+
+from .models import DisclosureApplication
+
+
+@register_case_panel(order=50)
+def disclosures_panel(user: User, case: Case) -> CasePanel | None:
+    if not can_view_disclosures(user, case):
+        return None
+    applications = list(DisclosureApplication.objects.filter(case=case).select_related("person_at_risk__person"))
+    return CasePanel(
+        template="disclosures/_case_panel.html",
+        context={
+            "case": case,
+            "applications": applications,
+            "can_record": can_record_disclosure(user, case),
+        },
+    )
