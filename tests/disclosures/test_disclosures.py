@@ -130,10 +130,10 @@ def test_pages_for_officers_and_refused_for_perpetrator_side(officer_case, login
         },
     )
     assert decided.status_code == 302
-    assert "Clare&#x27;s Law applications" in client.get(f"/cases/{case.public_id}/").content.decode()
+    assert "Clare's Law applications" in client.get(f"/cases/{case.public_id}/").content.decode()
     probation = ProbationAgencyFactory()
     grant_case_to(case, probation)
     om = UserFactory(area=AreaFactory(agency=probation), role=Role.PARTNER_CASEWORKER, scope=Scope.AGENCY)
     client = login(om)
     assert client.get(f"/cases/{case.public_id}/disclosures/{application.public_id}/").status_code == 403
-    assert "Clare&#x27;s Law applications" not in client.get(f"/cases/{case.public_id}/").content.decode()
+    assert "Clare's Law applications" not in client.get(f"/cases/{case.public_id}/").content.decode()
