@@ -43,4 +43,8 @@ def incident_record(
     incident.save()
     incident.victims.set(victims)
     incident.children_present.set(children_present)
+    # Local import: safety plans build on incidents, not the other way round.
+    from safety_plans.services import school_notifications_raise
+
+    school_notifications_raise(incident=incident)
     return incident

@@ -52,3 +52,16 @@ class SafetyPlanForm(forms.Form):
             }
             for m in MEASURES
         }
+
+
+class SchoolNotificationForm(forms.Form):
+    notified_on = forms.DateField(
+        label="Date the school was told",
+        input_formats=DATE_FORMATS,
+        help_text="For example, 27/3/2026",
+        error_messages={
+            "required": "Enter the date the school was told",
+            "invalid": "Enter the date as day/month/year, for example 27/3/2026",
+        },
+    )
+    notes = forms.CharField(label="Notes", required=False, max_length=2000)

@@ -1,5 +1,7 @@
 """Safety plans (one per victim of a case), their measures, and every saved version."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -67,3 +69,28 @@ class SafetyPlanVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Version {self.number} of {self.plan}"
+
+
+class SchoolNotification(models.Model):
+    """After an incident with a child present, the school's safeguarding lead is told (Operation
+    Encompass style). Raised automatically; an officer or IDVA records when it was done."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="school_notifications")
+    child = models.ForeignKey("victims.Child", on_delete=models.PROTECT, related_name="school_notifications")
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="+")
+    required_since = models.DateTimeField(default=timezone.now)
+    notified_on = models.DateField(null=True, blank=True)
+    notified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["notified_on", "-required_since"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "child", "incident"], name="one_school_notification_per_incident")
+        ]
+
+    def __str__(self) -> str:
+        return f"School notification for {self.child} after {self.incident}"

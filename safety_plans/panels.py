@@ -3,7 +3,7 @@ from django.db.models import Count, Q
 from cases.models import Case
 from cases.panels import CasePanel, register_case_panel
 from dacrre.accounts.models import User
-from dacrre.permissions.rules import can_view_safety_plan
+from dacrre.permissions.rules import can_view_safe_contact, can_view_safety_plan
 
 from .models import MeasureStatus, SafetyPlan
 
@@ -20,4 +20,7 @@ def safety_plans_panel(user: User, case: Case) -> CasePanel | None:
         )
     }
     rows = [(link.victim, plans.get(link.victim_id)) for link in case.case_victims.select_related("victim__person")]
-    return CasePanel(template="safety_plans/_case_panel.html", context={"case": case, "rows": rows})
+    return CasePanel(
+        template="safety_plans/_case_panel.html",
+        context={"case": case, "rows": rows, "children_allowed": can_view_safe_contact(user, case)},
+    )

@@ -9,15 +9,16 @@ from django.db.models import F
 from django.utils import timezone
 
 from cases.cadence import next_due
-from cases.models import CadenceKind, Case, ChronologyKind, ChronologyVisibility
+from cases.models import CadenceKind, Case, CaseChild, CaseStatus, ChronologyKind, ChronologyVisibility
 from cases.services import chronology_record
 from dacrre.accounts.models import User
 from dacrre.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 from dacrre.permissions.rules import can_edit_safety_plan, can_view_safe_contact
+from incidents.models import Incident
 from victims.models import Victim, VictimConfidential
 
 from .measures import MEASURE_KEYS
-from .models import MeasureStatus, SafetyMeasure, SafetyPlan, SafetyPlanVersion
+from .models import MeasureStatus, SafetyMeasure, SafetyPlan, SafetyPlanVersion, SchoolNotification
 
 
 class MeasureInput(TypedDict):
@@ -131,3 +132,43 @@ def versions_compare(newer: SafetyPlanVersion, older: SafetyPlanVersion | None) 
     """Keys of the measures that differ between two versions."""
     before = older.measures if older else {}
     return [key for key in MEASURE_KEYS if before.get(key) != newer.measures.get(key)]
+
+
+def school_notifications_raise(*, incident: Incident) -> int:
+    """For every open case of the incident's perpetrator with a child who was present: one notification
+    per child and incident (idempotent, set-based)."""
+    links = (
+        CaseChild.objects.filter(
+            child__in=incident.children_present.all(), case__perpetrator_id=incident.perpetrator_id
+        )
+        .exclude(case__status=CaseStatus.CLOSED)
+        .values_list("case_id", "child_id")
+    )
+    created = SchoolNotification.objects.bulk_create(
+        [SchoolNotification(case_id=case_id, child_id=child_id, incident=incident) for case_id, child_id in links],
+        ignore_conflicts=True,
+    )
+    return len(created)
+
+
+@transaction.atomic
+def school_notification_record(
+    *, actor: User, notification: SchoolNotification, notified_on: datetime.date, notes: str = ""
+) -> SchoolNotification:
+    if not can_view_safe_contact(actor, notification.case):
+        raise PermissionDeniedError("You cannot record school notifications on this case.")
+    if notification.notified_on is not None:
+        raise ApplicationError("This notification has already been recorded.")
+    if notified_on > timezone.localdate():
+        raise ApplicationError("The date cannot be in the future", field="notified_on")
+    notification.notified_on, notification.notified_by, notification.notes = notified_on, actor, notes.strip()
+    notification.save(update_fields=["notified_on", "notified_by", "notes"])
+    chronology_record(
+        case=notification.case,
+        kind=ChronologyKind.NOTE,
+        actor=actor,
+        visibility=ChronologyVisibility.VICTIM_SIDE,
+        summary=f"School safeguarding lead told about {notification.child} after incident "
+        f"{notification.incident.source_reference}.",
+    )
+    return notification

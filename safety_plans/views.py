@@ -14,12 +14,13 @@ from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_edit_safety_plan, can_view_safe_contact, can_view_safety_plan
+from incidents.models import Incident
 from victims.models import Victim, VictimConfidential
 
 from . import services
-from .forms import SafetyPlanForm
+from .forms import SafetyPlanForm, SchoolNotificationForm
 from .measures import MEASURES
-from .models import SafetyPlan
+from .models import SafetyPlan, SchoolNotification
 
 
 def _plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID, victim_id: uuid.UUID) -> tuple[Case, SafetyPlan]:
@@ -171,4 +172,70 @@ def version_detail(
         request,
         "safety_plans/version.html",
         {"case": case, "plan": plan, "version": version, "previous": previous, "rows": rows},
+    )
+
+
+@login_required
+def children(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The case's children: school (victim-confidential), incidents they were present at, and the
+    school safeguarding notifications still to make."""
+    try:
+        case = case_get_for(request.user, case_id)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    if not can_view_safe_contact(request.user, case):
+        raise PermissionDenied("Children's details are not shared with your agency.")
+    notifications = list(SchoolNotification.objects.filter(case=case).select_related("child__person", "incident"))
+    form = SchoolNotificationForm(request.POST or None)
+    failed = None
+    if request.method == "POST":
+        target = next((n for n in notifications if str(n.public_id) == request.POST.get("notification")), None)
+        if target is None:
+            raise Http404("Notification not found.")
+        if form.is_valid():
+            try:
+                services.school_notification_record(actor=request.user, notification=target, **form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, f"School notification for {target.child} recorded.")
+                return redirect("safety_plans:children", case_id=case.public_id)
+        failed = target
+    links = list(case.case_children.select_related("child__person", "child__confidential"))
+    present: dict[int, list[Incident]] = {}
+    for incident in (
+        Incident.objects.filter(
+            perpetrator_id=case.perpetrator_id, children_present__in=[link.child_id for link in links]
+        )
+        .prefetch_related("children_present")
+        .distinct()
+    ):
+        for child in incident.children_present.all():
+            present.setdefault(child.pk, []).append(incident)
+    access_log_record(
+        user=request.user,
+        action=AccessAction.VIEW_CONFIDENTIAL,
+        request=request,
+        object_type="case children",
+        object_id=case.public_id,
+        object_label=f"Children and schools on case {case.reference}",
+        case_reference=case.reference,
+    )
+    return render(
+        request,
+        "safety_plans/children.html",
+        {
+            "case": case,
+            "form": form if form.errors else None,
+            "failed": failed,
+            "rows": [
+                (
+                    link.child,
+                    getattr(getattr(link.child, "confidential", None), "school", ""),
+                    present.get(link.child_id, []),
+                )
+                for link in links
+            ],
+            "notifications": [(n, form if failed is n else SchoolNotificationForm()) for n in notifications],
+        },
     )
