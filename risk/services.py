@@ -2,6 +2,7 @@
 the three MARAC flags, and the case's current risk level and review date."""
 
 import datetime
+from collections.abc import Mapping
 
 from django.db import transaction
 from django.utils import timezone
@@ -52,7 +53,7 @@ def risk_assessment_record(
     actor: User,
     case: Case,
     victim: Victim,
-    answers: dict[str, str],
+    answers: Mapping[str, str],
     judgement_level: str = "",
     judgement_reason: str = "",
     notes: str = "",

@@ -2,6 +2,7 @@ from django import forms
 
 from .measures import MEASURES
 from .models import MeasureStatus
+from .services import MeasureInput
 
 STATUS_CHOICES = [("", "Not discussed"), *MeasureStatus.choices]
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -41,7 +42,7 @@ class SafetyPlanForm(forms.Form):
     def measure_rows(self) -> list[tuple[object, forms.BoundField, forms.BoundField, forms.BoundField]]:
         return [(m, self[f"{m.key}-status"], self[f"{m.key}-owner"], self[f"{m.key}-due_on"]) for m in MEASURES]
 
-    def measures(self) -> dict[str, dict[str, object]]:
+    def measures(self) -> dict[str, MeasureInput]:
         data = self.cleaned_data
         return {
             m.key: {

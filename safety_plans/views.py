@@ -85,7 +85,7 @@ def safety_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID, victim_id
                     actor=user,
                     plan=plan,
                     expected_version=form.cleaned_data["version"],
-                    measures=form.measures(),  # type: ignore[arg-type]
+                    measures=form.measures(),
                     safe_contact=form.cleaned_data.get("safe_contact") if with_safe_contact else None,
                 )
             except PermissionDeniedError as exc:

@@ -20,8 +20,19 @@ from dacrre.permissions.models import GrantSource
 from dacrre.permissions.services import case_access_grant
 from incidents.models import OffenceCategory
 from incidents.services import incident_record
+from orders.models import OrderKind
+from orders.services import order_record
 from people.models import Gender
 from people.services import child_register, perpetrator_register, person_create, victim_register
+from risk.models import Answer
+from risk.questions import QUESTION_KEYS
+from risk.services import risk_assessment_record
+from safety_plans.measures import MEASURE_KEYS
+from safety_plans.models import MeasureStatus
+from safety_plans.services import MeasureInput, safety_plan_for, safety_plan_save
+from victims.models import Victim
+from visits.models import VisitOutcome
+from visits.services import visit_log
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - fictional demo logins, printed for the quick start
 POLICE = "Northshire Police"
@@ -339,6 +350,14 @@ def demo_seed() -> bool:
                 shares_victim_contact=True,
                 purpose="Perpetrator panel: behaviour-change programme",
             )
+        if number % 3 == 1:
+            _demo_casework(
+                case=Case.objects.get(pk=case.pk),
+                officer=officers[area_name],
+                victim=victims[0],
+                yes_answers=rng.randrange(4, 20),
+                rng=rng,
+            )
         chronology_record(
             case=case,
             kind=ChronologyKind.NOTE,
@@ -353,3 +372,41 @@ def demo_seed() -> bool:
             actor=officers[area_name],
         )
     return True
+
+
+def _demo_casework(*, case: Case, officer: User, victim: Victim, yes_answers: int, rng: random.Random) -> None:
+    """A visit, a DASH assessment, a bail condition and a safety plan on some demo cases."""
+    now = timezone.now()
+    visit_log(
+        actor=officer,
+        case=case,
+        victim=None,
+        occurred_at=now - datetime.timedelta(days=rng.randrange(1, 10)),
+        outcome=VisitOutcome.SEEN,
+        notes="Perpetrator at home; reminded of bail conditions.",
+    )
+    answers = {key: Answer.YES if index < yes_answers else Answer.NO for index, key in enumerate(QUESTION_KEYS)}
+    risk_assessment_record(actor=officer, case=case, victim=victim, answers=answers)
+    today = timezone.localdate()
+    order_record(
+        actor=officer,
+        case=case,
+        kind=OrderKind.BAIL,
+        starts_on=today - datetime.timedelta(days=20),
+        ends_on=today + datetime.timedelta(days=rng.randrange(2, 40)),
+        conditions="Not to contact the victim directly or indirectly; not to enter her street.",
+        protected_victims=[victim],
+    )
+    plan = safety_plan_for(case=case, victim=victim)
+    chosen = {
+        "target_locks": (MeasureStatus.IN_PLACE, "Police crime prevention", None),
+        "silent_999": (MeasureStatus.IN_PLACE, officer.get_full_name(), None),
+        "escape_plan": (MeasureStatus.PROPOSED, "IDVA", today),
+    }
+    measures: dict[str, MeasureInput] = {
+        key: {"status": chosen[key][0], "owner": chosen[key][1], "due_on": chosen[key][2], "notes": ""}
+        if key in chosen
+        else {"status": "", "owner": "", "due_on": None, "notes": ""}
+        for key in MEASURE_KEYS
+    }
+    safety_plan_save(actor=officer, plan=plan, expected_version=0, measures=measures)
