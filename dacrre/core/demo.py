@@ -350,7 +350,7 @@ def demo_seed() -> bool:
                 shares_victim_contact=True,
                 purpose="Perpetrator panel: behaviour-change programme",
             )
-        if number % 3 == 1:
+        if number % 2 == 0:  # every area gets some
             _demo_casework(
                 case=Case.objects.get(pk=case.pk),
                 officer=officers[area_name],
