@@ -6,6 +6,8 @@ import pytest
 
 from cases.models import ChronologyVisibility
 from dacrre.accounts.models import Role, Scope
+from referrals.models import Consent, Sharing, Urgency
+from referrals.services import referral_accept, referral_create, referral_send
 from tests.factories import (
     AreaFactory,
     CaseChildFactory,
@@ -17,7 +19,6 @@ from tests.factories import (
     UserFactory,
     VictimConfidentialFactory,
     VictimFactory,
-    grant_case_to,
 )
 from tests.permissions.test_matrix import _all_named_patterns, _is_record_page, _record_url
 
@@ -79,7 +80,19 @@ def test_a_perpetrator_side_user_never_receives_them_even_after_a_referral(login
     offender_manager = UserFactory(area=AreaFactory(agency=probation), role=Role.PARTNER_CASEWORKER, scope=scope)
     case.offender_manager = offender_manager
     case.save()
-    grant_case_to(case, probation, shares_victim_contact=True)
+    # The sender ticks "share contact details" and the probation service accepts the referral.
+    referral = referral_create(
+        actor=case.spoc,
+        case=case,
+        subject_person=case.perpetrator.person,
+        to_agency=probation,
+        reason="Offender management",
+        urgency=Urgency.HIGH,
+        sharing=Sharing.WITH_VICTIM_CONTACT,
+        consent=Consent.GIVEN,
+        consent_method="written",
+    )
+    referral_accept(actor=offender_manager, referral=referral_send(actor=case.spoc, referral=referral))
 
     client = login(offender_manager)
     pages = _responses(client, _World(case, victim))
