@@ -22,5 +22,10 @@ def entries(world) -> dict:
 def _children_entry(world) -> dict:
     # Children's schools are victim-confidential: the owning force and agencies given contact details.
     allowed = {"assigned_officer", "area_supervisor", "granted_idva"}
-    return {"safety_plans:children": ("get", [world.case.public_id],
-                                      {a: (200 if a in allowed else 403) if a in SEE_CASE else 404 for a in ACTORS})}
+    return {
+        "safety_plans:children": (
+            "get",
+            [world.case.public_id],
+            {a: (200 if a in allowed else 403) if a in SEE_CASE else 404 for a in ACTORS},
+        )
+    }
