@@ -4,12 +4,12 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
-from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.models import BreakGlassAccess
 from dacrre.permissions.roles import has_role_permission
@@ -17,11 +17,11 @@ from dacrre.permissions.services import break_glass_open
 from victims.selectors import child_schools_for
 
 from .forms import BreakGlassForm
+from .http import case_or_404
 from .panels import case_panels_for
 from .selectors import (
     AccessBasis,
     case_access_basis,
-    case_get_for,
     case_list_annotated,
     case_victim_contact_allowed,
     caseload_for,
@@ -66,10 +66,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user = request.user
-    try:
-        case = case_get_for(user, public_id)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
+    case = case_or_404(user, public_id)
     basis = case_access_basis(user, case)
     break_glass_reason = ""
     if basis is AccessBasis.BREAK_GLASS:

@@ -1,22 +1,9 @@
 from django import forms
 
 from cases.models import Case
+from dacrre.core.forms import uk_date_field
 
 from .models import Decision, DisclosureOutcome, Route
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-def _date(label: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        input_formats=DATE_FORMATS,
-        help_text="For example, 27/3/2026",
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as day/month/year, for example 27/3/2026",
-        },
-    )
 
 
 class ApplicationForm(forms.Form):
@@ -37,7 +24,7 @@ class ApplicationForm(forms.Form):
         required=False,
         help_text="For example, new partner of 3 months.",
     )
-    received_on = _date("Date received")
+    received_on = uk_date_field("Date received")
 
     def __init__(self, *args: object, case: Case, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -56,11 +43,11 @@ class DecisionForm(forms.Form):
         max_length=10000,
         error_messages={"required": "Give the rationale for the decision"},
     )
-    decided_on = _date("Date of the decision")
+    decided_on = uk_date_field("Date of the decision")
 
 
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(
         label="Outcome", choices=DisclosureOutcome.choices, error_messages={"required": "Choose the outcome"}
     )
-    outcome_on = _date("Date")
+    outcome_on = uk_date_field("Date")

@@ -7,11 +7,12 @@ from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from cases.http import case_or_404
 from cases.models import Case
-from cases.selectors import case_get_for
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
-from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
+from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_record_disclosure, can_view_disclosures
 from safety_plans.models import SafetyPlan
@@ -22,17 +23,10 @@ from .models import DisclosureApplication
 
 
 def _case(request: AuthenticatedHttpRequest, case_id: uuid.UUID, *, writing: bool) -> Case:
-    try:
-        case = case_get_for(request.user, case_id)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
+    case = case_or_404(request.user, case_id)
     if not can_view_disclosures(request.user, case) or (writing and not can_record_disclosure(request.user, case)):
         raise PermissionDenied
     return case
-
-
-def _apply(form: Form, exc: ApplicationError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @login_required
@@ -45,7 +39,7 @@ def application_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Ht
         try:
             application = services.application_record(actor=request.user, case=case, **data)
         except ApplicationError as exc:
-            _apply(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, "Clare's Law application recorded.")
             return redirect("disclosures:detail", case_id=case.public_id, public_id=application.public_id)
@@ -80,7 +74,7 @@ def application_detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID, pu
             except PermissionDeniedError as exc:
                 raise PermissionDenied(exc.message) from exc
             except ApplicationError as exc:
-                _apply(form, exc)
+                form_add_application_error(form, exc)
             else:
                 messages.success(request, "Saved.")
                 return redirect("disclosures:detail", case_id=case.public_id, public_id=application.public_id)

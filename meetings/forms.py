@@ -1,10 +1,9 @@
 from django import forms
 
 from dacrre.accounts.models import Agency
+from dacrre.core.forms import DATE_FORMATS
 
 from .models import MeetingKind
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class MeetingForm(forms.Form):

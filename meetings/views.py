@@ -14,6 +14,7 @@ from cases.selectors import cases_visible_to
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_manage_meeting, can_schedule_meeting
 
@@ -37,10 +38,6 @@ def _meeting_or_404(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> 
         raise Http404(exc.message) from exc
 
 
-def _apply_error(form: Form, exc: ApplicationError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 @login_required
 def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = MeetingForm(request.POST or None)
@@ -56,7 +53,7 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                     attending_agencies=form.cleaned_data["attending_agencies"],
                 )
             except ApplicationError as exc:
-                _apply_error(form, exc)
+                form_add_application_error(form, exc)
             else:
                 messages.success(request, f"{meeting} scheduled.")
                 return redirect("meetings:detail", public_id=meeting.public_id)
@@ -175,7 +172,7 @@ def meeting_change(request: AuthenticatedHttpRequest, public_id: uuid.UUID, chan
     except ApplicationError as exc:
         target = bound.get("attendance_form") or bound.get("add_case_form")
         if target is not None:
-            _apply_error(target, exc)
+            form_add_application_error(target, exc)
         else:
             bound["error"] = exc.message
     return _detail(request, meeting, **bound)
@@ -214,7 +211,7 @@ def agenda_item_change(request: AuthenticatedHttpRequest, public_id: uuid.UUID, 
     except PermissionDeniedError as exc:
         raise PermissionDenied(exc.message) from exc
     except ApplicationError as exc:
-        _apply_error(form, exc)
+        form_add_application_error(form, exc)
     return _detail(request, meeting, **bound)
 
 
@@ -251,7 +248,7 @@ def action_complete(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> 
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
         except ApplicationError as exc:
-            _apply_error(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, "Action completed.")
             return redirect("meetings:actions")

@@ -1,32 +1,19 @@
 from django import forms
 
 from dacrre.accounts.models import Agency
+from dacrre.core.forms import uk_date_field
 
 from .models import InterventionType, Programme
 
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 DATE_HELP = "For example, 27/3/2026"
-
-
-def _date(label: str, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        help_text=DATE_HELP,
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as day/month/year, for example 27/3/2026",
-        },
-    )
 
 
 class AllocationForm(forms.Form):
     programme = forms.ChoiceField(
         label="Programme", choices=Programme.choices, error_messages={"required": "Choose a programme"}
     )
-    starts_on = _date("Start date")
-    ends_on = _date("End date", required=False)
+    starts_on = uk_date_field("Start date")
+    ends_on = uk_date_field("End date", required=False)
     lead_agency = forms.ModelChoiceField(
         label="Lead agency",
         queryset=Agency.objects.filter(is_active=True),
@@ -37,7 +24,7 @@ class AllocationForm(forms.Form):
 
 
 class EndAllocationForm(forms.Form):
-    ends_on = _date("End date")
+    ends_on = uk_date_field("End date")
     reason = forms.CharField(
         label="Why it ends",
         widget=forms.Textarea,
@@ -50,7 +37,7 @@ class InterventionForm(forms.Form):
     kind = forms.ChoiceField(
         label="Type", choices=InterventionType.choices, error_messages={"required": "Choose the type of intervention"}
     )
-    occurred_on = _date("Date")
+    occurred_on = uk_date_field("Date")
     case = forms.TypedChoiceField(label="Case", coerce=int, required=False, empty_value=None)
     description = forms.CharField(
         label="What was done",

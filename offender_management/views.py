@@ -3,12 +3,12 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from cases.selectors import cases_visible_to
 from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_allocate_programme, can_record_intervention
 from perpetrators.models import Perpetrator
@@ -24,10 +24,6 @@ def _perpetrator(request: AuthenticatedHttpRequest, perpetrator_id: uuid.UUID) -
         return perpetrator_get_for(request.user, perpetrator_id)
     except NotFoundError as exc:
         raise Http404(exc.message) from exc
-
-
-def _apply(form: Form, exc: ApplicationError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _done(request: AuthenticatedHttpRequest, perpetrator: Perpetrator, message: str) -> HttpResponse:
@@ -47,7 +43,7 @@ def allocate(request: AuthenticatedHttpRequest, perpetrator_id: uuid.UUID) -> Ht
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
         except ApplicationError as exc:
-            _apply(form, exc)
+            form_add_application_error(form, exc)
         else:
             return _done(request, perpetrator, f"Allocated to {allocation.get_programme_display()}.")
     return render(
@@ -78,7 +74,7 @@ def end_allocation(request: AuthenticatedHttpRequest, perpetrator_id: uuid.UUID,
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
         except ApplicationError as exc:
-            _apply(form, exc)
+            form_add_application_error(form, exc)
         else:
             return _done(request, perpetrator, f"{allocation.get_programme_display()} allocation ended.")
     return render(
@@ -108,7 +104,7 @@ def record_intervention(request: AuthenticatedHttpRequest, perpetrator_id: uuid.
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
         except ApplicationError as exc:
-            _apply(form, exc)
+            form_add_application_error(form, exc)
         else:
             return _done(request, perpetrator, "Intervention recorded.")
     return render(

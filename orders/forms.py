@@ -1,23 +1,9 @@
 from django import forms
 
 from cases.models import Case
+from dacrre.core.forms import uk_date_field
 
 from .models import OrderKind
-
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
-def _date(label: str, required: bool = True) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        help_text="For example, 27/3/2026",
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as day/month/year, for example 27/3/2026",
-        },
-    )
 
 
 class OrderForm(forms.Form):
@@ -27,8 +13,8 @@ class OrderForm(forms.Form):
         error_messages={"required": "Choose the kind of order or condition"},
     )
     reference = forms.CharField(label="Court or custody reference", required=False, max_length=100)
-    starts_on = _date("Start date")
-    ends_on = _date("End date", required=False)
+    starts_on = uk_date_field("Start date")
+    ends_on = uk_date_field("End date", required=False)
     conditions = forms.CharField(
         label="Conditions", widget=forms.Textarea, max_length=10000, error_messages={"required": "Enter the conditions"}
     )
@@ -54,7 +40,7 @@ class OrderForm(forms.Form):
 
 
 class BreachForm(forms.Form):
-    occurred_on = _date("Date of the breach")
+    occurred_on = uk_date_field("Date of the breach")
     details = forms.CharField(
         label="What happened",
         widget=forms.Textarea,

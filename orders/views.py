@@ -3,15 +3,15 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from cases.http import case_or_404
 from cases.models import Case
-from cases.selectors import case_get_for
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
-from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
+from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_record_order
 
@@ -21,10 +21,7 @@ from .models import ProtectiveOrder
 
 
 def _case(request: AuthenticatedHttpRequest, case_id: uuid.UUID, *, writing: bool) -> Case:
-    try:
-        case = case_get_for(request.user, case_id)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
+    case = case_or_404(request.user, case_id)
     if writing and not can_record_order(request.user, case):
         raise PermissionDenied
     return case
@@ -35,10 +32,6 @@ def _order(case: Case, public_id: uuid.UUID) -> ProtectiveOrder:
     if order is None:
         raise Http404("Order not found.")
     return order
-
-
-def _apply(form: Form, exc: ApplicationError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @login_required
@@ -62,7 +55,7 @@ def order_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
         except ApplicationError as exc:
-            _apply(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, f"{order.get_kind_display()} recorded.")
             return redirect("cases:detail", public_id=case.public_id)
@@ -97,7 +90,7 @@ def order_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, public_id:
                 protected_children=form.people()["protected_children"],
             )
         except ApplicationError as exc:
-            _apply(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, "Order updated.")
             return redirect("orders:detail", case_id=case.public_id, public_id=order.public_id)
@@ -117,7 +110,7 @@ def order_detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID, public_i
             try:
                 services.order_breach_record(actor=request.user, order=order, **form.cleaned_data)
             except ApplicationError as exc:
-                _apply(form, exc)
+                form_add_application_error(form, exc)
             else:
                 messages.success(request, "Breach recorded.")
                 return redirect("orders:detail", case_id=case.public_id, public_id=order.public_id)

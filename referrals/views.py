@@ -8,10 +8,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cases.selectors import case_get_for, case_victim_contact_allowed
+from cases.http import case_or_404
+from cases.selectors import case_victim_contact_allowed
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_make_referral, can_respond_to_referral, can_withdraw_referral
 from people.models import Person
@@ -32,10 +34,7 @@ def _referral_or_404(request: AuthenticatedHttpRequest, public_id: uuid.UUID) ->
 
 @login_required
 def referral_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    try:
-        case = case_get_for(request.user, case_id)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
+    case = case_or_404(request.user, case_id)
     if not can_make_referral(request.user, case):
         raise PermissionDenied
     form = ReferralForm(request.POST or None, case=case, user=request.user)
@@ -61,7 +60,7 @@ def referral_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpR
             if "send" in request.POST:
                 services.referral_send(actor=request.user, referral=referral, request=request)
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_add_application_error(form, exc)
         else:
             sent = referral.status == ReferralStatus.SENT or "send" in request.POST
             messages.success(request, f"Referral {referral.reference} {'sent' if sent else 'saved as a draft'}.")

@@ -7,11 +7,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from cases.http import case_or_404
 from cases.models import Case
-from cases.selectors import case_get_for
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
-from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
+from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_assess_risk, can_view_risk_answers
 
@@ -22,10 +23,7 @@ from .questions import QUESTIONS
 
 
 def _case(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Case:
-    try:
-        return case_get_for(request.user, case_id)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
+    return case_or_404(request.user, case_id)
 
 
 @login_required
@@ -48,7 +46,7 @@ def assessment_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Htt
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
         except ApplicationError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, f"Risk assessment saved: {assessment.get_final_level_display().lower()} risk.")
             return redirect("risk:detail", case_id=case.public_id, public_id=assessment.public_id)

@@ -1,11 +1,12 @@
 from django import forms
 
+from dacrre.core.forms import DATE_FORMATS
+
 from .measures import MEASURES
 from .models import MeasureStatus
 from .services import MeasureInput
 
 STATUS_CHOICES = [("", "Not discussed"), *MeasureStatus.choices]
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class SafetyPlanForm(forms.Form):

@@ -7,11 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from cases.http import case_or_404
 from cases.models import Case
-from cases.selectors import case_get_for
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
-from dacrre.core.exceptions import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from dacrre.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_edit_safety_plan, can_view_safe_contact, can_view_safety_plan
 from incidents.models import Incident
@@ -24,10 +25,7 @@ from .models import SafetyPlan, SchoolNotification
 
 
 def _plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID, victim_id: uuid.UUID) -> tuple[Case, SafetyPlan]:
-    try:
-        case = case_get_for(request.user, case_id)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
+    case = case_or_404(request.user, case_id)
     victim = Victim.objects.filter(public_id=victim_id, case_links__case=case).select_related("person").first()
     if victim is None:
         raise Http404("Victim not found on this case.")
@@ -179,10 +177,7 @@ def version_detail(
 def children(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """The case's children: school (victim-confidential), incidents they were present at, and the
     school safeguarding notifications still to make."""
-    try:
-        case = case_get_for(request.user, case_id)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
+    case = case_or_404(request.user, case_id)
     if not can_view_safe_contact(request.user, case):
         raise PermissionDenied("Children's details are not shared with your agency.")
     notifications = list(SchoolNotification.objects.filter(case=case).select_related("child__person", "incident"))
@@ -196,7 +191,7 @@ def children(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRespo
             try:
                 services.school_notification_record(actor=request.user, notification=target, **form.cleaned_data)
             except ApplicationError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                form_add_application_error(form, exc)
             else:
                 messages.success(request, f"School notification for {target.child} recorded.")
                 return redirect("safety_plans:children", case_id=case.public_id)

@@ -5,25 +5,11 @@ from django.utils import timezone
 
 from cases.models import Case
 from dacrre.accounts.models import Role, User
+from dacrre.core.forms import uk_date_field
 
 from .models import VisitOutcome
 
-DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 PERPETRATOR = "perpetrator"
-
-
-def _date(label: str, required: bool = True, **kwargs: object) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        help_text="For example, 27/3/2026",
-        error_messages={
-            "required": f"Enter the {label.lower()}",
-            "invalid": f"Enter the {label.lower()} as day/month/year, for example 27/3/2026",
-        },
-        **kwargs,  # type: ignore[arg-type]
-    )
 
 
 class _SubjectMixin(forms.Form):
@@ -38,7 +24,7 @@ class _SubjectMixin(forms.Form):
 
 
 class VisitLogForm(_SubjectMixin):
-    occurred_on = _date("Date of the visit")
+    occurred_on = uk_date_field("Date of the visit")
     occurred_time = forms.TimeField(
         label="Time (optional)",
         required=False,
@@ -60,7 +46,7 @@ class VisitLogForm(_SubjectMixin):
         label="Other officers present", required=False, widget=forms.CheckboxSelectMultiple
     )
     other_people_present = forms.CharField(label="Anyone else present", required=False, max_length=300)
-    next_due_override = _date("Next visit date, if not the usual one", required=False)
+    next_due_override = uk_date_field("Next visit date, if not the usual one", required=False)
     override_reason = forms.CharField(label="Why a different next visit date", required=False, max_length=2000)
 
     def __init__(self, *args: object, case: Case, actor: User, **kwargs: object) -> None:
@@ -87,7 +73,7 @@ class VisitLogForm(_SubjectMixin):
 
 
 class VisitPlanForm(_SubjectMixin):
-    planned_on = _date("Date")
+    planned_on = uk_date_field("Date")
     planned_time = forms.TimeField(
         label="Time",
         input_formats=["%H:%M", "%H.%M"],

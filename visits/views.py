@@ -7,11 +7,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from cases.http import case_or_404
 from cases.models import Case
-from cases.selectors import case_get_for
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
-from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
+from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_record_visit
 from victims.models import Victim
@@ -23,10 +24,7 @@ from .selectors import visits_visible_to
 
 
 def _case(request: AuthenticatedHttpRequest, case_id: uuid.UUID, *, writing: bool) -> Case:
-    try:
-        case = case_get_for(request.user, case_id)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
+    case = case_or_404(request.user, case_id)
     if writing and not can_record_visit(request.user, case):
         raise PermissionDenied
     return case
@@ -34,10 +32,6 @@ def _case(request: AuthenticatedHttpRequest, case_id: uuid.UUID, *, writing: boo
 
 def _victim(case: Case, subject: str) -> Victim | None:
     return None if subject == PERPETRATOR else case.victims.get(public_id=subject)
-
-
-def _error(form: VisitLogForm | VisitPlanForm | CancelForm, exc: ApplicationError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @login_required
@@ -75,7 +69,7 @@ def visit_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
         except ApplicationError as exc:
-            _error(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, "Visit logged.")
             return redirect("cases:detail", public_id=case.public_id)
@@ -96,7 +90,7 @@ def visit_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRes
                 notes=form.cleaned_data["notes"],
             )
         except ApplicationError as exc:
-            _error(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, "Visit planned.")
             return redirect("cases:detail", public_id=case.public_id)
@@ -142,7 +136,7 @@ def visit_cancel(request: AuthenticatedHttpRequest, case_id: uuid.UUID, public_i
         try:
             services.visit_cancel(actor=request.user, visit=visit, reason=form.cleaned_data["reason"])
         except ApplicationError as exc:
-            _error(form, exc)
+            form_add_application_error(form, exc)
         else:
             messages.success(request, "Planned visit cancelled.")
             return redirect("cases:detail", public_id=case.public_id)

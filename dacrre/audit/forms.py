@@ -1,10 +1,9 @@
 from django import forms
 
 from dacrre.accounts.models import Agency
+from dacrre.core.forms import DATE_FORMATS
 
 from .models import AccessAction
-
-DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d"]
 
 
 class AccessLogSearchForm(forms.Form):
