@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/referrals/", include("referrals.case_urls")),
     path("referrals/", include("referrals.urls")),
     path("meetings/", include("meetings.urls")),
+    path("incidents/", include("incidents.urls")),
     path("accounts/", include("dacrre.accounts.urls")),
     path("perpetrators/", include("perpetrators.urls")),
     path("perpetrators/<uuid:perpetrator_id>/", include("offender_management.urls")),

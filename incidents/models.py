@@ -50,3 +50,28 @@ class Incident(PublicIdModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.source_reference
+
+
+class ImportStatus(models.TextChoices):
+    CHECKED = "checked", "Checked (dry run)"
+    IMPORTED = "imported", "Imported"
+    REFUSED = "refused", "Refused: errors found"
+
+
+class IncidentImport(PublicIdModel):
+    """An uploaded extract, kept with its dry-run and import reports."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=200)
+    content = models.TextField()
+    status = models.CharField(max_length=16, choices=ImportStatus.choices)
+    report = models.JSONField(default=dict)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display().lower()})"

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 
 class AccessAction(models.TextChoices):
+    COLLECT = "collect", "Collected (imported)"
     VIEW = "view", "Viewed"
     VIEW_CONFIDENTIAL = "view_confidential", "Viewed confidential details"
     LIST = "list", "Listed or searched"

@@ -25,6 +25,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         awaiting = inbox_counts_for(user).awaiting_response
         items.append((f"Referrals ({awaiting})" if awaiting else "Referrals", reverse("referrals:inbox")))
         items.append(("Meetings", reverse("meetings:list")))
+    if user.role == Role.ANALYST:
+        items.append(("Import incidents", reverse("incidents:import")))
     if user.role == Role.AUDITOR:
         items.append(("Access log", reverse("audit:access_log")))
     if user.role == Role.ADMIN or user.is_staff:

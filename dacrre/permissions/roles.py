@@ -14,7 +14,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SUPERVISOR: ["cases.view_case", "cases.change_case", "permissions.add_breakglassaccess"],
     Role.IDVA: ["cases.view_case", "cases.change_case"],
     Role.PARTNER_CASEWORKER: ["cases.view_case"],
-    Role.ANALYST: ["cases.view_case", "incidents.view_incident"],
+    Role.ANALYST: ["cases.view_case", "incidents.view_incident", "incidents.add_incident"],
     Role.AUDITOR: ["audit.view_accesslog", "permissions.change_breakglassaccess"],
     Role.ADMIN: ["accounts.view_user", "accounts.change_user", "accounts.add_user"],
 }

@@ -1,0 +1,189 @@
+"""Reading a CSV extract of DA incidents: every row checked, every problem reported with its row
+number and column, nothing written here. `incidents.services.incident_import` writes a valid file."""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from .models import OffenceCategory
+
+COLUMNS = [
+    "source_reference",
+    "occurred_at",
+    "area",
+    "offence_category",
+    "is_crime",
+    "injury",
+    "weapon_used",
+    "perpetrator_police_id",
+    "perpetrator_given_name",
+    "perpetrator_family_name",
+    "perpetrator_date_of_birth",
+    "victim_police_id",
+    "victim_given_name",
+    "victim_family_name",
+    "victim_date_of_birth",
+    "summary",
+]
+REQUIRED = [
+    "source_reference",
+    "occurred_at",
+    "area",
+    "offence_category",
+    "perpetrator_given_name",
+    "perpetrator_family_name",
+]
+DATETIME_FORMATS = ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d", "%d/%m/%Y"]
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+YES = {"yes", "y", "true", "1"}
+NO = {"no", "n", "false", "0", ""}
+MAX_ROWS = 200_000
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # as a spreadsheet numbers it: the header is row 1
+    column: str
+    message: str
+
+
+@dataclass
+class PersonRow:
+    police_id: str
+    given_name: str
+    family_name: str
+    date_of_birth: datetime.date | None
+
+
+@dataclass
+class IncidentRow:
+    row: int
+    source_reference: str
+    occurred_at: datetime.datetime
+    area: str
+    offence_category: str
+    is_crime: bool
+    injury: bool
+    weapon_used: bool
+    perpetrator: PersonRow
+    victim: PersonRow | None
+    summary: str
+
+
+@dataclass
+class ParsedFile:
+    rows: list[IncidentRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _flag(value: str, row: int, column: str, errors: list[RowError]) -> bool:
+    lowered = value.strip().lower()
+    if lowered in YES:
+        return True
+    if lowered not in NO:
+        errors.append(RowError(row, column, f"Enter yes or no, not '{value}'"))
+    return False
+
+
+def _date(value: str, row: int, column: str, errors: list[RowError]) -> datetime.date | None:
+    if not value.strip():
+        return None
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            continue
+    errors.append(RowError(row, column, f"Enter the date as YYYY-MM-DD or DD/MM/YYYY, not '{value}'"))
+    return None
+
+
+def _datetime(value: str, row: int, errors: list[RowError]) -> datetime.datetime | None:
+    for fmt in DATETIME_FORMATS:
+        try:
+            moment = timezone.make_aware(datetime.datetime.strptime(value.strip(), fmt))
+        except ValueError:
+            continue
+        if moment > timezone.now():
+            errors.append(RowError(row, "occurred_at", "The incident date is in the future"))
+        return moment
+    errors.append(RowError(row, "occurred_at", f"Enter the date and time as YYYY-MM-DD HH:MM, not '{value}'"))
+    return None
+
+
+def parse_incident_csv(content: str, *, known_areas: set[str]) -> ParsedFile:
+    result = ParsedFile()
+    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
+    header = [name.strip() for name in (reader.fieldnames or [])]
+    missing = [name for name in REQUIRED if name not in header]
+    if missing:
+        result.errors.append(RowError(1, ", ".join(missing), "These columns are missing from the header row"))
+        return result
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(reader, start=2):
+        if index - 1 > MAX_ROWS:
+            result.errors.append(RowError(index, "", f"The file has more than {MAX_ROWS:,} rows; split it"))
+            break
+        values = {key.strip(): (value or "").strip() for key, value in raw.items() if key}
+        errors: list[RowError] = []
+        for column in REQUIRED:
+            if not values.get(column):
+                errors.append(RowError(index, column, "This is required"))
+        reference = values.get("source_reference", "")
+        if reference in seen:
+            errors.append(RowError(index, "source_reference", f"Also on row {seen[reference]}: each incident once"))
+        elif reference:
+            seen[reference] = index
+        if values.get("area") and values["area"] not in known_areas:
+            errors.append(
+                RowError(
+                    index, "area", f"Unknown area '{values['area']}'. Use one of: {', '.join(sorted(known_areas))}"
+                )
+            )
+        category = values.get("offence_category", "")
+        if category and category not in OffenceCategory.values:
+            errors.append(RowError(index, "offence_category", f"Unknown category '{category}'. See docs/import.md"))
+        occurred = _datetime(values["occurred_at"], index, errors) if values.get("occurred_at") else None
+        flags = {
+            name: _flag(values.get(name, ""), index, name, errors) for name in ("is_crime", "injury", "weapon_used")
+        }
+        if not values.get("is_crime"):
+            flags["is_crime"] = category != OffenceCategory.NON_CRIME
+        perpetrator = PersonRow(
+            values.get("perpetrator_police_id", ""),
+            values.get("perpetrator_given_name", ""),
+            values.get("perpetrator_family_name", ""),
+            _date(values.get("perpetrator_date_of_birth", ""), index, "perpetrator_date_of_birth", errors),
+        )
+        victim = None
+        if any(values.get(f"victim_{part}") for part in ("police_id", "given_name", "family_name")):
+            if not (values.get("victim_given_name") and values.get("victim_family_name")):
+                errors.append(RowError(index, "victim_family_name", "Give the victim's given and family names"))
+            victim = PersonRow(
+                values.get("victim_police_id", ""),
+                values.get("victim_given_name", ""),
+                values.get("victim_family_name", ""),
+                _date(values.get("victim_date_of_birth", ""), index, "victim_date_of_birth", errors),
+            )
+        if errors:
+            result.errors.extend(errors)
+            continue
+        assert occurred is not None  # noqa: S101 - a missing or bad date is an error above
+        result.rows.append(
+            IncidentRow(
+                index,
+                reference,
+                occurred,
+                values["area"],
+                category,
+                flags["is_crime"],
+                flags["injury"],
+                flags["weapon_used"],
+                perpetrator,
+                victim,
+                values.get("summary", ""),
+            )
+        )
+    return result

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "incidents"
+
+urlpatterns = [
+    path("import/", views.import_upload, name="import"),
+    path("import/<uuid:public_id>/", views.import_detail, name="import_detail"),
+    path("import/<uuid:public_id>/confirm/", views.import_confirm, name="import_confirm"),
+]

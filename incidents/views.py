@@ -1,0 +1,97 @@
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dacrre.audit.models import AccessAction
+from dacrre.audit.services import access_log_record
+from dacrre.core.http import AuthenticatedHttpRequest
+from dacrre.permissions.roles import has_role_permission
+
+from .forms import ImportUploadForm
+from .importer import COLUMNS
+from .models import ImportStatus, IncidentImport, OffenceCategory
+from .services import incident_import
+
+
+def _require_importer(request: AuthenticatedHttpRequest) -> None:
+    if not has_role_permission(request.user, "incidents.add_incident") or request.user.agency is None:
+        raise PermissionDenied("Only analysts import incidents.")
+
+
+@login_required
+def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_importer(request)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        agency = request.user.agency
+        assert agency is not None  # noqa: S101 - checked by _require_importer
+        report = incident_import(actor=request.user, agency=agency, content=upload.content, dry_run=True)
+        job = IncidentImport.objects.create(
+            agency=agency,
+            uploaded_by=request.user,
+            filename=upload.name[:200],
+            content=upload.content,
+            status=ImportStatus.REFUSED if report["errors"] else ImportStatus.CHECKED,
+            report=report,
+        )
+        return redirect("incidents:import_detail", public_id=job.public_id)
+    recent = IncidentImport.objects.filter(agency=request.user.agency).only(
+        "public_id", "filename", "status", "uploaded_at"
+    )[:10]
+    return render(
+        request,
+        "incidents/import_upload.html",
+        {
+            "form": form,
+            "columns": COLUMNS,
+            "categories": OffenceCategory.choices,
+            "recent": recent,
+        },
+    )
+
+
+def _job(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> IncidentImport:
+    job = IncidentImport.objects.filter(public_id=public_id, agency=request.user.agency).first()
+    if job is None:
+        raise Http404("Import not found.")
+    return job
+
+
+@login_required
+def import_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    _require_importer(request)
+    return render(request, "incidents/import_detail.html", {"job": _job(request, public_id)})
+
+
+@login_required
+@require_POST
+def import_confirm(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    _require_importer(request)
+    job = _job(request, public_id)
+    if job.status != ImportStatus.CHECKED:
+        messages.error(request, "Only a checked file without errors can be imported.")
+        return redirect("incidents:import_detail", public_id=job.public_id)
+    agency = request.user.agency
+    assert agency is not None  # noqa: S101 - checked by _require_importer
+    report = incident_import(actor=request.user, agency=agency, content=job.content, dry_run=False)
+    job.status = ImportStatus.REFUSED if report["errors"] else ImportStatus.IMPORTED
+    job.report, job.imported_at = report, timezone.now()
+    job.save(update_fields=["status", "report", "imported_at"])
+    access_log_record(
+        user=request.user,
+        action=AccessAction.COLLECT,
+        request=request,
+        object_type="incident import",
+        object_id=job.public_id,
+        object_label=f"Import of {job.filename}",
+        detail=f"{len(job.report.get('created', []))} created, {len(job.report.get('updated', []))} updated",
+    )
+    messages.success(request, "Incidents imported.")
+    return redirect("incidents:import_detail", public_id=job.public_id)
