@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "disclosures",
     "meetings",
     "offender_management",
+    "scoring",
 ]
 
 MIDDLEWARE = [

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from dacrre.accounts.models import Role
+from dacrre.permissions.rules import can_view_scores
 from referrals.selectors import inbox_counts_for
 
 
@@ -27,6 +28,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Meetings", reverse("meetings:list")))
     if user.role == Role.ANALYST:
         items.append(("Import incidents", reverse("incidents:import")))
+    if can_view_scores(user):
+        items.append(("Repeat perpetrators", reverse("scoring:ranking")))
     if user.role == Role.AUDITOR:
         items.append(("Access log", reverse("audit:access_log")))
     if user.role == Role.ADMIN or user.is_staff:

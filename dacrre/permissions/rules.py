@@ -120,3 +120,8 @@ def can_record_intervention(user: User, perpetrator: "Perpetrator") -> bool:
 def can_view_disclosures(user: User, case: Case) -> bool:
     """Clare's Law applications concern the person at risk: victim-side and the owning force only."""
     return not user.is_perpetrator_side and user.agency_id is not None
+
+
+def can_view_scores(user: User) -> bool:
+    """Repeat-perpetrator scores are police intelligence: the force's analysts and supervisors only."""
+    return user.agency is not None and user.agency.kind == "police" and user.role in {Role.ANALYST, Role.SUPERVISOR}

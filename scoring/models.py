@@ -1,0 +1,74 @@
+"""The repeat-perpetrator (RFG-V) scoring settings, editable in the admin."""
+
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from incidents.models import OffenceCategory
+
+DEFAULT_RECENCY_BANDS = [[30, 10], [90, 7], [180, 4], [365, 1]]
+DEFAULT_GRAVITY = {
+    OffenceCategory.HOMICIDE_ATTEMPT: 50,
+    OffenceCategory.GBH: 30,
+    OffenceCategory.STRANGULATION: 30,
+    OffenceCategory.SEXUAL_OFFENCE: 30,
+    OffenceCategory.THREATS_TO_KILL: 20,
+    OffenceCategory.ABH: 15,
+    OffenceCategory.STALKING: 15,
+    OffenceCategory.COERCIVE_CONTROL: 15,
+    OffenceCategory.BREACH_OF_ORDER: 10,
+    OffenceCategory.HARASSMENT: 8,
+    OffenceCategory.COMMON_ASSAULT: 6,
+    OffenceCategory.CRIMINAL_DAMAGE: 4,
+    OffenceCategory.PUBLIC_ORDER: 3,
+    OffenceCategory.NON_CRIME: 1,
+}
+
+
+class ScoringSettings(models.Model):
+    """One row. Total = recency × points + frequency × incidents + gravity × harm + victims × distinct victims."""
+
+    lookback_days = models.PositiveSmallIntegerField(default=365)
+    weight_recency = models.DecimalField(max_digits=6, decimal_places=2, default=1)
+    weight_frequency = models.DecimalField(max_digits=6, decimal_places=2, default=5)
+    weight_gravity = models.DecimalField(max_digits=6, decimal_places=2, default=1)
+    weight_victims = models.DecimalField(max_digits=6, decimal_places=2, default=10)
+    # [[days since the latest incident, points], ...], most recent band first.
+    recency_bands = models.JSONField(default=list)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "scoring settings"
+        constraints = [models.CheckConstraint(condition=Q(lookback_days__gte=30), name="lookback_at_least_30_days")]
+
+    def __str__(self) -> str:
+        return f"RFG-V over {self.lookback_days} days"
+
+    @classmethod
+    def current(cls) -> "ScoringSettings":
+        settings = cls.objects.order_by("pk").first() or cls()
+        if not settings.recency_bands:
+            settings.recency_bands = DEFAULT_RECENCY_BANDS
+        return settings
+
+
+class GravityWeight(models.Model):
+    """The harm weight of one offence category (crime-harm style); missing categories weigh 1."""
+
+    offence_category = models.CharField(max_length=32, choices=OffenceCategory.choices, unique=True)
+    weight = models.PositiveSmallIntegerField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-weight"]
+
+    def __str__(self) -> str:
+        return f"{self.get_offence_category_display()}: {self.weight}"
+
+
+def gravity_table() -> dict[str, int]:
+    table = {str(k): v for k, v in DEFAULT_GRAVITY.items()}
+    table.update(dict(GravityWeight.objects.values_list("offence_category", "weight")))
+    return table
