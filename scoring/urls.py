@@ -4,4 +4,7 @@ from . import views
 
 app_name = "scoring"
 
-urlpatterns = [path("", views.ranking, name="ranking")]
+urlpatterns = [
+    path("", views.ranking, name="ranking"),
+    path("open-cases/", views.open_cases, name="open_cases"),
+]

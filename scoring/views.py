@@ -1,19 +1,33 @@
+import uuid
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from cases.models import Operation
-from dacrre.accounts.models import Area
+from dacrre.accounts.models import Area, Role
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
+from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_view_scores
 
+from . import services
 from .models import ScoringSettings, gravity_table
 from .selectors import perpetrators_ranked
 
 PAGE_SIZE = 100
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 @login_required
@@ -49,5 +63,37 @@ def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
             "operation": operation,
             "settings": settings,
             "gravity": sorted(gravity_table().items(), key=lambda item: -item[1]),
+            "can_open": user.role == Role.SUPERVISOR,
         },
     )
+
+
+@login_required
+@require_POST
+def open_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    if not can_view_scores(user) or user.agency is None:
+        raise PermissionDenied
+    operation_id = request.POST.get("operation_for_cases", "")
+    operations = Operation.objects.filter(lead_agency=user.agency, is_active=True)
+    operation = next((o for o in operations if str(o.public_id) == operation_id), None)
+    chosen = [value for value in request.POST.getlist("perpetrator") if _is_uuid(value)]
+    if operation is None or not chosen:
+        messages.error(request, "Choose an operation and at least one perpetrator to open cases for.")
+        return redirect("scoring:ranking")
+    # Only perpetrators the ranking would show this user (their force's incidents).
+    perpetrators = perpetrators_ranked(agency=user.agency).filter(public_id__in=chosen)
+    try:
+        opened, skipped = services.cases_open_for_perpetrators(
+            actor=user, operation=operation, perpetrators=list(perpetrators)
+        )
+    except PermissionDeniedError as exc:
+        raise PermissionDenied(exc.message) from exc
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("scoring:ranking")
+    text = f"{len(opened)} case{'s' if len(opened) != 1 else ''} opened in {operation}"
+    if skipped:
+        text += f"; {len(skipped)} already had an open case"
+    messages.success(request, text + ".")
+    return redirect("scoring:ranking")
