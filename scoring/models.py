@@ -1,7 +1,10 @@
-"""The repeat-perpetrator (RFG-V) scoring settings, editable in the admin."""
+"""The repeat-perpetrator (RFG-V) scoring settings, editable in the admin, and monthly tasking lists."""
+
+import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from incidents.models import OffenceCategory
@@ -72,3 +75,39 @@ def gravity_table() -> dict[str, int]:
     table = {str(k): v for k, v in DEFAULT_GRAVITY.items()}
     table.update(dict(GravityWeight.objects.values_list("offence_category", "weight")))
     return table
+
+
+class TaskingSnapshot(models.Model):
+    """The monthly "top N per area" tasking list, frozen so that months can be compared."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey("accounts.Area", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(help_text="The first day of the month the list is for.")
+    top_n = models.PositiveSmallIntegerField()
+    taken_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    taken_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-month", "area__name"]
+        constraints = [models.UniqueConstraint(fields=["area", "month"], name="one_tasking_list_per_area_month")]
+
+    def __str__(self) -> str:
+        return f"Top {self.top_n} for {self.area.name}, {self.month:%B %Y}"
+
+
+class TaskingEntry(models.Model):
+    snapshot = models.ForeignKey(TaskingSnapshot, on_delete=models.CASCADE, related_name="entries")
+    perpetrator = models.ForeignKey("perpetrators.Perpetrator", on_delete=models.PROTECT, related_name="+")
+    rank = models.PositiveSmallIntegerField()
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    frequency = models.PositiveIntegerField()
+    gravity = models.PositiveIntegerField()
+    victims = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["rank"]
+        constraints = [models.UniqueConstraint(fields=["snapshot", "perpetrator"], name="perpetrator_once_per_list")]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.perpetrator}"

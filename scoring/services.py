@@ -1,17 +1,22 @@
 """Opening cases from the ranked list, in one action."""
 
+import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 
 from cases.models import Case, CaseStatus, Operation
 from cases.services import case_open
-from dacrre.accounts.models import Role, User
+from dacrre.accounts.models import Area, Role, User
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from dacrre.permissions.rules import can_view_scores
 from incidents.models import Incident
 from perpetrators.models import Perpetrator
 from victims.models import Child, Victim
+
+from .models import TaskingEntry, TaskingSnapshot
+from .selectors import perpetrators_ranked
 
 
 @transaction.atomic
@@ -47,3 +52,56 @@ def cases_open_for_perpetrators(
             )
         )
     return opened, skipped
+
+
+@transaction.atomic
+def tasking_snapshot_take(*, actor: User, area: Area, month: datetime.date, top_n: int) -> TaskingSnapshot:
+    """Freeze this month's top N for an area, from the live ranking."""
+    if not can_view_scores(actor) or actor.agency_id != area.agency_id:
+        raise PermissionDeniedError("Only the force's analysts and supervisors take tasking lists.")
+    if not 1 <= top_n <= 100:
+        raise ApplicationError("Choose between 1 and 100 perpetrators", field="top_n")
+    month = month.replace(day=1)
+    if TaskingSnapshot.objects.filter(area=area, month=month).exists():
+        raise ApplicationError(f"{area.name} already has a tasking list for {month:%B %Y}", field="area")
+    snapshot = TaskingSnapshot.objects.create(agency=area.agency, area=area, month=month, top_n=top_n, taken_by=actor)
+    ranked = perpetrators_ranked(
+        agency=area.agency, area=area
+    ).values(  # type: ignore[misc]  # annotated by the selector
+        "pk", "total", "frequency", "gravity", "victims_count"
+    )[:top_n]
+    TaskingEntry.objects.bulk_create(
+        [
+            TaskingEntry(
+                snapshot=snapshot,
+                perpetrator_id=row["pk"],
+                rank=rank,
+                total=row["total"],
+                frequency=row["frequency"],
+                gravity=row["gravity"],
+                victims=row["victims_count"],
+            )
+            for rank, row in enumerate(ranked, start=1)
+        ]
+    )
+    return snapshot
+
+
+@dataclass
+class TaskingComparison:
+    new: list[TaskingEntry]
+    dropped: list[TaskingEntry]
+    fell: list[tuple[TaskingEntry, TaskingEntry]]  # (now, before)
+    rose: list[tuple[TaskingEntry, TaskingEntry]]
+
+
+def tasking_compare(current: TaskingSnapshot, previous: TaskingSnapshot | None) -> TaskingComparison:
+    now = {e.perpetrator_id: e for e in current.entries.select_related("perpetrator__person")}
+    before = {e.perpetrator_id: e for e in previous.entries.select_related("perpetrator__person")} if previous else {}
+    both = [(now[pk], before[pk]) for pk in now.keys() & before.keys()]
+    return TaskingComparison(
+        new=sorted((e for pk, e in now.items() if pk not in before), key=lambda e: e.rank),
+        dropped=sorted((e for pk, e in before.items() if pk not in now), key=lambda e: e.rank),
+        fell=sorted(((n, b) for n, b in both if n.total < b.total), key=lambda pair: pair[0].rank),
+        rose=sorted(((n, b) for n, b in both if n.total > b.total), key=lambda pair: pair[0].rank),
+    )

@@ -7,4 +7,6 @@ app_name = "scoring"
 urlpatterns = [
     path("", views.ranking, name="ranking"),
     path("open-cases/", views.open_cases, name="open_cases"),
+    path("tasking/", views.tasking, name="tasking"),
+    path("tasking/<uuid:public_id>/", views.tasking_detail, name="tasking_detail"),
 ]

@@ -3,8 +3,9 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.models import Operation
@@ -12,11 +13,13 @@ from dacrre.accounts.models import Area, Role
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
+from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_view_scores
 
 from . import services
-from .models import ScoringSettings, gravity_table
+from .forms import TaskingForm
+from .models import ScoringSettings, TaskingSnapshot, gravity_table
 from .selectors import perpetrators_ranked
 
 PAGE_SIZE = 100
@@ -97,3 +100,54 @@ def open_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
         text += f"; {len(skipped)} already had an open case"
     messages.success(request, text + ".")
     return redirect("scoring:ranking")
+
+
+@login_required
+def tasking(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Monthly top-N lists per area: take this month's, and compare each with the month before."""
+    user = request.user
+    if not can_view_scores(user) or user.agency is None:
+        raise PermissionDenied
+    areas = list(Area.objects.filter(agency=user.agency))
+    form = TaskingForm(request.POST or None, areas=areas)
+    if request.method == "POST" and form.is_valid():
+        try:
+            snapshot = services.tasking_snapshot_take(
+                actor=user, area=form.cleaned_data["area"], month=timezone.localdate(), top_n=form.cleaned_data["top_n"]
+            )
+        except ApplicationError as exc:
+            form_add_application_error(form, exc)
+        else:
+            messages.success(request, f"{snapshot} saved.")
+            return redirect("scoring:tasking_detail", public_id=snapshot.public_id)
+    snapshots = list(TaskingSnapshot.objects.filter(agency=user.agency).select_related("area")[:48])
+    return render(request, "scoring/tasking.html", {"form": form, "snapshots": snapshots})
+
+
+@login_required
+def tasking_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    user = request.user
+    if not can_view_scores(user) or user.agency is None:
+        raise PermissionDenied
+    snapshot = TaskingSnapshot.objects.filter(agency=user.agency, public_id=public_id).select_related("area").first()
+    if snapshot is None:
+        raise Http404("Tasking list not found.")
+    previous = TaskingSnapshot.objects.filter(area=snapshot.area, month__lt=snapshot.month).order_by("-month").first()
+    access_log_record(
+        user=user,
+        action=AccessAction.VIEW,
+        request=request,
+        object_type="tasking list",
+        object_id=snapshot.public_id,
+        object_label=str(snapshot),
+    )
+    return render(
+        request,
+        "scoring/tasking_detail.html",
+        {
+            "snapshot": snapshot,
+            "previous": previous,
+            "entries": list(snapshot.entries.select_related("perpetrator__person")),
+            "comparison": services.tasking_compare(snapshot, previous),
+        },
+    )
