@@ -7,6 +7,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from dacrre.accounts.models import Agency, Role, Scope
 from dacrre.accounts.services import agency_create, user_create
@@ -56,12 +58,18 @@ class Command(BaseCommand):
         analyst = agency.users.get(role=Role.ANALYST)
         client = Client(SERVER_NAME="localhost")
         client.force_login(analyst)
+        # Signed in with a second factor, as a real analyst would be.
+        device, _ = StaticDevice.objects.get_or_create(user=analyst, name="benchmark", defaults={"confirmed": True})
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
         page = []
         for _ in range(5):
             started = time.perf_counter()
             response = client.get("/scoring/", HTTP_HOST="localhost", secure=True)
             page.append(time.perf_counter() - started)
-            assert response.status_code in (200, 302), response.status_code  # noqa: S101
+            if response.status_code != 200:
+                raise CommandError(f"The ranked list page answered {response.status_code}")
         self.stdout.write(
             f"ranked list page (top 100): {statistics.median(page) * 1000:.0f} ms median of 5, "
             f"status {response.status_code}"
