@@ -17,6 +17,10 @@ app.conf.beat_schedule = {
         "task": "dacrre.reminders.tasks.sweep_visits_due",
         "schedule": crontab(minute="*/15"),
     },
+    "scoring-refresh-nightly": {
+        "task": "scoring.tasks.refresh_all_scores",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "referrals-expire-completed-access": {
         "task": "referrals.tasks.expire_completed_referral_access",
         "schedule": crontab(minute=5),

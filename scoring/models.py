@@ -111,3 +111,26 @@ class TaskingEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rank}. {self.perpetrator}"
+
+
+class PerpetratorScore(models.Model):
+    """Stored scores, refreshed by a set-based job, so that the ranked page reads the top rows from an
+    index instead of ranking everyone on each request. `area` null = all of the agency's areas."""
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey("accounts.Area", on_delete=models.CASCADE, related_name="+", null=True)
+    perpetrator = models.ForeignKey("perpetrators.Perpetrator", on_delete=models.CASCADE, related_name="+")
+    frequency = models.PositiveIntegerField()
+    gravity = models.PositiveIntegerField()
+    victims_count = models.PositiveIntegerField()
+    latest = models.DateTimeField()
+    recency_points = models.PositiveIntegerField()
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        # The page's ORDER BY, so the top rows come straight off the index.
+        indexes = [models.Index(fields=["agency", "area", "-total", "-gravity", "id"], name="score_ranking_order")]
+
+    def __str__(self) -> str:
+        return f"{self.perpetrator_id}: {self.total}"

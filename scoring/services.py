@@ -4,18 +4,19 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from cases.models import Case, CaseStatus, Operation
 from cases.services import case_open
-from dacrre.accounts.models import Area, Role, User
+from dacrre.accounts.models import Agency, Area, Role, User
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from dacrre.permissions.rules import can_view_scores
 from incidents.models import Incident
 from perpetrators.models import Perpetrator
 from victims.models import Child, Victim
 
-from .models import TaskingEntry, TaskingSnapshot
+from .models import PerpetratorScore, TaskingEntry, TaskingSnapshot
 from .selectors import perpetrators_ranked
 
 
@@ -105,3 +106,34 @@ def tasking_compare(current: TaskingSnapshot, previous: TaskingSnapshot | None) 
         fell=sorted(((n, b) for n, b in both if n.total < b.total), key=lambda pair: pair[0].rank),
         rose=sorted(((n, b) for n, b in both if n.total > b.total), key=lambda pair: pair[0].rank),
     )
+
+
+SCORE_FIELDS = ("frequency", "gravity", "victims_count", "latest", "recency_points", "total")
+
+
+@transaction.atomic
+def scores_refresh(*, agency: Agency) -> int:
+    """Recompute and store the agency's scores: all areas together, and each area. The scoring is the
+    database's (perpetrators_ranked); this only copies its rows. Returns rows stored."""
+    now = timezone.now()
+    PerpetratorScore.objects.filter(agency=agency).delete()
+    stored = 0
+    for area in [None, *Area.objects.filter(agency=agency)]:
+        rows = perpetrators_ranked(agency=agency, area=area, now=now).values("pk", *SCORE_FIELDS)
+        batch = [
+            PerpetratorScore(
+                agency=agency,
+                area=area,
+                perpetrator_id=row["pk"],
+                computed_at=now,
+                **{name: row[name] for name in SCORE_FIELDS},
+            )
+            for row in rows.iterator()
+        ]
+        PerpetratorScore.objects.bulk_create(batch, batch_size=5000)
+        stored += len(batch)
+    if connection.vendor == "postgresql":
+        # Fresh statistics after replacing the rows, or the planner may sort the table instead.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE scoring_perpetratorscore")
+    return stored

@@ -19,7 +19,7 @@ from dacrre.permissions.rules import can_view_scores
 
 from . import services
 from .forms import TaskingForm
-from .models import ScoringSettings, TaskingSnapshot, gravity_table
+from .models import PerpetratorScore, ScoringSettings, TaskingSnapshot, gravity_table
 from .selectors import perpetrators_ranked
 
 PAGE_SIZE = 100
@@ -43,11 +43,12 @@ def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
     area = next((a for a in areas if str(a.public_id) == request.GET.get("area")), None)
     operation = next((o for o in operations if str(o.public_id) == request.GET.get("operation")), None)
     settings = ScoringSettings.current()
-    rows = list(
-        perpetrators_ranked(
-            agency=user.agency, area=area, operation_id=operation.pk if operation else None, settings=settings
-        )[:PAGE_SIZE]
-    )
+    # Read from the stored scores (recomputed nightly or on demand): an index scan, not a ranking.
+    stored = PerpetratorScore.objects.filter(agency=user.agency, area=area)
+    if operation is not None:
+        stored = stored.filter(perpetrator__cases__operation=operation).distinct()
+    rows = list(stored.select_related("perpetrator__person").order_by("-total", "-gravity", "pk")[:PAGE_SIZE])
+    computed_at = PerpetratorScore.objects.filter(agency=user.agency).values_list("computed_at", flat=True).first()
     access_log_record(
         user=user,
         action=AccessAction.LIST,
@@ -67,6 +68,7 @@ def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
             "settings": settings,
             "gravity": sorted(gravity_table().items(), key=lambda item: -item[1]),
             "can_open": user.role == Role.SUPERVISOR,
+            "computed_at": computed_at,
         },
     )
 
@@ -151,3 +153,14 @@ def tasking_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
             "comparison": services.tasking_compare(snapshot, previous),
         },
     )
+
+
+@login_required
+@require_POST
+def refresh_scores(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    if not can_view_scores(user) or user.agency is None:
+        raise PermissionDenied
+    stored = services.scores_refresh(agency=user.agency)
+    messages.success(request, f"Scores recomputed: {stored:,} rows.")
+    return redirect("scoring:ranking")

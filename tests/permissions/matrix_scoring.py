@@ -32,4 +32,5 @@ def entries(world) -> dict:
         "scoring:ranking": ("get", [], {a: 200 if a in SEEING else 403 for a in ACTORS}),
         # With nothing chosen the page comes back with a message (302), for those who may open cases.
         "scoring:open_cases": ("post", [], {a: 302 if a in SEEING else 403 for a in ACTORS}),
+        "scoring:refresh": ("post", [], {a: 302 if a in SEEING else 403 for a in ACTORS}),
     }

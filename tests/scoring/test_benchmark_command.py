@@ -11,6 +11,7 @@ def test_the_benchmark_generates_scores_and_prints_figures(capsys) -> None:
     out = capsys.readouterr().out
     assert "generated 300 people and 2,000 incidents" in out
     assert "scoring every perpetrator: 100 scored" in out
+    assert "storing the scores (all areas and each area):" in out
     assert "ranked list page (top 100):" in out and "status 200" in out
     assert Perpetrator.objects.count() == 100
 

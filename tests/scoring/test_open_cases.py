@@ -54,6 +54,7 @@ def test_only_supervisors_open_cases(setting) -> None:
 def test_opening_from_the_page(setting, login) -> None:
     supervisor, operation, perpetrator, _, _ = setting
     client = login(supervisor)
+    client.post("/scoring/refresh/")
     page = client.get("/scoring/").content.decode()
     assert str(perpetrator.public_id) in page
     response = client.post(

@@ -10,6 +10,7 @@ from dacrre.accounts.models import Role, Scope
 from incidents.models import OffenceCategory
 from scoring.models import GravityWeight, ScoringSettings
 from scoring.selectors import perpetrators_ranked
+from scoring.services import scores_refresh
 from tests.factories import AreaFactory, IncidentFactory, PerpetratorFactory, UserFactory, VictimFactory
 
 NOW = timezone.make_aware(datetime.datetime(2026, 11, 1, 12, 0))
@@ -91,7 +92,10 @@ def test_analysts_see_the_scores_and_partners_do_not(force, login) -> None:
     north, _ = force
     _incident(PerpetratorFactory(), north, 5, OffenceCategory.ABH)
     analyst = UserFactory(area=north, role=Role.ANALYST, scope=Scope.AGENCY)
-    page = login(analyst).get("/scoring/")
+    client = login(analyst)
+    assert "Scores have not been computed yet" in client.get("/scoring/").content.decode()
+    client.post("/scoring/refresh/")
+    page = client.get("/scoring/")
     assert page.status_code == 200 and "Ranked (1 shown)" in page.content.decode()
     for role in (Role.PARTNER_CASEWORKER, Role.IDVA, Role.OFFICER):
         assert login(UserFactory(area=north, role=role, scope=Scope.AGENCY)).get("/scoring/").status_code == 403
@@ -103,10 +107,29 @@ def test_the_ranking_is_one_query_whatever_the_number_of_people(force, login) ->
     analyst = UserFactory(area=north, role=Role.ANALYST, scope=Scope.AGENCY)
     client = login(analyst)
     _incident(PerpetratorFactory(), north, 5, OffenceCategory.ABH)
+    scores_refresh(agency=north.agency)
     with CaptureQueriesContext(connection) as few:
         client.get("/scoring/")
     for days in range(15):
         _incident(PerpetratorFactory(), north, days + 1, OffenceCategory.ABH, [VictimFactory()])
+    scores_refresh(agency=north.agency)
     with CaptureQueriesContext(connection) as many:
-        client.get("/scoring/")
+        response = client.get("/scoring/")
+    assert "Ranked (16 shown)" in response.content.decode()
     assert len(many) == len(few)
+
+
+@pytest.mark.django_db
+def test_stored_scores_match_the_live_ranking_per_area(force) -> None:
+    north, south = force
+    first, second = PerpetratorFactory(), PerpetratorFactory()
+    _incident(first, north, 3, OffenceCategory.GBH)
+    _incident(second, south, 3, OffenceCategory.ABH)
+    assert scores_refresh(agency=north.agency) == 4  # two across all areas, one in each area
+    from scoring.models import PerpetratorScore
+
+    stored = {(s.area_id, s.perpetrator_id): s.total for s in PerpetratorScore.objects.all()}
+    live = {p.pk: p.total for p in perpetrators_ranked(agency=north.agency)}
+    assert stored[(None, first.pk)] == live[first.pk] and stored[(north.pk, first.pk)] == live[first.pk]
+    assert (south.pk, first.pk) not in stored
+    assert scores_refresh(agency=north.agency) == 4  # replaced, not added
