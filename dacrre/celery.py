@@ -21,6 +21,10 @@ app.conf.beat_schedule = {
         "task": "scoring.tasks.refresh_all_scores",
         "schedule": crontab(hour=2, minute=30),
     },
+    "incidents-resume-imports": {
+        "task": "incidents.tasks.resume_incident_imports",
+        "schedule": crontab(minute="*/5"),
+    },
     "referrals-expire-completed-access": {
         "task": "referrals.tasks.expire_completed_referral_access",
         "schedule": crontab(minute=5),

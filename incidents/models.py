@@ -53,9 +53,23 @@ class Incident(PublicIdModel, TimeStampedModel):
 
 
 class ImportStatus(models.TextChoices):
+    WAITING_CHECK = "waiting_check", "Waiting to be checked"
+    CHECKING = "checking", "Checking"
     CHECKED = "checked", "Checked (dry run)"
-    IMPORTED = "imported", "Imported"
     REFUSED = "refused", "Refused: errors found"
+    WAITING_IMPORT = "waiting_import", "Waiting to be imported"
+    IMPORTING = "importing", "Importing"
+    IMPORTED = "imported", "Imported"
+    FAILED = "failed", "Stopped: nothing imported"
+
+
+# A job in one of these states is still being worked on in the background.
+IMPORT_IN_PROGRESS = {
+    ImportStatus.WAITING_CHECK,
+    ImportStatus.CHECKING,
+    ImportStatus.WAITING_IMPORT,
+    ImportStatus.IMPORTING,
+}
 
 
 class IncidentImport(PublicIdModel):
@@ -67,7 +81,9 @@ class IncidentImport(PublicIdModel):
     filename = models.CharField(max_length=200)
     content = models.TextField()
     status = models.CharField(max_length=16, choices=ImportStatus.choices)
+    rows_total = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict)
+    started_at = models.DateTimeField(null=True, blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -75,3 +91,7 @@ class IncidentImport(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display().lower()})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in IMPORT_IN_PROGRESS

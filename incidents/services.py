@@ -1,15 +1,22 @@
 import datetime
+import time
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from dacrre.accounts.models import Agency, Area, User
+from people.merging import duplicate_candidates_raise
 from people.models import Person
 from perpetrators.models import Perpetrator
 from victims.models import Child, Victim
 
-from .importer import PersonRow, parse_incident_csv
+from .import_plan import CHUNK, INCIDENT_FIELDS, ImportPlan, PlannedPerson, Progress, import_plan_build, row_values
+from .importer import parse_incident_csv
 from .models import Incident, OffenceCategory
+
+REPORT_LIMIT = 500
 
 
 @transaction.atomic
@@ -52,112 +59,135 @@ def incident_record(
     return incident
 
 
-class _DryRun(Exception):
-    """Raised to roll back a dry run after everything has been worked out."""
+def _bulk_history_user(actor: User | None) -> dict[str, Any]:
+    return {"default_user": actor} if actor is not None else {}
 
 
-def _same_person(person: Person, row: PersonRow) -> bool:
-    return (
-        person.given_name.lower() == row.given_name.lower()
-        and person.family_name.lower() == row.family_name.lower()
-        and (not row.police_id or person.police_identifier == row.police_id)
-        and (row.date_of_birth is None or person.date_of_birth == row.date_of_birth)
-    )
+def _create_people(plan: ImportPlan, actor: User | None) -> list[int]:
+    people = [
+        Person(
+            given_name=identity.given_name,
+            family_name=identity.family_name,
+            date_of_birth=identity.date_of_birth,
+            police_identifier=identity.police_identifier,
+        )
+        for identity in plan.new_people
+    ]
+    created = bulk_create_with_history(people, Person, batch_size=CHUNK, **_bulk_history_user(actor))
+    return [person.pk for person in created]
 
 
-def _match_person(row: PersonRow, created: list[str], matched: list[str], already: Iterable[Person] = ()) -> Person:
-    """The person the incident already names (re-import), else by police identifier, else the same
-    names and date of birth. Anything else is a new person (tolerant matching and the duplicate
-    review queue come with person matching)."""
-    person = next((p for p in already if _same_person(p, row)), None)
-    if person is None and row.police_id:
-        person = Person.objects.filter(police_identifier=row.police_id).first()
-    if person is None and row.date_of_birth is not None:
-        person = Person.objects.filter(
-            given_name__iexact=row.given_name, family_name__iexact=row.family_name, date_of_birth=row.date_of_birth
-        ).first()
-    label = f"{row.given_name} {row.family_name}"
-    if person is not None:
-        matched.append(label)
-        return person
-    created.append(label)
-    return Person.objects.create(
-        given_name=row.given_name,
-        family_name=row.family_name,
-        date_of_birth=row.date_of_birth,
-        police_identifier=row.police_id or None,
-    )
+def _person_id(planned: PlannedPerson, new_ids: list[int]) -> int:
+    if planned.person_id is not None:
+        return planned.person_id
+    assert planned.new_index is not None  # noqa: S101 - a planned person is existing or new
+    return new_ids[planned.new_index]
 
 
-def incident_import(*, actor: User, agency: Agency, content: str, dry_run: bool) -> dict[str, object]:
-    """Check (dry run) or import a CSV extract. All or nothing; idempotent by source reference."""
+def _roles_for(model: type[Perpetrator] | type[Victim], person_ids: set[int], actor: User | None) -> dict[int, int]:
+    """The role record (perpetrator or victim) of each person, created where missing."""
+    ids = sorted(person_ids)
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), CHUNK):
+        found.update(model.objects.filter(person_id__in=ids[start : start + CHUNK]).values_list("person_id", "pk"))
+    missing = [model(person_id=pk) for pk in ids if pk not in found]
+    for role in bulk_create_with_history(missing, model, batch_size=CHUNK, **_bulk_history_user(actor)):
+        found[role.person_id] = role.pk
+    return found
+
+
+def _apply(plan: ImportPlan, *, actor: User | None, agency: Agency, areas: dict[str, Area], progress: Progress) -> int:
+    """Write the plan. Runs inside the caller's transaction. Returns the duplicate pairs queued."""
+    total = len(plan.incidents)
+    new_ids = _create_people(plan, actor)
+    if plan.police_ids_to_fill:
+        taken = set(
+            Person.objects.filter(police_identifier__in=list(plan.police_ids_to_fill.values())).values_list(
+                "police_identifier", flat=True
+            )
+        )
+        for person_id, police_id in plan.police_ids_to_fill.items():
+            if police_id not in taken:
+                Person.objects.filter(pk=person_id, police_identifier__isnull=True).update(police_identifier=police_id)
+    perpetrators = _roles_for(Perpetrator, {_person_id(p.perpetrator, new_ids) for p in plan.incidents}, actor)
+    victims = _roles_for(Victim, {_person_id(p.victim, new_ids) for p in plan.incidents if p.victim is not None}, actor)
+    through = Incident.victims.through
+    done = 0
+    for start in range(0, total, CHUNK):
+        chunk = plan.incidents[start : start + CHUNK]
+        new_incidents: list[tuple[Incident, list[int]]] = []
+        changed: list[Incident] = []
+        links: list[Any] = []
+        stored = Incident.objects.in_bulk([p.existing_id for p in chunk if p.existing_id is not None and p.changed])
+        for planned in chunk:
+            values = row_values(planned.row, areas)
+            values["perpetrator_id"] = perpetrators[_person_id(planned.perpetrator, new_ids)]
+            victim_ids = [victims[_person_id(planned.victim, new_ids)]] if planned.victim is not None else []
+            if planned.existing_id is None:
+                incident = Incident(source_reference=planned.row.source_reference, recording_agency=agency, **values)
+                new_incidents.append((incident, victim_ids))
+            elif planned.changed:
+                incident = stored[planned.existing_id]
+                for name, value in values.items():
+                    setattr(incident, name, value)
+                changed.append(incident)
+                links.extend(through(incident_id=planned.existing_id, victim_id=v) for v in victim_ids)
+        created = bulk_create_with_history(
+            [incident for incident, _ in new_incidents], Incident, batch_size=CHUNK, **_bulk_history_user(actor)
+        )
+        for incident, (_, victim_ids) in zip(created, new_incidents, strict=True):
+            links.extend(through(incident_id=incident.pk, victim_id=v) for v in victim_ids)
+        if changed:
+            fields = [*INCIDENT_FIELDS, "perpetrator_id"]
+            bulk_update_with_history(changed, Incident, fields, batch_size=CHUNK, **_bulk_history_user(actor))
+        # Links of changed incidents are written again: delete then insert keeps it one statement each.
+        through.objects.filter(incident_id__in=[i.pk for i in changed]).delete()
+        through.objects.bulk_create(links, batch_size=CHUNK)
+        done += len(chunk)
+        progress("importing", done, total)
+
+    def real(person: Any) -> int:
+        return new_ids[person[1]] if isinstance(person, tuple) else int(person)
+
+    pairs = [(real(a), real(b), reason) for a, b, reason in plan.likely_duplicates]
+    return duplicate_candidates_raise(agency_id=agency.pk, pairs=pairs)
+
+
+def incident_import(
+    *, actor: User, agency: Agency, content: str, dry_run: bool, progress: Progress | None = None
+) -> dict[str, object]:
+    """Check (dry run) or import a CSV extract. All or nothing; idempotent by source reference.
+
+    The report keeps counts and the first REPORT_LIMIT references of each list, so that a file of
+    100,000 rows does not make a report of megabytes."""
+    progress = progress or (lambda phase, done, total: None)
+    started = time.monotonic()
     areas = {area.name: area for area in Area.objects.filter(agency=agency)}
     parsed = parse_incident_csv(content, known_areas=set(areas))
-    report: dict[str, object] = {
-        "rows": len(parsed.rows) + len({e.row for e in parsed.errors}),
-        "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in parsed.errors],
-    }
+    report: dict[str, object] = {"rows": len(parsed.rows) + len({e.row for e in parsed.errors}), "errors": []}
     if parsed.errors:
+        report["errors"] = [{"row": e.row, "column": e.column, "message": e.message} for e in parsed.errors]
         return report
-    created: list[str] = []
-    updated: list[dict[str, object]] = []
-    unchanged = 0
-    people_created: list[str] = []
-    people_matched: list[str] = []
-    try:
-        with transaction.atomic():
-            for row in parsed.rows:
-                incident = Incident.objects.filter(source_reference=row.source_reference).first()
-                previous: list[Person] = []
-                if incident is not None:
-                    previous = [incident.perpetrator.person, *(v.person for v in incident.victims.all())]
-                perpetrator_person = _match_person(row.perpetrator, people_created, people_matched, previous)
-                perpetrator, _ = Perpetrator.objects.get_or_create(person=perpetrator_person)
-                victims = []
-                if row.victim is not None:
-                    victim, _ = Victim.objects.get_or_create(
-                        person=_match_person(row.victim, people_created, people_matched, previous)
-                    )
-                    victims.append(victim)
-                fields = {
-                    "occurred_at": row.occurred_at,
-                    "area": areas[row.area],
-                    "recording_agency": agency,
-                    "offence_category": row.offence_category,
-                    "is_crime": row.is_crime,
-                    "injury": row.injury,
-                    "weapon_used": row.weapon_used,
-                    "perpetrator": perpetrator,
-                    "summary": row.summary,
-                }
-                if incident is None:
-                    incident = Incident(source_reference=row.source_reference, **fields)
-                    incident._history_user = actor  # type: ignore[attr-defined]
-                    incident.save()
-                    incident.victims.set(victims)
-                    created.append(row.source_reference)
-                    continue
-                changes = [name for name, value in fields.items() if getattr(incident, name) != value]
-                if set(incident.victims.all()) != set(victims):
-                    changes.append("victims")
-                if not changes:
-                    unchanged += 1
-                    continue
-                for name, value in fields.items():
-                    setattr(incident, name, value)
-                incident._history_user = actor  # type: ignore[attr-defined]
-                incident.save()
-                incident.victims.set(victims)
-                updated.append({"source_reference": row.source_reference, "changed": changes})
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
+    with transaction.atomic():
+        plan = import_plan_build(agency=agency, rows=parsed.rows, areas=areas, progress=progress)
+        if plan.errors:
+            report["errors"] = [{"row": e.row, "column": e.column, "message": e.message} for e in plan.errors]
+            return report
+        duplicates = 0
+        if not dry_run:
+            duplicates = _apply(plan, actor=actor, agency=agency, areas=areas, progress=progress)
+    created, updated = plan.created, plan.updated
+    elapsed = time.monotonic() - started
     report.update(
-        created=created,
-        updated=updated,
-        unchanged=unchanged,
-        people_created=len(set(people_created)),
-        people_matched=len(set(people_matched)),
+        created=created[:REPORT_LIMIT],
+        created_count=len(created),
+        updated=updated[:REPORT_LIMIT],
+        updated_count=len(updated),
+        unchanged=plan.unchanged,
+        people_created=len(plan.new_people),
+        people_matched=len(plan.people_matched),
+        likely_duplicates=len(plan.likely_duplicates) if dry_run else duplicates,
+        seconds=round(elapsed, 1),
+        rows_per_second=round(len(parsed.rows) / elapsed) if elapsed > 0 else None,
     )
     return report

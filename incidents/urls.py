@@ -7,5 +7,6 @@ app_name = "incidents"
 urlpatterns = [
     path("import/", views.import_upload, name="import"),
     path("import/<uuid:public_id>/", views.import_detail, name="import_detail"),
+    path("import/<uuid:public_id>/progress/", views.import_progress, name="import_progress"),
     path("import/<uuid:public_id>/confirm/", views.import_confirm, name="import_confirm"),
 ]

@@ -5,18 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dacrre.audit.models import AccessAction
-from dacrre.audit.services import access_log_record
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.roles import has_role_permission
 
 from .forms import ImportUploadForm
 from .importer import COLUMNS
+from .jobs import count_rows, import_job_start, import_progress_get
 from .models import ImportStatus, IncidentImport, OffenceCategory
-from .services import incident_import
 
 
 def _require_importer(request: AuthenticatedHttpRequest) -> None:
@@ -32,15 +29,15 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         agency = request.user.agency
         assert agency is not None  # noqa: S101 - checked by _require_importer
-        report = incident_import(actor=request.user, agency=agency, content=upload.content, dry_run=True)
         job = IncidentImport.objects.create(
             agency=agency,
             uploaded_by=request.user,
             filename=upload.name[:200],
             content=upload.content,
-            status=ImportStatus.REFUSED if report["errors"] else ImportStatus.CHECKED,
-            report=report,
+            status=ImportStatus.WAITING_CHECK,
+            rows_total=count_rows(upload.content),
         )
+        import_job_start(actor=request.user, job=job, dry_run=True)
         return redirect("incidents:import_detail", public_id=job.public_id)
     recent = IncidentImport.objects.filter(agency=request.user.agency).only(
         "public_id", "filename", "status", "uploaded_at"
@@ -67,7 +64,19 @@ def _job(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> IncidentImp
 @login_required
 def import_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     _require_importer(request)
-    return render(request, "incidents/import_detail.html", {"job": _job(request, public_id)})
+    job = _job(request, public_id)
+    return render(request, "incidents/import_detail.html", {"job": job, "progress": import_progress_get(job)})
+
+
+@login_required
+def import_progress(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The progress bar alone, polled by the page; when the job is done the page reloads itself."""
+    _require_importer(request)
+    job = _job(request, public_id)
+    response = render(request, "incidents/_import_progress.html", {"job": job, "progress": import_progress_get(job)})
+    if not job.in_progress:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required
@@ -78,20 +87,7 @@ def import_confirm(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
     if job.status != ImportStatus.CHECKED:
         messages.error(request, "Only a checked file without errors can be imported.")
         return redirect("incidents:import_detail", public_id=job.public_id)
-    agency = request.user.agency
-    assert agency is not None  # noqa: S101 - checked by _require_importer
-    report = incident_import(actor=request.user, agency=agency, content=job.content, dry_run=False)
-    job.status = ImportStatus.REFUSED if report["errors"] else ImportStatus.IMPORTED
-    job.report, job.imported_at = report, timezone.now()
-    job.save(update_fields=["status", "report", "imported_at"])
-    access_log_record(
-        user=request.user,
-        action=AccessAction.COLLECT,
-        request=request,
-        object_type="incident import",
-        object_id=job.public_id,
-        object_label=f"Import of {job.filename}",
-        detail=f"{len(job.report.get('created', []))} created, {len(job.report.get('updated', []))} updated",
-    )
-    messages.success(request, "Incidents imported.")
+    job = import_job_start(actor=request.user, job=job, dry_run=False)
+    if job.status == ImportStatus.IMPORTED:
+        messages.success(request, "Incidents imported.")
     return redirect("incidents:import_detail", public_id=job.public_id)

@@ -1,11 +1,77 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Person
+from dacrre.core.admin import ReadOnlyAdmin
+from dacrre.core.exceptions import ApplicationError
+from dacrre.permissions.roles import has_role_permission
+
+from .merging import person_merge_reverse
+from .models import DuplicateCandidate, Person, PersonMerge
 
 
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
-    list_display = ("family_name", "given_name", "date_of_birth", "police_identifier")
+    list_display = ("family_name", "given_name", "date_of_birth", "police_identifier", "merged_into")
     search_fields = ("family_name", "given_name", "police_identifier")
-    readonly_fields = ("public_id", "created_at", "updated_at")
+    readonly_fields = ("public_id", "created_at", "updated_at", "merged_into")
+
+
+@admin.register(DuplicateCandidate)
+class DuplicateCandidateAdmin(ReadOnlyAdmin):
+    list_display = ("first", "second", "reason", "status", "agency", "decided_by", "decided_at")
+    list_filter = ("status", "agency")
+    list_select_related = ("first", "second", "agency", "decided_by")
+
+
+class ReverseMergeForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this merge being reversed?", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+
+@admin.register(PersonMerge)
+class PersonMergeAdmin(ReadOnlyAdmin):
+    """Merges are made in the duplicate review queue; here an administrator can reverse one."""
+
+    list_display = ("merged", "kept", "merged_by", "created_at", "reversed_at", "reverse_link")
+    list_select_related = ("merged", "kept", "merged_by")
+    readonly_fields = ("changes",)
+
+    @admin.display(description="Reverse")
+    def reverse_link(self, merge: PersonMerge) -> str:
+        if merge.reversed_at:
+            return "Reversed"
+        return format_html(
+            '<a href="{}">Reverse this merge</a>', reverse("admin:people_personmerge_reverse", args=[merge.pk])
+        )
+
+    def get_urls(self) -> list[URLPattern]:
+        reverse_view = self.admin_site.admin_view(self.reverse_view)
+        return [path("<int:pk>/reverse/", reverse_view, name="people_personmerge_reverse"), *super().get_urls()]
+
+    def reverse_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        user = request.user
+        if not (user.is_superuser or has_role_permission(user, "people.change_personmerge")):  # type: ignore[arg-type]
+            raise PermissionDenied
+        merge = get_object_or_404(PersonMerge.objects.select_related("kept", "merged"), pk=pk)
+        form = ReverseMergeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                left = person_merge_reverse(actor=request.user, merge=merge, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                if left:
+                    messages.warning(request, f"Reversed, except rows changed since the merge: {', '.join(left)}")
+                else:
+                    messages.success(request, f"Reversed: {merge.merged} and {merge.kept} are separate records again.")
+                return redirect("admin:people_personmerge_changelist")
+        context = {**self.admin_site.each_context(request), "merge": merge, "form": form, "title": "Reverse merge"}
+        return TemplateResponse(request, "admin/people/reverse_merge.html", context)

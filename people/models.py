@@ -21,6 +21,10 @@ class Person(PublicIdModel, TimeStampedModel):
     gender = models.CharField(max_length=16, choices=Gender.choices, default=Gender.NOT_KNOWN)
     # The police records system's person identifier (e.g. a PNC or local nominal number).
     police_identifier = models.CharField(max_length=40, null=True, blank=True, unique=True)
+    # Set when a reviewer merged this record into another; the record stays so the merge can be reversed.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from", editable=False
+    )
 
     history = HistoricalRecords()
 
@@ -35,3 +39,57 @@ class Person(PublicIdModel, TimeStampedModel):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
+
+
+class CandidateStatus(models.TextChoices):
+    OPEN = "open", "Awaiting review"
+    MERGED = "merged", "Merged"
+    KEPT_APART = "kept_apart", "Kept apart"
+
+
+class DuplicateCandidate(PublicIdModel, TimeStampedModel):
+    """Two records that may be the same person, raised by matching and decided by a person."""
+
+    first = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=200)
+    # The force whose import raised the pair: its analysts and supervisors review it.
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=16, choices=CandidateStatus.choices, default=CandidateStatus.OPEN)
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # One row per pair, stored lowest id first, so a re-import never raises the pair twice.
+            models.UniqueConstraint(fields=["first", "second"], name="unique_duplicate_pair"),
+            models.CheckConstraint(condition=models.Q(first__lt=models.F("second")), name="duplicate_pair_ordered"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} / {self.second_id}: {self.get_status_display()}"
+
+
+class PersonMerge(TimeStampedModel):
+    """One merge: which record was kept, which was folded into it, and every row moved, so that
+    an administrator can put everything back."""
+
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    candidate = models.ForeignKey(DuplicateCandidate, on_delete=models.PROTECT, null=True, related_name="merges")
+    merged_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    # [{"model": "cases.case", "pk": 5, "field": "perpetrator_id", "old": 12, "new": 30}, ...]
+    changes = models.JSONField(default=list)
+    reversed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    reversal_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Merge of {self.merged_id} into {self.kept_id}"

@@ -25,6 +25,8 @@ class AccessAction(models.TextChoices):
     MFA_ENROLLED = "mfa_enrolled", "Second factor enrolled"
     MFA_RESET = "mfa_reset", "Second factor reset"
     ACCOUNT_CHANGED = "account_changed", "Account changed"
+    MERGE = "merge", "People records merged"
+    UNMERGE = "unmerge", "People merge reversed"
 
 
 class AppendOnlyError(Exception):

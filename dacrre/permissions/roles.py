@@ -16,7 +16,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.PARTNER_CASEWORKER: ["cases.view_case"],
     Role.ANALYST: ["cases.view_case", "incidents.view_incident", "incidents.add_incident"],
     Role.AUDITOR: ["audit.view_accesslog", "permissions.change_breakglassaccess"],
-    Role.ADMIN: ["accounts.view_user", "accounts.change_user", "accounts.add_user"],
+    Role.ADMIN: ["accounts.view_user", "accounts.change_user", "accounts.add_user", "people.change_personmerge"],
 }
 
 

@@ -125,3 +125,9 @@ def can_view_disclosures(user: User, case: Case) -> bool:
 def can_view_scores(user: User) -> bool:
     """Repeat-perpetrator scores are police intelligence: the force's analysts and supervisors only."""
     return user.agency is not None and user.agency.kind == "police" and user.role in {Role.ANALYST, Role.SUPERVISOR}
+
+
+def can_review_duplicates(user: User) -> bool:
+    """Deciding whether two records are one person is police data quality: the force's analysts and
+    supervisors, for pairs their own imports raised."""
+    return can_view_scores(user)

@@ -17,5 +17,6 @@ def entries(world) -> dict:
     return {
         "incidents:import": ("get", [], refused),
         "incidents:import_detail": ("get", [job.public_id], refused),
+        "incidents:import_progress": ("get", [job.public_id], refused),
         "incidents:import_confirm": ("post", [job.public_id], refused),
     }
