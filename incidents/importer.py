@@ -103,7 +103,9 @@ def _date(value: str, row: int, column: str, errors: list[RowError]) -> datetime
 def _datetime(value: str, row: int, errors: list[RowError]) -> datetime.datetime | None:
     for fmt in DATETIME_FORMATS:
         try:
-            moment = timezone.make_aware(datetime.datetime.strptime(value.strip(), fmt))
+            # In UTC at once: a UK local time in the hour the clocks skip or repeat never compares equal
+            # to the stored value, which would make every re-import report the row as changed.
+            moment = timezone.make_aware(datetime.datetime.strptime(value.strip(), fmt)).astimezone(datetime.UTC)
         except ValueError:
             continue
         if moment > timezone.now():

@@ -2,6 +2,8 @@
 (perpetrator, occurred_at) incidents, no Python loop over people."""
 
 import datetime
+from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
@@ -101,3 +103,52 @@ def perpetrators_ranked(
     if operation_id is not None:
         ranked = ranked.filter(cases__operation_id=operation_id).distinct()
     return ranked
+
+
+@dataclass(frozen=True)
+class VictimRepeat:
+    """One victim of a ranked perpetrator: incidents with this perpetrator and with anyone, in the window."""
+
+    name: str
+    with_this_perpetrator: int
+    with_anyone: int
+
+
+def victims_repeat_counts(
+    *,
+    agency: Agency,
+    perpetrator_ids: list[int],
+    area: Area | None = None,
+    now: datetime.datetime | None = None,
+    settings: ScoringSettings | None = None,
+) -> dict[int, list[VictimRepeat]]:
+    """For the perpetrators on a page: each victim's repeat victimisation, most victimised first.
+    Two grouped queries whatever the number of rows."""
+    settings = settings or ScoringSettings.current()
+    now = now or timezone.now()
+    start = now - datetime.timedelta(days=settings.lookback_days)
+    links = Incident.victims.through.objects.filter(
+        incident__recording_agency=agency, incident__occurred_at__gt=start, incident__occurred_at__lte=now
+    )
+    if area is not None:
+        links = links.filter(incident__area=area)
+    pairs = list(
+        links.filter(incident__perpetrator_id__in=perpetrator_ids)
+        .values("incident__perpetrator_id", "victim_id", "victim__person__given_name", "victim__person__family_name")
+        .annotate(n=Count("incident_id", distinct=True))
+        .order_by()
+    )
+    totals = {
+        row["victim_id"]: row["n"]
+        for row in links.filter(victim_id__in={pair["victim_id"] for pair in pairs})
+        .values("victim_id")
+        .annotate(n=Count("incident_id", distinct=True))
+        .order_by()
+    }
+    found: dict[int, list[VictimRepeat]] = defaultdict(list)
+    for pair in pairs:
+        name = f"{pair['victim__person__given_name']} {pair['victim__person__family_name']}"
+        found[pair["incident__perpetrator_id"]].append(VictimRepeat(name, pair["n"], totals.get(pair["victim_id"], 0)))
+    for victims in found.values():
+        victims.sort(key=lambda victim: (-victim.with_this_perpetrator, victim.name))
+    return dict(found)

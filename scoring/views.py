@@ -20,7 +20,7 @@ from dacrre.permissions.rules import can_view_scores
 from . import services
 from .forms import TaskingForm
 from .models import PerpetratorScore, ScoringSettings, TaskingSnapshot, gravity_table
-from .selectors import perpetrators_ranked
+from .selectors import perpetrators_ranked, victims_repeat_counts
 
 PAGE_SIZE = 100
 
@@ -49,6 +49,12 @@ def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
         stored = stored.filter(perpetrator__cases__operation=operation).distinct()
     rows = list(stored.select_related("perpetrator__person").order_by("-total", "-gravity", "pk")[:PAGE_SIZE])
     computed_at = PerpetratorScore.objects.filter(agency=user.agency).values_list("computed_at", flat=True).first()
+    # Counted as of the stored scores, so the victims match the incidents the scores were made from.
+    repeats = victims_repeat_counts(
+        agency=user.agency, perpetrator_ids=[row.perpetrator_id for row in rows], area=area, now=computed_at
+    )
+    for row in rows:
+        row.victim_repeats = repeats.get(row.perpetrator_id, [])  # type: ignore[attr-defined]
     access_log_record(
         user=user,
         action=AccessAction.LIST,

@@ -111,3 +111,12 @@ def test_the_pages_check_then_import_and_log_the_collection(analyst, login) -> N
 def test_only_analysts_import(analyst, login, role) -> None:
     user = UserFactory(area=analyst.area, role=role, is_superuser=role == Role.ADMIN)
     assert login(user).get("/incidents/import/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_time_in_the_hour_the_clocks_skip_reimports_unchanged(analyst) -> None:
+    # 01:30 on 29 March 2026 does not exist in UK time; the row must still be idempotent.
+    content = HEADER + "\nR1,2026-03-29 01:30,North,abh,yes,no,no,,A,B,,,,,,\n"
+    incident_import(actor=analyst, agency=analyst.agency, content=content, dry_run=False)
+    again = incident_import(actor=analyst, agency=analyst.agency, content=content, dry_run=False)
+    assert (again["created_count"], again["updated_count"], again["unchanged"]) == (0, 0, 1)

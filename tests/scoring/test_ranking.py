@@ -9,7 +9,7 @@ from django.utils import timezone
 from dacrre.accounts.models import Role, Scope
 from incidents.models import OffenceCategory
 from scoring.models import GravityWeight, ScoringSettings
-from scoring.selectors import perpetrators_ranked
+from scoring.selectors import perpetrators_ranked, victims_repeat_counts
 from scoring.services import scores_refresh
 from tests.factories import AreaFactory, IncidentFactory, PerpetratorFactory, UserFactory, VictimFactory
 
@@ -106,7 +106,7 @@ def test_the_ranking_is_one_query_whatever_the_number_of_people(force, login) ->
     north, _ = force
     analyst = UserFactory(area=north, role=Role.ANALYST, scope=Scope.AGENCY)
     client = login(analyst)
-    _incident(PerpetratorFactory(), north, 5, OffenceCategory.ABH)
+    _incident(PerpetratorFactory(), north, 5, OffenceCategory.ABH, [VictimFactory()])
     scores_refresh(agency=north.agency)
     with CaptureQueriesContext(connection) as few:
         client.get("/scoring/")
@@ -133,3 +133,28 @@ def test_stored_scores_match_the_live_ranking_per_area(force) -> None:
     assert stored[(None, first.pk)] == live[first.pk] and stored[(north.pk, first.pk)] == live[first.pk]
     assert (south.pk, first.pk) not in stored
     assert scores_refresh(agency=north.agency) == 4  # replaced, not added
+
+
+@pytest.mark.django_db
+def test_victims_repeat_victimisation_is_counted_per_perpetrator_and_overall(force, login) -> None:
+    north, south = force
+    dana, erin = VictimFactory(person__given_name="Dana"), VictimFactory(person__given_name="Erin")
+    serial, other = PerpetratorFactory(), PerpetratorFactory()
+    _incident(serial, north, 5, OffenceCategory.ABH, [dana])
+    _incident(serial, north, 50, OffenceCategory.ABH, [dana])
+    _incident(serial, south, 60, OffenceCategory.ABH, [erin])
+    _incident(other, north, 70, OffenceCategory.ABH, [dana])
+    _incident(serial, north, 500, OffenceCategory.ABH, [dana])  # outside the window
+    counts = victims_repeat_counts(agency=north.agency, perpetrator_ids=[serial.pk, other.pk], now=NOW)
+    assert [(v.name.split()[0], v.with_this_perpetrator, v.with_anyone) for v in counts[serial.pk]] == [
+        ("Dana", 2, 3),
+        ("Erin", 1, 1),
+    ]
+    assert [(v.with_this_perpetrator, v.with_anyone) for v in counts[other.pk]] == [(1, 3)]
+    in_south = victims_repeat_counts(agency=north.agency, perpetrator_ids=[serial.pk], area=south, now=NOW)
+    assert [v.name.split()[0] for v in in_south[serial.pk]] == ["Erin"]
+
+    analyst = UserFactory(area=north, role=Role.ANALYST, scope=Scope.AGENCY)
+    scores_refresh(agency=north.agency)
+    page = login(analyst).get("/scoring/").content.decode()
+    assert f'{dana.person.full_name}: 2 (3) <strong class="govuk-tag govuk-tag--orange">Repeat victim' in page
