@@ -134,3 +134,20 @@ class PerpetratorScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.perpetrator_id}: {self.total}"
+
+
+class VictimIncidentCount(models.Model):
+    """How many of the window's incidents (by anyone) each victim suffered, stored with the scores so
+    that the ranked page shows repeat victimisation without counting across the incidents table."""
+
+    agency = models.ForeignKey("accounts.Agency", on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey("accounts.Area", on_delete=models.CASCADE, related_name="+", null=True)
+    victim = models.ForeignKey("victims.Victim", on_delete=models.CASCADE, related_name="+")
+    incidents = models.PositiveIntegerField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["agency", "area", "victim"], name="victim_count_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.victim_id}: {self.incidents}"

@@ -27,7 +27,7 @@ from dacrre.accounts.models import Agency, Area
 from incidents.models import Incident
 from perpetrators.models import Perpetrator
 
-from .models import ScoringSettings, gravity_table
+from .models import ScoringSettings, VictimIncidentCount, gravity_table
 
 
 def perpetrators_ranked(
@@ -123,7 +123,8 @@ def victims_repeat_counts(
     settings: ScoringSettings | None = None,
 ) -> dict[int, list[VictimRepeat]]:
     """For the perpetrators on a page: each victim's repeat victimisation, most victimised first.
-    Two grouped queries whatever the number of rows."""
+    Two queries whatever the number of rows. Pass `now` = the stored scores' time so the figures
+    match them."""
     settings = settings or ScoringSettings.current()
     now = now or timezone.now()
     start = now - datetime.timedelta(days=settings.lookback_days)
@@ -138,17 +139,18 @@ def victims_repeat_counts(
         .annotate(n=Count("incident_id", distinct=True))
         .order_by()
     )
-    totals = {
-        row["victim_id"]: row["n"]
-        for row in links.filter(victim_id__in={pair["victim_id"] for pair in pairs})
-        .values("victim_id")
-        .annotate(n=Count("incident_id", distinct=True))
-        .order_by()
-    }
+    # Counts by anyone come from the stored table refreshed with the scores: counting them live
+    # would scan the window's incidents for every page.
+    totals = dict(
+        VictimIncidentCount.objects.filter(
+            agency=agency, area=area, victim_id__in={pair["victim_id"] for pair in pairs}
+        ).values_list("victim_id", "incidents")
+    )
     found: dict[int, list[VictimRepeat]] = defaultdict(list)
     for pair in pairs:
         name = f"{pair['victim__person__given_name']} {pair['victim__person__family_name']}"
-        found[pair["incident__perpetrator_id"]].append(VictimRepeat(name, pair["n"], totals.get(pair["victim_id"], 0)))
+        overall = max(totals.get(pair["victim_id"], 0), pair["n"])
+        found[pair["incident__perpetrator_id"]].append(VictimRepeat(name, pair["n"], overall))
     for victims in found.values():
         victims.sort(key=lambda victim: (-victim.with_this_perpetrator, victim.name))
     return dict(found)

@@ -16,7 +16,8 @@ from incidents.models import Incident
 from perpetrators.models import Perpetrator
 from victims.models import Child, Victim
 
-from .models import PerpetratorScore, TaskingEntry, TaskingSnapshot
+from .models import PerpetratorScore, TaskingEntry, TaskingSnapshot, VictimIncidentCount
+from .scoring_sql import scores_select_sql, victim_counts_select_sql
 from .selectors import perpetrators_ranked
 
 
@@ -109,31 +110,40 @@ def tasking_compare(current: TaskingSnapshot, previous: TaskingSnapshot | None) 
 
 
 SCORE_FIELDS = ("frequency", "gravity", "victims_count", "latest", "recency_points", "total")
+SCORE_COLUMNS = ["perpetrator_id", *SCORE_FIELDS]
 
 
 @transaction.atomic
 def scores_refresh(*, agency: Agency) -> int:
-    """Recompute and store the agency's scores: all areas together, and each area. The scoring is the
-    database's (perpetrators_ranked); this only copies its rows. Returns rows stored."""
+    """Recompute and store the agency's scores: all areas together, and each area. The scores are
+    computed and inserted by the database in one statement per area (`scoring_sql`); nothing passes
+    through Python row by row. Returns rows stored."""
     now = timezone.now()
     PerpetratorScore.objects.filter(agency=agency).delete()
+    VictimIncidentCount.objects.filter(agency=agency).delete()
+    table = PerpetratorScore._meta.db_table
     stored = 0
-    for area in [None, *Area.objects.filter(agency=agency)]:
-        rows = perpetrators_ranked(agency=agency, area=area, now=now).values("pk", *SCORE_FIELDS)
-        batch = [
-            PerpetratorScore(
-                agency=agency,
-                area=area,
-                perpetrator_id=row["pk"],
-                computed_at=now,
-                **{name: row[name] for name in SCORE_FIELDS},
+    with connection.cursor() as cursor:
+        for area in [None, *Area.objects.filter(agency=agency)]:
+            select, params = scores_select_sql(agency=agency, area=area, now=now)
+            columns = ", ".join(SCORE_COLUMNS)
+            # Table and column names come from the model; every value is a parameter.
+            insert = f"INSERT INTO {table} (agency_id, area_id, computed_at, {columns})"  # noqa: S608
+            cursor.execute(
+                f"{insert} SELECT %s, %s, %s, {columns} FROM ({select}) AS scores",  # noqa: S608
+                [agency.pk, area.pk if area else None, connection.ops.adapt_datetimefield_value(now), *params],
             )
-            for row in rows.iterator()
-        ]
-        PerpetratorScore.objects.bulk_create(batch, batch_size=5000)
-        stored += len(batch)
+            stored += cursor.rowcount
+            victims_select, victims_params = victim_counts_select_sql(agency=agency, area=area, now=now)
+            counts_table = VictimIncidentCount._meta.db_table
+            cursor.execute(
+                f"INSERT INTO {counts_table} (agency_id, area_id, computed_at, victim_id, incidents)"  # noqa: S608
+                f" SELECT %s, %s, %s, victim_id, incidents FROM ({victims_select}) AS counts",
+                [agency.pk, area.pk if area else None, connection.ops.adapt_datetimefield_value(now), *victims_params],
+            )
     if connection.vendor == "postgresql":
         # Fresh statistics after replacing the rows, or the planner may sort the table instead.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE scoring_perpetratorscore")
+            cursor.execute("ANALYZE scoring_victimincidentcount")
     return stored

@@ -23,6 +23,7 @@ from .models import PerpetratorScore, ScoringSettings, TaskingSnapshot, gravity_
 from .selectors import perpetrators_ranked, victims_repeat_counts
 
 PAGE_SIZE = 100
+VICTIMS_SHOWN = 5
 
 
 def _is_uuid(value: str) -> bool:
@@ -54,7 +55,10 @@ def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
         agency=user.agency, perpetrator_ids=[row.perpetrator_id for row in rows], area=area, now=computed_at
     )
     for row in rows:
-        row.victim_repeats = repeats.get(row.perpetrator_id, [])  # type: ignore[attr-defined]
+        victims = repeats.get(row.perpetrator_id, [])
+        # The most victimised first; the rest are counted, as the breakdown already shows the total.
+        row.victim_repeats = victims[:VICTIMS_SHOWN]  # type: ignore[attr-defined]
+        row.victims_not_shown = len(victims) - VICTIMS_SHOWN if len(victims) > VICTIMS_SHOWN else 0  # type: ignore[attr-defined]
     access_log_record(
         user=user,
         action=AccessAction.LIST,

@@ -123,13 +123,18 @@ def test_the_ranking_is_one_query_whatever_the_number_of_people(force, login) ->
 def test_stored_scores_match_the_live_ranking_per_area(force) -> None:
     north, south = force
     first, second = PerpetratorFactory(), PerpetratorFactory()
-    _incident(first, north, 3, OffenceCategory.GBH)
+    victim_a, victim_b = VictimFactory(), VictimFactory()
+    _incident(first, north, 3, OffenceCategory.GBH, [victim_a, victim_b])
+    _incident(first, north, 120, OffenceCategory.STALKING, [victim_a])
     _incident(second, south, 3, OffenceCategory.ABH)
     assert scores_refresh(agency=north.agency) == 4  # two across all areas, one in each area
     from scoring.models import PerpetratorScore
 
-    stored = {(s.area_id, s.perpetrator_id): s.total for s in PerpetratorScore.objects.all()}
-    live = {p.pk: p.total for p in perpetrators_ranked(agency=north.agency)}
+    fields = ("frequency", "gravity", "victims_count", "recency_points", "total")
+    stored = {
+        (s.area_id, s.perpetrator_id): tuple(getattr(s, f) for f in fields) for s in PerpetratorScore.objects.all()
+    }
+    live = {p.pk: tuple(getattr(p, f) for f in fields) for p in perpetrators_ranked(agency=north.agency)}
     assert stored[(None, first.pk)] == live[first.pk] and stored[(north.pk, first.pk)] == live[first.pk]
     assert (south.pk, first.pk) not in stored
     assert scores_refresh(agency=north.agency) == 4  # replaced, not added
@@ -145,6 +150,7 @@ def test_victims_repeat_victimisation_is_counted_per_perpetrator_and_overall(for
     _incident(serial, south, 60, OffenceCategory.ABH, [erin])
     _incident(other, north, 70, OffenceCategory.ABH, [dana])
     _incident(serial, north, 500, OffenceCategory.ABH, [dana])  # outside the window
+    scores_refresh(agency=north.agency)  # stores each victim's count by anyone
     counts = victims_repeat_counts(agency=north.agency, perpetrator_ids=[serial.pk, other.pk], now=NOW)
     assert [(v.name.split()[0], v.with_this_perpetrator, v.with_anyone) for v in counts[serial.pk]] == [
         ("Dana", 2, 3),
@@ -155,6 +161,5 @@ def test_victims_repeat_victimisation_is_counted_per_perpetrator_and_overall(for
     assert [v.name.split()[0] for v in in_south[serial.pk]] == ["Erin"]
 
     analyst = UserFactory(area=north, role=Role.ANALYST, scope=Scope.AGENCY)
-    scores_refresh(agency=north.agency)
     page = login(analyst).get("/scoring/").content.decode()
     assert f'{dana.person.full_name}: 2 (3) <strong class="govuk-tag govuk-tag--orange">Repeat victim' in page
