@@ -13,9 +13,13 @@ app.autodiscover_tasks()
 
 # Sweeps are idempotent, so a schedule that fires twice (two beats, a restart) is harmless.
 app.conf.beat_schedule = {
-    "reminders-sweep-visits-due": {
-        "task": "dacrre.reminders.tasks.sweep_visits_due",
+    "reminders-sweep": {
+        "task": "dacrre.reminders.tasks.sweep_reminders",
         "schedule": crontab(minute="*/15"),
+    },
+    "reminders-daily-digest": {
+        "task": "dacrre.reminders.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
     },
     "scoring-refresh-nightly": {
         "task": "scoring.tasks.refresh_all_scores",

@@ -8,6 +8,8 @@ from cases.services import chronology_record
 from dacrre.accounts.models import User
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
 from dacrre.permissions.rules import can_record_disclosure
+from dacrre.reminders.models import ReminderKind
+from dacrre.reminders.services import reminders_close
 from victims.models import Victim
 
 from .models import Decision, DisclosureApplication, DisclosureOutcome, Route
@@ -84,6 +86,11 @@ def application_decide(
     application.decision, application.rationale, application.decided_on = decision, rationale.strip(), decided_on
     application._history_user = actor  # type: ignore[attr-defined]
     application.save(update_fields=["decision", "rationale", "decided_on"])
+    reminders_close(
+        case=application.case,
+        kinds=[ReminderKind.DISCLOSURE_DECISION_DUE],
+        subject_key=f"disclosure:{application.pk}",
+    )
     _record(
         application,
         actor,

@@ -15,6 +15,8 @@ from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, Per
 from dacrre.permissions.models import GrantSource
 from dacrre.permissions.rules import can_complete_meeting_action, can_manage_meeting, can_schedule_meeting
 from dacrre.permissions.services import case_access_grant, case_access_revoke
+from dacrre.reminders.models import ReminderKind
+from dacrre.reminders.services import reminders_close
 
 from .models import ActionStatus, AgendaItem, Meeting, MeetingAction, MeetingKind, MeetingStatus
 
@@ -153,6 +155,9 @@ def meeting_action_complete(*, actor: User, action: MeetingAction, outcome: str)
     action.completed_at = timezone.now()
     action._history_user = actor  # type: ignore[attr-defined]
     action.save(update_fields=["status", "outcome", "completed_by", "completed_at"])
+    reminders_close(
+        case=action.agenda_item.case, kinds=[ReminderKind.MEETING_ACTION_DUE], subject_key=f"action:{action.pk}"
+    )
     chronology_record(
         case=action.agenda_item.case,
         kind=ChronologyKind.MEETING,

@@ -9,6 +9,8 @@ from cases.services import chronology_record
 from dacrre.accounts.models import User
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from dacrre.permissions.rules import can_record_order
+from dacrre.reminders.models import ReminderKind
+from dacrre.reminders.services import reminders_close
 from victims.models import Child, Victim
 
 from .models import OrderBreach, OrderKind, ProtectiveOrder
@@ -93,13 +95,21 @@ def order_update(
     protected_victims, protected_children = list(protected_victims), list(protected_children)
     _validate(order.case, starts_on, ends_on, conditions, protected_victims, protected_children)
     changes = []
-    if ends_on != order.ends_on:
+    end_changed = ends_on != order.ends_on
+    if end_changed:
         changes.append(f"end date {order.ends_on or 'none'} → {ends_on or 'none'}")
     if conditions.strip() != order.conditions:
         changes.append("conditions varied")
     order.starts_on, order.ends_on = starts_on, ends_on
     order.conditions, order.reference = conditions.strip(), reference.strip()
     order._history_user = actor  # type: ignore[attr-defined]
+    if end_changed:
+        # A new end date: reminders about the old one no longer apply (the sweep raises new ones).
+        reminders_close(
+            case=order.case,
+            kinds=[ReminderKind.ORDER_ENDS_IN_7_DAYS, ReminderKind.ORDER_ENDS_TOMORROW],
+            subject_key=f"order:{order.pk}",
+        )
     order.save()
     order.protected_victims.set(protected_victims)
     order.protected_children.set(protected_children)

@@ -19,6 +19,8 @@ from dacrre.core.models import reference_next
 from dacrre.permissions.models import CaseAccessGrant, GrantSource
 from dacrre.permissions.rules import can_make_referral, can_respond_to_referral, can_withdraw_referral
 from dacrre.permissions.services import case_access_grant, case_access_revoke
+from dacrre.reminders.models import ReminderKind
+from dacrre.reminders.services import reminders_close
 from people.models import Person
 
 from .models import (
@@ -41,6 +43,13 @@ def _case_people(case: Case) -> dict[int, str]:
     people.update(dict.fromkeys(case.victims.values_list("person_id", flat=True), SubjectRole.VICTIM))
     people.update(dict.fromkeys(case.children.values_list("person_id", flat=True), SubjectRole.CHILD))
     return people
+
+
+def _close_response_reminder(referral: Referral) -> None:
+    """Answered (or withdrawn): the receiving agency no longer owes a response."""
+    reminders_close(
+        case=referral.case, kinds=[ReminderKind.REFERRAL_RESPONSE_OVERDUE], subject_key=f"referral:{referral.pk}"
+    )
 
 
 def _record(referral: Referral, actor: User | None, summary: str) -> None:
@@ -188,6 +197,7 @@ def referral_accept(*, actor: User, referral: Referral, request: HttpRequest | N
     referral.responded_at = timezone.now()
     referral.responded_by = actor
     referral.save(update_fields=["status", "responded_at", "responded_by"])
+    _close_response_reminder(referral)
     case_access_grant(
         actor=actor,
         case=referral.case,
@@ -215,6 +225,7 @@ def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referra
     referral.responded_by = actor
     referral.decline_reason = reason.strip()
     referral.save(update_fields=["status", "responded_at", "responded_by", "decline_reason"])
+    _close_response_reminder(referral)
     _record(referral, actor, f"Referral {referral.reference} declined by {referral.recipient_name}: {reason.strip()}")
     return referral
 
@@ -260,6 +271,7 @@ def referral_withdraw(*, actor: User, referral: Referral, reason: str) -> Referr
     referral.withdrawn_at = timezone.now()
     referral.withdraw_reason = reason.strip()
     referral.save(update_fields=["status", "withdrawn_at", "withdraw_reason"])
+    _close_response_reminder(referral)
     case_access_revoke(
         actor=actor,
         source_kind=GrantSource.REFERRAL,

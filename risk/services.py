@@ -13,6 +13,8 @@ from cases.services import chronology_record
 from dacrre.accounts.models import User
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from dacrre.permissions.rules import can_assess_risk
+from dacrre.reminders.models import ReminderKind
+from dacrre.reminders.services import reminders_close
 from incidents.models import Incident
 from victims.models import Victim
 
@@ -105,6 +107,7 @@ def risk_assessment_record(
         kind=CadenceKind.RISK_REVIEW, risk_level=final_level, operation=case.operation, after=timezone.localdate()
     )
     case.save(update_fields=["risk_level", "risk_review_due", "updated_at"])
+    reminders_close(case=case, kinds=[ReminderKind.RISK_REVIEW_DUE])
     flags = [
         label
         for flag, label in [

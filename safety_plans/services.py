@@ -14,6 +14,8 @@ from cases.services import chronology_record
 from dacrre.accounts.models import User
 from dacrre.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 from dacrre.permissions.rules import can_edit_safety_plan, can_view_safe_contact
+from dacrre.reminders.models import ReminderKind
+from dacrre.reminders.services import reminders_close
 from incidents.models import Incident
 from victims.models import Victim, VictimConfidential
 
@@ -108,6 +110,7 @@ def safety_plan_save(
         after=timezone.localdate(),
     )
     plan.save(update_fields=["review_due"])
+    reminders_close(case=plan.case, kinds=[ReminderKind.SAFETY_PLAN_REVIEW_DUE], subject_key=f"plan:{plan.pk}")
     SafetyPlanVersion.objects.create(
         plan=plan,
         number=plan.version,

@@ -12,7 +12,8 @@ from cases.services import chronology_record
 from dacrre.accounts.models import User
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
 from dacrre.permissions.rules import can_record_visit
-from dacrre.reminders.models import Reminder, ReminderKind, ReminderStatus
+from dacrre.reminders.models import ReminderKind
+from dacrre.reminders.services import reminders_close
 from victims.models import Victim
 
 from .models import Visit, VisitOutcome, VisitStatus
@@ -117,10 +118,8 @@ def visit_log(
         kind, subject_key = ReminderKind.PERPETRATOR_VISIT_DUE, "perpetrator"
     else:
         CaseVictim.objects.filter(case=case, victim=victim).update(next_visit_due=due)
-        kind, subject_key = ReminderKind.VICTIM_VISIT_DUE, f"victim:{victim.public_id}"
-    Reminder.objects.filter(case=case, kind=kind, subject_key=subject_key, status=ReminderStatus.OPEN).update(
-        status=ReminderStatus.DONE, closed_at=now
-    )
+        kind, subject_key = ReminderKind.VICTIM_VISIT_DUE, f"victim:{victim.pk}"
+    reminders_close(case=case, kinds=[kind], subject_key=subject_key)
     summary = f"Visit to {visit.subject_label}: {visit.get_outcome_display()}."
     if visit.safeguarding_details:
         summary += f" Safeguarding concern: {visit.safeguarding_details}"

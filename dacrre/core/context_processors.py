@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from dacrre.accounts.models import Role
 from dacrre.permissions.rules import can_view_scores
+from dacrre.reminders.selectors import due_task_count
 from referrals.selectors import inbox_counts_for
 
 
@@ -20,6 +21,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items: list[tuple[str, str]] = []
     if user.role in {Role.OFFICER, Role.SUPERVISOR, Role.IDVA, Role.PARTNER_CASEWORKER}:
         items.append(("My caseload", reverse("cases:caseload")))
+        due = due_task_count(user)
+        items.append((f"My tasks ({due})" if due else "My tasks", reverse("reminders:my_tasks")))
     if user.role != Role.AUDITOR:
         items.append(("Cases", reverse("cases:list")))
     if user.agency_id is not None and user.role in {Role.OFFICER, Role.SUPERVISOR, Role.IDVA, Role.PARTNER_CASEWORKER}:

@@ -1,5 +1,7 @@
 """Reminders are database rows: the source of truth for what is due, raised by idempotent sweeps."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -10,6 +12,13 @@ from dacrre.core.models import PublicIdModel
 class ReminderKind(models.TextChoices):
     PERPETRATOR_VISIT_DUE = "perpetrator_visit_due", "Visit to perpetrator due"
     VICTIM_VISIT_DUE = "victim_visit_due", "Visit to victim due"
+    RISK_REVIEW_DUE = "risk_review_due", "Risk review (DASH) due"
+    SAFETY_PLAN_REVIEW_DUE = "safety_plan_review_due", "Safety-plan review due"
+    REFERRAL_RESPONSE_OVERDUE = "referral_response_overdue", "Referral awaiting a response"
+    ORDER_ENDS_IN_7_DAYS = "order_ends_in_7_days", "Order ends in 7 days"
+    ORDER_ENDS_TOMORROW = "order_ends_tomorrow", "Order ends tomorrow"
+    MEETING_ACTION_DUE = "meeting_action_due", "Meeting action due"
+    DISCLOSURE_DECISION_DUE = "disclosure_decision_due", "Clare's Law decision due"
 
 
 class ReminderStatus(models.TextChoices):
@@ -27,6 +36,14 @@ class Reminder(PublicIdModel):
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reminders", null=True, blank=True
     )
+    # Work owed by a team rather than a person (a referral to answer, a meeting action): everyone
+    # in the agency who may do it sees it.
+    agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="reminders", null=True, blank=True
+    )
+    # The case was high risk when the reminder was raised: an e-mail goes at once, not in the digest.
+    high_risk = models.BooleanField(default=False)
+    notified_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=ReminderStatus.choices, default=ReminderStatus.OPEN)
     dismissed_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -40,7 +57,37 @@ class Reminder(PublicIdModel):
                 fields=["kind", "case", "subject_key", "due_on"], name="unique_reminder_per_due_date"
             ),
         ]
-        indexes = [models.Index(fields=["assignee", "status", "due_on"])]
+        indexes = [
+            models.Index(fields=["assignee", "status", "due_on"]),
+            models.Index(fields=["agency", "status", "due_on"]),
+            models.Index(fields=["status", "due_on"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.due_on}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == ReminderStatus.OPEN and self.due_on < timezone.localdate()
+
+    @property
+    def is_escalated(self) -> bool:
+        return self.status == ReminderStatus.OPEN and self.due_on < timezone.localdate() - ESCALATE_AFTER
+
+
+# Open reminders overdue by more than this appear on the supervisor's list and in their digest.
+ESCALATE_AFTER = datetime.timedelta(days=3)
+
+
+class DigestSent(models.Model):
+    """The daily digest went to this person on this day: a second run (or a second beat) sends none."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_digest_per_user_per_day")]
+
+    def __str__(self) -> str:
+        return f"Digest to {self.user_id} on {self.day}"

@@ -1,54 +1,31 @@
-"""Raising reminders. Each sweep reads its candidates in one query and inserts them in one batch,
-skipping any that exist already, so it can run any number of times and catch up after an outage."""
-
-import datetime
-from typing import cast
+"""Closing and dismissing reminders. Raising them is `sweeps.reminders_sweep`."""
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from cases.models import Case, CaseStatus, CaseVictim
+from cases.models import Case
+from dacrre.accounts.models import User
+from dacrre.core.exceptions import ApplicationError, InvalidTransitionError
 
-from .models import Reminder, ReminderKind
+from .models import Reminder, ReminderKind, ReminderStatus
 
-VISIT_REMINDER_LEAD_DAYS = 3
+
+def reminders_close(*, case: Case, kinds: list[ReminderKind], subject_key: str | None = None) -> int:
+    """The work is done: close the matching open reminders (called by the service that did it)."""
+    reminders = Reminder.objects.filter(case=case, kind__in=kinds, status=ReminderStatus.OPEN)
+    if subject_key is not None:
+        reminders = reminders.filter(subject_key=subject_key)
+    return reminders.update(status=ReminderStatus.DONE, closed_at=timezone.now())
 
 
 @transaction.atomic
-def reminders_raise_visits_due(*, today: datetime.date | None = None) -> int:
-    """Raise a reminder for every perpetrator and victim visit due within the lead time. Returns rows inserted."""
-    today = today or timezone.localdate()
-    horizon = today + datetime.timedelta(days=VISIT_REMINDER_LEAD_DAYS)
-    before = Reminder.objects.count()
-    perpetrator_rows = (
-        Case.objects.exclude(status=CaseStatus.CLOSED)
-        .filter(next_perpetrator_visit_due__lte=horizon)
-        .values_list("pk", "next_perpetrator_visit_due", "offender_manager_id", "spoc_id")
-    )
-    victim_rows = (
-        CaseVictim.objects.exclude(case__status=CaseStatus.CLOSED)
-        .filter(next_visit_due__lte=horizon)
-        .values_list("case_id", "victim__public_id", "next_visit_due", F("case__spoc_id"))
-    )
-    reminders = [
-        Reminder(
-            kind=ReminderKind.PERPETRATOR_VISIT_DUE,
-            case_id=case_id,
-            subject_key="perpetrator",
-            due_on=cast(datetime.date, due_on),  # the filter above excludes NULL
-            assignee_id=offender_manager_id or spoc_id,
-        )
-        for case_id, due_on, offender_manager_id, spoc_id in perpetrator_rows
-    ] + [
-        Reminder(
-            kind=ReminderKind.VICTIM_VISIT_DUE,
-            case_id=case_id,
-            subject_key=f"victim:{victim_public_id}",
-            due_on=due_on,
-            assignee_id=spoc_id,
-        )
-        for case_id, victim_public_id, due_on, spoc_id in victim_rows
-    ]
-    Reminder.objects.bulk_create(reminders, ignore_conflicts=True, batch_size=1000)
-    return Reminder.objects.count() - before
+def reminder_dismiss(*, actor: User, reminder: Reminder, reason: str) -> Reminder:
+    reminder = Reminder.objects.select_for_update().get(pk=reminder.pk)
+    if reminder.status != ReminderStatus.OPEN:
+        raise InvalidTransitionError("This task is already closed.")
+    if len(reason.strip()) < 10:
+        raise ApplicationError("Say why this task is not needed (at least 10 characters).", field="reason")
+    reminder.status, reminder.closed_at = ReminderStatus.DISMISSED, timezone.now()
+    reminder.dismissed_reason = f"{reason.strip()} ({actor.get_full_name() or actor.username})"
+    reminder.save(update_fields=["status", "closed_at", "dismissed_reason"])
+    return reminder

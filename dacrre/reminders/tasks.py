@@ -1,8 +1,20 @@
+"""Scheduled reminder work. Thin: the logic is in sweeps and notifications. Every task is safe to
+run twice or at the same time as itself; they acknowledge late (a task lost with its worker is
+delivered again) and retry with back-off when the database or mail server is briefly away."""
+
 from celery import shared_task
 
-from .services import reminders_raise_visits_due
+from .notifications import notify_high_risk, send_digests
+from .sweeps import reminders_sweep
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
-def sweep_visits_due() -> int:
-    return reminders_raise_visits_due()
+def sweep_reminders() -> dict[str, int]:
+    inserted = reminders_sweep()
+    inserted["high_risk_emails"] = notify_high_risk()
+    return inserted
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def send_daily_digests() -> int:
+    return send_digests()

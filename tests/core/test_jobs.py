@@ -14,7 +14,7 @@ from kombu.exceptions import OperationalError
 from dacrre.celery import app
 from dacrre.core.tasks import enqueue_after_commit
 from dacrre.reminders.models import Reminder
-from dacrre.reminders.tasks import sweep_visits_due
+from dacrre.reminders.tasks import sweep_reminders
 from tests.factories import CaseFactory
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -30,10 +30,10 @@ def test_every_scheduled_task_is_registered() -> None:
 @pytest.mark.django_db
 def test_tasks_are_sent_only_when_the_transaction_commits(monkeypatch, django_capture_on_commit_callbacks) -> None:
     sent: list[tuple] = []
-    monkeypatch.setattr(sweep_visits_due, "apply_async", lambda **kwargs: sent.append(kwargs))
+    monkeypatch.setattr(sweep_reminders, "apply_async", lambda **kwargs: sent.append(kwargs))
 
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        enqueue_after_commit(sweep_visits_due)
+        enqueue_after_commit(sweep_reminders)
         assert sent == []
     assert len(sent) == 1
 
@@ -41,7 +41,7 @@ def test_tasks_are_sent_only_when_the_transaction_commits(monkeypatch, django_ca
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         try:
             with transaction.atomic():
-                enqueue_after_commit(sweep_visits_due)
+                enqueue_after_commit(sweep_reminders)
                 raise RuntimeError("roll back")
         except RuntimeError:
             pass
@@ -54,10 +54,10 @@ def test_a_broker_failure_does_not_break_the_save(monkeypatch, django_capture_on
     def broker_down(**kwargs):
         raise OperationalError("Error 111 connecting to redis. Connection refused.")
 
-    monkeypatch.setattr(sweep_visits_due, "apply_async", broker_down)
+    monkeypatch.setattr(sweep_reminders, "apply_async", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         case = CaseFactory()
-        enqueue_after_commit(sweep_visits_due)
+        enqueue_after_commit(sweep_reminders)
     assert case.pk is not None
     assert "next sweep will catch up" in caplog.text
 
@@ -68,7 +68,7 @@ def test_a_broker_failure_does_not_break_the_save(monkeypatch, django_capture_on
 def test_a_real_worker_on_redis_runs_the_periodic_sweep() -> None:
     CaseFactory(next_perpetrator_visit_due=timezone.localdate())
     app.control.purge()
-    sweep_visits_due.delay()
+    sweep_reminders.delay()
 
     db = connection.settings_dict
     env = {

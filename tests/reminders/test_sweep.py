@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from cases.models import CaseStatus
 from dacrre.reminders.models import Reminder, ReminderKind
-from dacrre.reminders.services import reminders_raise_visits_due
+from dacrre.reminders.sweeps import reminders_sweep
 from tests.factories import CaseFactory, CaseVictimFactory, UserFactory
 
 
@@ -18,8 +18,8 @@ def test_sweep_raises_due_visits_once_however_often_it_runs() -> None:
     CaseFactory(next_perpetrator_visit_due=today + datetime.timedelta(days=30))  # not due yet
     CaseFactory(next_perpetrator_visit_due=today, status=CaseStatus.CLOSED, closed_at=timezone.now())
 
-    assert reminders_raise_visits_due(today=today) == 2
-    assert reminders_raise_visits_due(today=today) == 0
+    assert sum(reminders_sweep(today=today).values()) == 2
+    assert sum(reminders_sweep(today=today).values()) == 0
 
     perpetrator_reminder = Reminder.objects.get(kind=ReminderKind.PERPETRATOR_VISIT_DUE)
     assert (perpetrator_reminder.case, perpetrator_reminder.assignee, perpetrator_reminder.due_on) == (
@@ -28,7 +28,7 @@ def test_sweep_raises_due_visits_once_however_often_it_runs() -> None:
         today,
     )
     victim_reminder = Reminder.objects.get(kind=ReminderKind.VICTIM_VISIT_DUE)
-    assert victim_reminder.subject_key == f"victim:{victim_link.victim.public_id}"
+    assert victim_reminder.subject_key == f"victim:{victim_link.victim.pk}"
     assert victim_reminder.assignee == officer
 
 
@@ -37,12 +37,12 @@ def test_sweep_after_an_outage_catches_up_on_everything_missed() -> None:
     today = timezone.localdate()
     CaseFactory(next_perpetrator_visit_due=today - datetime.timedelta(days=20))
     CaseFactory(next_perpetrator_visit_due=today - datetime.timedelta(days=2))
-    assert reminders_raise_visits_due(today=today) == 2
+    assert sum(reminders_sweep(today=today).values()) == 2
 
 
 @pytest.mark.django_db
 def test_a_visit_reminder_prefers_the_offender_manager() -> None:
     spoc, offender_manager = UserFactory(), UserFactory()
     CaseFactory(spoc=spoc, offender_manager=offender_manager, next_perpetrator_visit_due=timezone.localdate())
-    reminders_raise_visits_due()
+    reminders_sweep()
     assert Reminder.objects.get().assignee == offender_manager

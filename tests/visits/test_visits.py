@@ -45,7 +45,7 @@ def test_operation_cadence_and_victim_visit_and_reminders_closed(officer_case) -
     reminder = Reminder.objects.create(
         kind=ReminderKind.VICTIM_VISIT_DUE,
         case=case,
-        subject_key=f"victim:{victim.public_id}",
+        subject_key=f"victim:{victim.pk}",
         due_on=timezone.localdate(),
     )
     other = Reminder.objects.create(

@@ -1,0 +1,54 @@
+"""Whose tasks are whose: one place for the My tasks page, the team list and the navigation count."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from dacrre.accounts.models import Role, Scope, User
+
+from .models import ESCALATE_AFTER, Reminder, ReminderStatus
+
+# Roles that answer for their agency's shared work (referrals to answer, meeting actions).
+TEAM_ROLES = {Role.OFFICER, Role.SUPERVISOR, Role.IDVA, Role.PARTNER_CASEWORKER}
+
+
+def _mine_q(user: User) -> Q:
+    q = Q(assignee_id=user.pk)
+    if user.agency_id is not None and user.role in TEAM_ROLES:
+        q |= Q(agency_id=user.agency_id)
+    return q
+
+
+def _team_q(supervisor: User) -> Q:
+    if supervisor.role != Role.SUPERVISOR or supervisor.agency_id is None:
+        return Q(pk__in=[])
+    people = Q(assignee__agency_id=supervisor.agency_id)
+    if supervisor.scope != Scope.AGENCY:
+        people &= Q(assignee__area_id=supervisor.area_id)
+    return people | Q(agency_id=supervisor.agency_id)
+
+
+def tasks_for(user: User) -> QuerySet[Reminder]:
+    return (
+        Reminder.objects.filter(_mine_q(user), status=ReminderStatus.OPEN)
+        .select_related("case", "assignee", "agency")
+        .order_by("due_on", "pk")
+    )
+
+
+def team_tasks_for(supervisor: User, *, escalated_only: bool = False) -> QuerySet[Reminder]:
+    tasks = Reminder.objects.filter(_team_q(supervisor), status=ReminderStatus.OPEN)
+    if escalated_only:
+        tasks = tasks.filter(due_on__lt=timezone.localdate() - ESCALATE_AFTER)
+    return tasks.select_related("case", "assignee", "agency").order_by("due_on", "pk")
+
+
+def due_task_count(user: User, *, today: datetime.date | None = None) -> int:
+    """For the navigation: open tasks due today or earlier."""
+    today = today or timezone.localdate()
+    return Reminder.objects.filter(_mine_q(user), status=ReminderStatus.OPEN, due_on__lte=today).count()
+
+
+def can_dismiss(user: User, reminder: Reminder) -> bool:
+    return Reminder.objects.filter(_mine_q(user) | _team_q(user), pk=reminder.pk).exists()

@@ -1,0 +1,58 @@
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from dacrre.accounts.models import Role
+from dacrre.core.exceptions import ApplicationError
+from dacrre.core.forms import form_add_application_error
+from dacrre.core.http import AuthenticatedHttpRequest
+
+from .forms import DismissForm
+from .models import ESCALATE_AFTER, Reminder
+from .selectors import can_dismiss, tasks_for, team_tasks_for
+from .services import reminder_dismiss
+
+
+@login_required
+def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    is_supervisor = user.role == Role.SUPERVISOR
+    view = request.GET.get("view", "mine")
+    if view not in {"mine", "team", "escalated"} or (view != "mine" and not is_supervisor):
+        view = "mine"
+    tasks = tasks_for(user) if view == "mine" else team_tasks_for(user, escalated_only=view == "escalated")
+    return render(
+        request,
+        "reminders/my_tasks.html",
+        {
+            "tasks": list(tasks[:500]),
+            "view": view,
+            "is_supervisor": is_supervisor,
+            "today": timezone.localdate(),
+            "escalate_before": timezone.localdate() - ESCALATE_AFTER,
+            "form": DismissForm(),
+        },
+    )
+
+
+@login_required
+def dismiss(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    reminder = Reminder.objects.filter(public_id=public_id).first()
+    if reminder is None or not can_dismiss(request.user, reminder):
+        raise Http404("No such task.")
+    form = DismissForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reminder_dismiss(actor=request.user, reminder=reminder, reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            form_add_application_error(form, exc)
+        else:
+            messages.success(request, f"Task dismissed: {reminder.get_kind_display()} ({reminder.case.reference}).")
+            return redirect("reminders:my_tasks")
+    return render(
+        request, "reminders/dismiss.html", {"reminder": reminder, "form": form}, status=400 if form.errors else 200
+    )
