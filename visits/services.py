@@ -11,9 +11,11 @@ from cases.models import CadenceKind, Case, CaseVictim, ChronologyKind, Chronolo
 from cases.services import chronology_record
 from dacrre.accounts.models import User
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
+from dacrre.core.tasks import enqueue_after_commit
 from dacrre.permissions.rules import can_record_visit
-from dacrre.reminders.models import ReminderKind
+from dacrre.reminders.models import Reminder, ReminderKind
 from dacrre.reminders.services import reminders_close
+from dacrre.reminders.tasks import send_high_risk_notifications
 from victims.models import Victim
 
 from .models import Visit, VisitOutcome, VisitStatus
@@ -120,6 +122,16 @@ def visit_log(
         CaseVictim.objects.filter(case=case, victim=victim).update(next_visit_due=due)
         kind, subject_key = ReminderKind.VICTIM_VISIT_DUE, f"victim:{victim.pk}"
     reminders_close(case=case, kinds=[kind], subject_key=subject_key)
+    if outcome == VisitOutcome.SAFEGUARDING:
+        # The row is the record that supervisors must review; the task only hurries the e-mail.
+        Reminder.objects.get_or_create(
+            kind=ReminderKind.SAFEGUARDING_CONCERN,
+            case=case,
+            subject_key=f"visit:{visit.pk}",
+            due_on=timezone.localdate(),
+            defaults={"high_risk": True},
+        )
+        enqueue_after_commit(send_high_risk_notifications)
     summary = f"Visit to {visit.subject_label}: {visit.get_outcome_display()}."
     if visit.safeguarding_details:
         summary += f" Safeguarding concern: {visit.safeguarding_details}"

@@ -19,6 +19,8 @@ class ReminderKind(models.TextChoices):
     ORDER_ENDS_TOMORROW = "order_ends_tomorrow", "Order ends tomorrow"
     MEETING_ACTION_DUE = "meeting_action_due", "Meeting action due"
     DISCLOSURE_DECISION_DUE = "disclosure_decision_due", "Clare's Law decision due"
+    # Raised by the visit itself (not a sweep): for the case's supervisors to review.
+    SAFEGUARDING_CONCERN = "safeguarding_concern", "Safeguarding concern to review"
 
 
 class ReminderStatus(models.TextChoices):

@@ -63,12 +63,15 @@ def notify_high_risk() -> int:
         )
         if not claimed:
             return 0
-        agency_ids = {r.agency_id for r in claimed if r.agency_id}
-        team = defaultdict(list)
-        for user in User.objects.filter(agency_id__in=agency_ids, is_active=True, role=Role.SUPERVISOR):
-            team[user.agency_id].append(user)
+        agency_ids = {r.agency_id or r.case.owning_agency_id for r in claimed if not r.assignee_id}
+        supervisors = list(User.objects.filter(agency_id__in=agency_ids, is_active=True, role=Role.SUPERVISOR))
         for reminder in claimed:
-            recipients = [reminder.assignee] if reminder.assignee else team.get(reminder.agency_id, [])
+            if reminder.assignee:
+                recipients = [reminder.assignee]
+            elif reminder.agency_id:
+                recipients = [u for u in supervisors if u.agency_id == reminder.agency_id]
+            else:
+                recipients = _supervisors_of(supervisors, reminder.case.owning_agency_id, reminder.case.area_id)
             addresses = [u.email for u in recipients if u and u.email and u.is_active]
             if addresses:
                 send_mail(

@@ -24,9 +24,12 @@ def _team_q(supervisor: User) -> Q:
     if supervisor.role != Role.SUPERVISOR or supervisor.agency_id is None:
         return Q(pk__in=[])
     people = Q(assignee__agency_id=supervisor.agency_id)
+    unowned = Q(assignee__isnull=True, agency__isnull=True, case__owning_agency_id=supervisor.agency_id)
     if supervisor.scope != Scope.AGENCY:
         people &= Q(assignee__area_id=supervisor.area_id)
-    return people | Q(agency_id=supervisor.agency_id)
+        unowned &= Q(case__area_id=supervisor.area_id)
+    # Unowned reminders (a safeguarding concern to review) belong to the case's supervisors.
+    return people | Q(agency_id=supervisor.agency_id) | unowned
 
 
 def tasks_for(user: User) -> QuerySet[Reminder]:

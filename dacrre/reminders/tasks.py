@@ -16,5 +16,12 @@ def sweep_reminders() -> dict[str, int]:
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def send_high_risk_notifications() -> int:
+    """Sent as a nudge right after a high-risk item is saved; if the broker is down the nudge is
+    lost, and the next sweep (every 15 minutes) sends the e-mail from the database row instead."""
+    return notify_high_risk()
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def send_daily_digests() -> int:
     return send_digests()

@@ -10,7 +10,7 @@ from cases.models import RiskLevel
 from dacrre.accounts.models import Role, Scope
 from dacrre.reminders.models import DigestSent, Reminder, ReminderKind, ReminderStatus
 from dacrre.reminders.notifications import notify_high_risk, send_digests
-from dacrre.reminders.sweeps import reminders_sweep
+from dacrre.reminders.sweeps import KINDS, reminders_sweep
 from disclosures.models import DisclosureApplication, Route
 from disclosures.services import application_decide
 from meetings.models import MeetingKind
@@ -93,7 +93,7 @@ def busy_case(db):
 def test_every_kind_is_raised_once_with_its_owner(busy_case) -> None:
     case, officer, idva, housing, referral, action, _chair = busy_case
     inserted = reminders_sweep()
-    assert inserted == {kind.value: 1 for kind in ReminderKind}
+    assert inserted == {sweep.kind.value: 1 for sweep in KINDS}
     assert sum(reminders_sweep().values()) == 0  # idempotent
     got = {r.kind: r for r in Reminder.objects.all()}
     assert got[ReminderKind.PERPETRATOR_VISIT_DUE].assignee == officer
