@@ -13,6 +13,7 @@ from perpetrators.models import Perpetrator
 from victims.models import Child, Victim
 
 from .models import (
+    CadenceRule,
     Case,
     CaseChild,
     CaseStatus,
@@ -136,3 +137,28 @@ def case_change_status(*, actor: User | None, case: Case, to_status: CaseStatus,
         actor=actor,
     )
     return case
+
+
+@transaction.atomic
+def operation_cadences_set(*, actor: User, operation: Operation, days: dict[tuple[str, str], int | None]) -> int:
+    """Set the operation's own cadences: a number overrides the default, None goes back to it.
+    Cases pick the new cadence up at their next visit or review. Returns the rules changed."""
+    changed = 0
+    for (kind, level), value in days.items():
+        rule = CadenceRule.objects.filter(operation=operation, kind=kind, risk_level=level).first()
+        if value is None:
+            if rule is not None:
+                rule._history_user = actor  # type: ignore[attr-defined]
+                rule.delete()
+                changed += 1
+            continue
+        if rule is None:
+            rule = CadenceRule(operation=operation, kind=kind, risk_level=level, days=value)
+        elif rule.days == value:
+            continue
+        rule.days = value
+        rule._history_user = actor  # type: ignore[attr-defined]
+        rule.full_clean()
+        rule.save()
+        changed += 1
+    return changed

@@ -1,23 +1,29 @@
 import uuid
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
+from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.models import BreakGlassAccess
 from dacrre.permissions.roles import has_role_permission
+from dacrre.permissions.rules import can_set_cadences
 from dacrre.permissions.services import break_glass_open
 from victims.selectors import child_schools_for
 
+from .cadence import DEFAULT_CADENCE_DAYS
+from .cadence_forms import LEVELS, CadenceForm, field_name
 from .forms import BreakGlassForm
 from .http import case_or_404
+from .models import CadenceKind, CadenceRule, Operation
 from .panels import case_panels_for
 from .selectors import (
     AccessBasis,
@@ -28,6 +34,7 @@ from .selectors import (
     cases_visible_to,
     chronology_for,
 )
+from .services import operation_cadences_set
 
 
 @login_required
@@ -132,3 +139,36 @@ def break_glass(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             return redirect("cases:detail", public_id=case.public_id)
     return render(request, "cases/break_glass.html", {"form": form, "break_glass_hours": settings.BREAK_GLASS_HOURS})
+
+
+@login_required
+def operation_cadences(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The operation's cadences (visits, risk reviews, safety-plan reviews by risk level), edited by
+    the lead force's supervisors."""
+    if not can_set_cadences(request.user):
+        raise PermissionDenied("Cadences are set by the lead force's supervisors.")
+    operation = Operation.objects.filter(public_id=public_id, lead_agency_id=request.user.agency_id).first()
+    if operation is None:
+        raise Http404("No such operation.")
+    current = {(r.kind, r.risk_level): r.days for r in CadenceRule.objects.filter(operation=operation)}
+    form = CadenceForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        days = {
+            (kind.value, level.value): form.cleaned_data[field_name(kind, level)]
+            for kind in CadenceKind
+            for level in LEVELS
+        }
+        try:
+            changed = operation_cadences_set(actor=request.user, operation=operation, days=days)
+        except ApplicationError as exc:
+            form_add_application_error(form, exc)
+        else:
+            messages.success(
+                request, f"Cadences saved ({changed} changed). Cases use them from their next visit or review."
+            )
+            return redirect("cases:operation_cadences", public_id=operation.public_id)
+    rows = [
+        (kind, [(level, form[field_name(kind, level)], DEFAULT_CADENCE_DAYS[kind][level]) for level in LEVELS])
+        for kind in CadenceKind
+    ]
+    return render(request, "cases/operation_cadences.html", {"operation": operation, "form": form, "rows": rows})

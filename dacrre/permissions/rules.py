@@ -131,3 +131,8 @@ def can_review_duplicates(user: User) -> bool:
     """Deciding whether two records are one person is police data quality: the force's analysts and
     supervisors, for pairs their own imports raised."""
     return can_view_scores(user)
+
+
+def can_set_cadences(user: User) -> bool:
+    """How often cases are visited and reviewed is an operational decision of the lead force."""
+    return user.agency is not None and user.agency.kind == "police" and user.role == Role.SUPERVISOR

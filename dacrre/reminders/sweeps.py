@@ -211,19 +211,21 @@ def _insert(sweep: Sweep, today: datetime.date, now: datetime.datetime) -> int:
     select, params = sweep.due(today).query.sql_with_params()
     table = Reminder._meta.db_table
     due = _date_plus("q.r_due", sweep.due_offset_days)
-    # Table and column names are the model's; every value is a parameter. WHERE 1 = 1 lets SQLite
-    # tell the ON CONFLICT clause from a join constraint.
+    # Table and column names are the model's; every value is a parameter. NOT EXISTS skips what is
+    # already raised (an anti-join, far cheaper than attempting and refusing each insert); ON
+    # CONFLICT still refuses a row a concurrent sweep inserted in the meantime.
     sql = (
         f"INSERT INTO {table} (public_id, kind, case_id, subject_key, due_on, assignee_id, agency_id,"  # noqa: S608
         " high_risk, status, dismissed_reason, created_at)"
         f" SELECT {_new_uuid_sql()}, %s, q.r_case, q.r_subject, {due}, q.r_assignee, q.r_agency, q.r_high,"
-        f" %s, '', %s FROM ({select}) AS q WHERE 1 = 1 ON CONFLICT DO NOTHING"
+        f" %s, '', %s FROM ({select}) AS q"
+        f" WHERE NOT EXISTS (SELECT 1 FROM {table} r WHERE r.kind = %s AND r.case_id = q.r_case"
+        f" AND r.subject_key = q.r_subject AND r.due_on = {due})"
+        " ON CONFLICT DO NOTHING"
     )
+    now_param = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [sweep.kind.value, ReminderStatus.OPEN.value, connection.ops.adapt_datetimefield_value(now), *params],
-        )
+        cursor.execute(sql, [sweep.kind.value, ReminderStatus.OPEN.value, now_param, *params, sweep.kind.value])
         return max(cursor.rowcount, 0)
 
 

@@ -6,10 +6,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from cases.models import Operation
 from dacrre.accounts.models import Role
 from dacrre.core.exceptions import ApplicationError
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
+from dacrre.permissions.rules import can_set_cadences
 
 from .forms import DismissForm
 from .models import ESCALATE_AFTER, Reminder
@@ -35,6 +37,11 @@ def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
             "escalate_before": timezone.localdate() - ESCALATE_AFTER,
             "form": DismissForm(),
+            "operations": list(
+                Operation.objects.filter(lead_agency_id=user.agency_id, is_active=True).only("public_id", "name")
+            )
+            if can_set_cadences(user)
+            else [],
         },
     )
 

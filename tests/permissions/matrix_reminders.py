@@ -19,4 +19,10 @@ def entries(world) -> dict:
     return {
         "reminders:my_tasks": ("get", [], dict.fromkeys(ACTORS, 200)),
         "reminders:dismiss": ("get", [reminder.public_id], {a: 200 if a in owes else 404 for a in ACTORS}),
+        # The lead force's supervisors set cadences; another force's supervisor does not find the operation.
+        "cases:operation_cadences": (
+            "get",
+            [world.case.operation.public_id],
+            {a: 200 if a == "area_supervisor" else 404 if a == "other_force_inspector" else 403 for a in ACTORS},
+        ),
     }
