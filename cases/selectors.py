@@ -57,6 +57,13 @@ def _break_glass_q(user: User) -> Q:
     return Q(Exists(BreakGlassAccess.objects.filter(case=OuterRef("pk"), user=user, expires_at__gt=timezone.now())))
 
 
+def cases_in_scope_of(user: User) -> QuerySet[Case]:
+    """The cases a supervisor answers for: their agency's, or their area's (never via grants)."""
+    if not user.is_authenticated or not user.is_active or user.scope not in {Scope.AGENCY, Scope.AREA}:
+        return Case.objects.none()
+    return Case.objects.filter(_scope_q(user))
+
+
 def cases_visible_to(user: User) -> QuerySet[Case]:
     if not user.is_authenticated or not user.is_active:
         return Case.objects.none()

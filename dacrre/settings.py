@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "meetings",
     "offender_management",
     "scoring",
+    "oversight",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("My caseload", reverse("cases:caseload")))
         due = due_task_count(user)
         items.append((f"My tasks ({due})" if due else "My tasks", reverse("reminders:my_tasks")))
+    if user.role == Role.SUPERVISOR and user.agency_id is not None:
+        items.append(("Team", reverse("oversight:team")))
     if user.role != Role.AUDITOR:
         items.append(("Cases", reverse("cases:list")))
     if user.agency_id is not None and user.role in {Role.OFFICER, Role.SUPERVISOR, Role.IDVA, Role.PARTNER_CASEWORKER}:

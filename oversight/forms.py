@@ -1,0 +1,64 @@
+from django import forms
+
+from dacrre.accounts.models import User
+
+from .services import HOLDER_FIELDS
+
+
+class ReallocateForm(forms.Form):
+    field = forms.ChoiceField(
+        label="Which role",
+        choices=[(name, label.capitalize()) for name, (label, _roles) in HOLDER_FIELDS.items()],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the role to reallocate"},
+    )
+    to_user = forms.ModelChoiceField(
+        label="New holder",
+        queryset=User.objects.none(),
+        empty_label="Choose a colleague",
+        error_messages={"required": "Choose who takes the cases", "invalid_choice": "Choose someone from the list"},
+    )
+    reason = forms.CharField(
+        label="Reason", widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": "Give a reason"}
+    )
+
+    def __init__(self, *args: object, colleagues: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["to_user"].queryset = colleagues  # type: ignore[attr-defined]
+
+
+class MoveCaseloadForm(forms.Form):
+    to_user = forms.ModelChoiceField(
+        label="Move all of their open cases to",
+        queryset=User.objects.none(),
+        empty_label="Choose a colleague",
+        error_messages={"required": "Choose who takes the caseload", "invalid_choice": "Choose someone from the list"},
+    )
+    reason = forms.CharField(
+        label="Reason (for example, the dates of leave)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Give a reason"},
+    )
+
+    def __init__(self, *args: object, colleagues: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["to_user"].queryset = colleagues  # type: ignore[attr-defined]
+
+
+class ClosureRequestForm(forms.Form):
+    reason = forms.CharField(
+        label="Why can this case close?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example: no incidents for 12 months, safety plan measures in place, victim agrees.",
+        error_messages={"required": "Say why the case can close"},
+    )
+
+
+class ClosureDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("approve", "Approve: close the case"), ("return", "Return with comments")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose approve or return"},
+    )
+    comments = forms.CharField(label="Comments", required=False, widget=forms.Textarea(attrs={"rows": 2}))

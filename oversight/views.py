@@ -1,0 +1,174 @@
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from cases.http import case_or_404
+from cases.models import Operation, RiskLevel
+from dacrre.accounts.models import Area, Role
+from dacrre.audit.models import AccessAction
+from dacrre.audit.services import access_log_record
+from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
+from dacrre.core.forms import form_add_application_error
+from dacrre.core.http import AuthenticatedHttpRequest
+
+from . import services
+from .forms import ClosureDecisionForm, ClosureRequestForm, MoveCaseloadForm, ReallocateForm
+from .models import CaseClosureRequest, ClosureStatus
+from .selectors import SORTS, cases_held_by, team_caseload, team_of
+
+
+def _require_supervisor(request: AuthenticatedHttpRequest) -> None:
+    if request.user.role != Role.SUPERVISOR or request.user.agency_id is None:
+        raise PermissionDenied("Team pages are for supervisors.")
+
+
+def _pick(items: list, public_id: str | None) -> object | None:
+    return next((item for item in items if str(item.public_id) == public_id), None)
+
+
+@login_required
+def team(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_supervisor(request)
+    user = request.user
+    areas = list(Area.objects.filter(agency=user.agency)) if user.scope == "agency" else []
+    operations = list(Operation.objects.filter(lead_agency_id=user.agency_id, is_active=True))
+    area = _pick(areas, request.GET.get("area"))
+    operation = _pick(operations, request.GET.get("operation"))
+    risk = request.GET.get("risk") if request.GET.get("risk") in RiskLevel.values else None
+    sort = request.GET.get("sort", "name")
+    sort = sort if sort in SORTS else "name"
+    members = list(
+        team_caseload(
+            user,
+            area_id=area.pk if area else None,  # type: ignore[attr-defined]
+            operation_id=operation.pk if operation else None,  # type: ignore[attr-defined]
+            risk_level=risk,
+            sort=sort,
+        )
+    )
+    pending = CaseClosureRequest.objects.filter(
+        status=ClosureStatus.PENDING, case__in=services.cases_in_scope_of(user).values("pk")
+    ).count()
+    access_log_record(user=user, action=AccessAction.LIST, request=request, object_type="team caseload")
+    query = request.GET.copy()
+    query.pop("sort", None)
+    return render(
+        request,
+        "oversight/team.html",
+        {
+            "members": members,
+            "areas": areas,
+            "operations": operations,
+            "area": area,
+            "operation": operation,
+            "risk": risk,
+            "risks": RiskLevel.choices,
+            "sort": sort,
+            "filters": query.urlencode(),
+            "pending_closures": pending,
+        },
+    )
+
+
+@login_required
+def holder(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """One person's open cases in the team: reallocate some, or move the whole caseload (leave)."""
+    _require_supervisor(request)
+    user = request.user
+    person = team_of(user).filter(public_id=public_id).first()
+    if person is None:
+        raise Http404("Not in your team.")
+    colleagues = team_of(user).exclude(pk=person.pk).order_by("last_name", "first_name")
+    cases = list(cases_held_by(user, person))
+    reallocate = ReallocateForm(
+        request.POST if request.POST.get("action") == "reallocate" else None, colleagues=colleagues
+    )
+    move = MoveCaseloadForm(request.POST if request.POST.get("action") == "move" else None, colleagues=colleagues)
+    chosen = set(request.POST.getlist("case"))
+    if request.method == "POST" and request.POST.get("action") == "reallocate" and reallocate.is_valid():
+        picked = [case for case in cases if str(case.public_id) in chosen]
+        try:
+            moved = services.cases_reallocate(
+                actor=user,
+                cases=picked,
+                field=reallocate.cleaned_data["field"],
+                to_user=reallocate.cleaned_data["to_user"],
+                reason=reallocate.cleaned_data["reason"],
+            )
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ApplicationError as exc:
+            form_add_application_error(reallocate, exc)
+        else:
+            messages.success(request, f"{len(moved)} case{'s' if len(moved) != 1 else ''} reallocated.")
+            return redirect("oversight:holder", public_id=person.public_id)
+    if request.method == "POST" and request.POST.get("action") == "move" and move.is_valid():
+        try:
+            moved_count = services.caseload_move(
+                actor=user, from_user=person, to_user=move.cleaned_data["to_user"], reason=move.cleaned_data["reason"]
+            )
+        except ApplicationError as exc:
+            form_add_application_error(move, exc)
+        else:
+            messages.success(request, f"Caseload moved: {moved_count} case role{'s' if moved_count != 1 else ''}.")
+            return redirect("oversight:team")
+    return render(
+        request,
+        "oversight/holder.html",
+        {"person": person, "cases": cases, "reallocate": reallocate, "move": move, "chosen": chosen},
+    )
+
+
+@login_required
+def closures(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require_supervisor(request)
+    user = request.user
+    pending = list(
+        CaseClosureRequest.objects.filter(
+            status=ClosureStatus.PENDING, case__in=services.cases_in_scope_of(user).values("pk")
+        ).select_related("case__perpetrator__person", "requested_by")
+    )
+    forms = {item.pk: ClosureDecisionForm(prefix=f"c{item.pk}") for item in pending}
+    if request.method == "POST":
+        item = next((i for i in pending if str(i.public_id) == request.POST.get("request")), None)
+        if item is None:
+            raise Http404("No such request awaiting a decision.")
+        form = ClosureDecisionForm(request.POST, prefix=f"c{item.pk}")
+        forms[item.pk] = form
+        if form.is_valid():
+            try:
+                services.closure_decide(
+                    actor=user,
+                    request=item,
+                    approve=form.cleaned_data["decision"] == "approve",
+                    comments=form.cleaned_data["comments"],
+                )
+            except ApplicationError as exc:
+                form_add_application_error(form, exc)
+            else:
+                messages.success(request, f"Decision recorded for case {item.case.reference}.")
+                return redirect("oversight:closures")
+    return render(request, "oversight/closures.html", {"items": [(i, forms[i.pk]) for i in pending]})
+
+
+@login_required
+def closure_request(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = case_or_404(request.user, case_id)
+    form = ClosureRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.closure_request(actor=request.user, case=case, reason=form.cleaned_data["reason"])
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ApplicationError as exc:
+            form_add_application_error(form, exc)
+        else:
+            messages.success(request, "Closure requested: a supervisor will approve it or return it with comments.")
+            return redirect("cases:detail", public_id=case.public_id)
+    elif not services.may_request_closure(request.user, case):
+        raise PermissionDenied("Only the case's holders or its supervisors can ask for it to be closed.")
+    return render(request, "oversight/closure_request.html", {"case": case, "form": form})
