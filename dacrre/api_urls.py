@@ -2,9 +2,20 @@
 
 from rest_framework.routers import DefaultRouter
 
+from cases.api import CaseViewSet, PersonViewSet
+from dacrre.reminders.api import ReminderViewSet
 from referrals.api import ReferralViewSet
+from risk.api import RiskAssessmentViewSet
+from safety_plans.api import SafetyPlanViewSet
+from visits.api import VisitViewSet
 
 router = DefaultRouter()
+router.register("cases", CaseViewSet, basename="case")
+router.register("people", PersonViewSet, basename="person")
+router.register("visits", VisitViewSet, basename="visit")
+router.register("risk-assessments", RiskAssessmentViewSet, basename="riskassessment")
+router.register("safety-plans", SafetyPlanViewSet, basename="safetyplan")
+router.register("tasks", ReminderViewSet, basename="task")
 router.register("referrals", ReferralViewSet, basename="referral")
 
 app_name = "api"

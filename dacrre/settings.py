@@ -280,9 +280,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "dacrre.core.api.exception_handler",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "dacrre.core.api_settings.Pagination",
+    # Per account, counted in the cache (Redis in production): 429 with Retry-After beyond it.
+    "DEFAULT_THROTTLE_CLASSES": ["dacrre.core.api_settings.AccountRateThrottle"],
     "PAGE_SIZE": 50,
 }
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "dacrre API",
     "DESCRIPTION": "Multi-agency case management for repeat domestic abuse perpetrator operations.",
@@ -292,6 +295,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"RiskLevelEnum": "cases.models.RiskLevel"},
 }
 
 # How long a supervisor's break-glass look at a case outside their scope lasts.

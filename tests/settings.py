@@ -9,3 +9,6 @@ from dacrre.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; real hashing is tested by Django
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 SECURE_SSL_REDIRECT = False  # the test client speaks plain http
+# Each test starts with an empty cache of its own (rate-limit counters, import progress); the
+# Redis cache is exercised where it matters (tests/reminders/test_reliability.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -20,3 +20,13 @@ def visits_planned(user: User, case: Case) -> QuerySet[Visit]:
 
 def visits_recent(user: User, case: Case, limit: int = 10) -> QuerySet[Visit]:
     return visits_visible_to(user, case).filter(status=VisitStatus.COMPLETED).order_by("-occurred_at")[:limit]
+
+
+def visits_visible_to_user(user: User) -> QuerySet[Visit]:
+    """Every visit the user may see, across the cases they see (same rule as `visits_visible_to`)."""
+    from cases.selectors import cases_visible_to
+
+    visits = Visit.objects.filter(case__in=cases_visible_to(user).values("pk"))
+    if user.is_perpetrator_side or user.agency_id is None:
+        visits = visits.filter(victim__isnull=True)
+    return visits.select_related("case", "victim__person")

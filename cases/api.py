@@ -1,0 +1,155 @@
+"""Read-only API over what a user may see: cases, the people in them, visits, risk levels, safety
+plans and their own tasks. Every list starts from the same selectors as the pages; nothing here
+decides visibility on its own. Victim-confidential fields are not in any serializer."""
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django_filters import rest_framework as filters
+from rest_framework import serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from dacrre.accounts.models import User
+from dacrre.audit.models import AccessAction
+from dacrre.audit.services import access_log_record
+from people.models import Person
+from perpetrators.models import Perpetrator
+from victims.models import Child, Victim
+
+from .models import Case, CaseStatus, RiskLevel
+from .selectors import cases_visible_to
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    operation = serializers.CharField(source="operation.name", read_only=True)
+    owning_agency = serializers.CharField(source="owning_agency.name", read_only=True)
+    area = serializers.CharField(source="area.name", read_only=True)
+    perpetrator_id = serializers.UUIDField(source="perpetrator.person.public_id", read_only=True)
+    perpetrator_name = serializers.CharField(source="perpetrator.person.full_name", read_only=True)
+    spoc = serializers.CharField(source="spoc.get_full_name", read_only=True, allow_null=True)
+    offender_manager = serializers.CharField(source="offender_manager.get_full_name", read_only=True, allow_null=True)
+    idva = serializers.CharField(source="idva.get_full_name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "reference",
+            "operation",
+            "owning_agency",
+            "area",
+            "status",
+            "risk_level",
+            "perpetrator_id",
+            "perpetrator_name",
+            "spoc",
+            "offender_manager",
+            "idva",
+            "next_perpetrator_visit_due",
+            "risk_review_due",
+            "opened_at",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+
+class CaseFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=CaseStatus.choices)
+    risk_level = filters.ChoiceFilter(choices=RiskLevel.choices)
+    reference = filters.CharFilter(lookup_expr="icontains")
+
+    class Meta:
+        model = Case
+        fields = ["status", "risk_level", "reference"]
+
+
+def _log_list(request: object, what: str, count: int) -> None:
+    access_log_record(
+        user=request.user,  # type: ignore[attr-defined]
+        action=AccessAction.LIST,
+        request=request,  # type: ignore[arg-type]
+        object_type=f"API {what}",
+        detail=f"{count} listed",
+    )
+
+
+class LoggedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """Lists and reads through the API are on the access log, as on the pages."""
+
+    log_name = ""
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().list(request, *args, **kwargs)
+        _log_list(request, self.log_name, len(response.data.get("results", [])))
+        return response
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        access_log_record(
+            user=request.user,  # type: ignore[arg-type]  # authenticated: IsAuthenticated
+            action=AccessAction.VIEW,
+            request=request,
+            object_type=f"API {self.log_name}",
+            object_id=kwargs.get("public_id", ""),
+        )
+        return response
+
+
+class CaseViewSet(LoggedReadOnlyViewSet):
+    queryset = Case.objects.none()  # for the schema; get_queryset decides
+    serializer_class = CaseSerializer
+    lookup_field = "public_id"
+    filterset_class = CaseFilter
+    log_name = "cases"
+
+    def get_queryset(self) -> QuerySet[Case]:
+        return (
+            cases_visible_to(self.request.user)  # type: ignore[arg-type]
+            .select_related(
+                "operation", "owning_agency", "area", "perpetrator__person", "spoc", "offender_manager", "idva"
+            )
+            .order_by("reference")
+        )
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    name = serializers.CharField(source="full_name", read_only=True)
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = ["id", "name", "roles"]
+        read_only_fields = fields
+
+    def get_roles(self, person: Person) -> list[str]:
+        return [role for role in ("perpetrator", "victim", "child") if getattr(person, f"is_{role}", False)]
+
+
+class PersonViewSet(LoggedReadOnlyViewSet):
+    """The perpetrators, victims and children of the cases the user sees: names and roles only."""
+
+    queryset = Person.objects.none()  # for the schema; get_queryset decides
+    serializer_class = PersonSerializer
+    lookup_field = "public_id"
+    log_name = "people"
+
+    def get_queryset(self) -> QuerySet[Person]:
+        user: User = self.request.user  # type: ignore[assignment]
+        visible = cases_visible_to(user).values("pk")
+        in_cases = (
+            Q(perpetrator__cases__in=visible)
+            | Q(victim__case_links__case__in=visible)
+            | Q(child__case_links__case__in=visible)
+        )
+        return (
+            Person.objects.filter(pk__in=Person.objects.filter(in_cases).values("pk"))
+            .annotate(
+                is_perpetrator=Exists(Perpetrator.objects.filter(person=OuterRef("pk"))),
+                is_victim=Exists(Victim.objects.filter(person=OuterRef("pk"))),
+                is_child=Exists(Child.objects.filter(person=OuterRef("pk"))),
+            )
+            .order_by("family_name", "given_name", "pk")
+        )
