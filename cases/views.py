@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
+from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.models import BreakGlassAccess
@@ -58,6 +59,21 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         queryset = queryset.filter(reference__icontains=search) | queryset.filter(
             perpetrator__person__family_name__icontains=search
         )
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        header = ["Reference", "Perpetrator", "Operation", "Area", "Status", "Risk level"]
+        rows: list = [
+            [
+                c.reference,
+                c.perpetrator.person.full_name,
+                c.operation.name,
+                c.area.name,
+                c.get_status_display(),
+                c.get_risk_level_display(),
+            ]
+            for c in queryset[:10000]
+        ]
+        return export_response(request, fmt=fmt, name="cases", header=header, rows=rows)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
     access_log_record(
         user=request.user,

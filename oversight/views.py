@@ -12,6 +12,7 @@ from dacrre.accounts.models import Area, Role
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
+from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 
@@ -53,6 +54,15 @@ def team(request: AuthenticatedHttpRequest) -> HttpResponse:
     pending = CaseClosureRequest.objects.filter(
         status=ClosureStatus.PENDING, case__in=services.cases_in_scope_of(user).values("pk")
     ).count()
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        header = ["Name", "Role", "Open cases", "High risk", "Overdue visits", "Overdue reviews", "Referrals awaiting"]
+        counts = ["open_cases", "high_risk_cases", "overdue_visits", "overdue_reviews", "referrals_awaiting"]
+        rows: list = [
+            [m.get_full_name() or m.username, m.get_role_display(), *(getattr(m, name) for name in counts)]
+            for m in members
+        ]
+        return export_response(request, fmt=fmt, name="team caseload", header=header, rows=rows)
     access_log_record(user=user, action=AccessAction.LIST, request=request, object_type="team caseload")
     query = request.GET.copy()
     query.pop("sort", None)

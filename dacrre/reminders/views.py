@@ -9,6 +9,7 @@ from django.utils import timezone
 from cases.models import Operation
 from dacrre.accounts.models import Role
 from dacrre.core.exceptions import ApplicationError
+from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_set_cadences
@@ -27,6 +28,20 @@ def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     if view not in {"mine", "team", "escalated"} or (view != "mine" and not is_supervisor):
         view = "mine"
     tasks = tasks_for(user) if view == "mine" else team_tasks_for(user, escalated_only=view == "escalated")
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        rows: list = [
+            [
+                task.due_on.isoformat(),
+                task.get_kind_display(),
+                task.case.reference,
+                "yes" if task.high_risk else "",
+                (task.assignee.get_full_name() or task.assignee.username) if task.assignee else str(task.agency or ""),
+            ]
+            for task in tasks[:5000]
+        ]
+        header = ["Due", "Task", "Case", "High risk", "Held by"]
+        return export_response(request, fmt=fmt, name=f"tasks {view}", header=header, rows=rows)
     return render(
         request,
         "reminders/my_tasks.html",

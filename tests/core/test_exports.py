@@ -1,0 +1,51 @@
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from dacrre.accounts.models import Role, Scope
+from dacrre.audit.models import AccessAction, AccessLog
+from tests.factories import CaseFactory, PerpetratorFactory, PersonFactory, UserFactory
+
+
+@pytest.fixture
+def officer_with_cases(db):
+    officer = UserFactory(scope=Scope.AGENCY)
+    evil = PerpetratorFactory(person=PersonFactory(given_name='=HYPERLINK("http://x")', family_name="Smith"))
+    mine = CaseFactory(area=officer.area, perpetrator=evil)
+    other = CaseFactory()  # another force
+    return officer, mine, other
+
+
+def test_case_list_csv_has_only_visible_cases_neutralises_formulas_and_is_logged(officer_with_cases, login) -> None:
+    officer, mine, other = officer_with_cases
+    response = login(officer).get("/cases/?format=csv")
+    body = response.content.decode()
+    assert response["Content-Type"].startswith("text/csv") and "attachment" in response["Content-Disposition"]
+    assert mine.reference in body and other.reference not in body
+    assert "'=HYPERLINK" in body  # written as text, never run as a formula
+    assert AccessLog.objects.filter(user=officer, action=AccessAction.EXPORT, object_type="cases").exists()
+
+
+def test_case_list_excel_export_writes_formulas_as_text(officer_with_cases, login) -> None:
+    officer, mine, other = officer_with_cases
+    response = login(officer).get("/cases/?format=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0][:2] == ["Reference", "Perpetrator"]
+    references = {row[0] for row in values[1:]}
+    assert references == {mine.reference}
+    perpetrator = values[1][1]
+    assert perpetrator.startswith("'=HYPERLINK") and sheet.cell(row=2, column=2).data_type == "s"
+
+
+def test_team_caseload_and_tasks_export(officer_with_cases, login) -> None:
+    officer, mine, _ = officer_with_cases
+    supervisor = UserFactory(area=officer.area, role=Role.SUPERVISOR, scope=Scope.AGENCY)
+    mine.spoc = officer
+    mine.save()
+    body = login(supervisor).get("/team/?format=csv").content.decode()
+    assert "Open cases" in body.splitlines()[0] and officer.get_full_name() in body
+    assert login(officer).get("/team/?format=csv").status_code == 403
+    tasks = login(officer).get("/tasks/?format=xlsx")
+    assert tasks.status_code == 200 and tasks["Content-Type"].startswith("application/vnd.openxmlformats")
