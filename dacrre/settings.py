@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "offender_management",
     "scoring",
     "oversight",
+    "reports",
 ]
 
 MIDDLEWARE = [

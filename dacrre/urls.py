@@ -22,6 +22,7 @@ urlpatterns = [
     path("people/", include("people.urls")),
     path("tasks/", include("dacrre.reminders.urls")),
     path("team/", include("oversight.urls")),
+    path("reports/", include("reports.urls")),
     path("accounts/", include("dacrre.accounts.urls")),
     path("perpetrators/", include("perpetrators.urls")),
     path("perpetrators/<uuid:perpetrator_id>/", include("offender_management.urls")),

@@ -36,6 +36,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if can_view_scores(user):
         items.append(("Repeat perpetrators", reverse("scoring:ranking")))
         items.append(("Possible duplicates", reverse("people:duplicates")))
+        items.append(("Reports", reverse("reports:performance")))
     if user.role == Role.AUDITOR:
         items.append(("Access log", reverse("audit:access_log")))
     if user.role == Role.ADMIN or user.is_staff:

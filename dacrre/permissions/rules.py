@@ -136,3 +136,8 @@ def can_review_duplicates(user: User) -> bool:
 def can_set_cadences(user: User) -> bool:
     """How often cases are visited and reviewed is an operational decision of the lead force."""
     return user.agency is not None and user.agency.kind == "police" and user.role == Role.SUPERVISOR
+
+
+def can_view_reports(user: User) -> bool:
+    """Performance figures of the force's operations (counts, no personal data): its supervisors and analysts."""
+    return can_view_scores(user)

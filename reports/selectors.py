@@ -1,0 +1,242 @@
+"""Performance figures for a period against the same period a year earlier, computed in the database:
+each table is one grouped query with a conditional count per period, whatever the data size."""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from cases.models import Case, CaseChild, CaseVictim, RiskLevel
+from dacrre.accounts.models import Agency
+from dacrre.reminders.models import Reminder, ReminderKind
+from disclosures.models import DisclosureApplication, DisclosureOutcome
+from incidents.models import Incident
+from offender_management.models import Intervention, InterventionType
+from orders.models import OrderBreach, ProtectiveOrder
+from referrals.models import Referral, ReferralStatus
+from risk.models import RiskAssessment
+from visits.models import Visit, VisitStatus
+
+# The window either side of a case opening used for "did the offending fall?".
+AFTER_INTERVENTION_DAYS = 180
+BAR_ROW, BAR_WIDTH = 30, 340
+
+
+@dataclass(frozen=True)
+class Period:
+    start: datetime.date
+    end: datetime.date  # inclusive
+
+    def year_earlier(self) -> "Period":
+        def back(day: datetime.date) -> datetime.date:
+            try:
+                return day.replace(year=day.year - 1)
+            except ValueError:  # 29 February
+                return day.replace(year=day.year - 1, day=28)
+
+        return Period(back(self.start), back(self.end))
+
+    def dates(self, field_name: str) -> Q:
+        return Q(**{f"{field_name}__gte": self.start, f"{field_name}__lte": self.end})
+
+    def moments(self, field_name: str) -> Q:
+        return Q(**{f"{field_name}__date__gte": self.start, f"{field_name}__date__lte": self.end})
+
+
+@dataclass
+class Row:
+    label: str
+    this: int
+    last: int
+
+    @property
+    def difference(self) -> int:
+        return self.this - self.last
+
+    @property
+    def percent_change(self) -> Decimal | None:
+        if not self.last:
+            return None
+        return (Decimal(self.this - self.last) * 100 / self.last).quantize(Decimal("0.1"))
+
+
+@dataclass
+class Section:
+    title: str
+    rows: list[Row] = field(default_factory=list)
+    chart: bool = False
+
+    @property
+    def largest(self) -> int:
+        return max([1, *(max(r.this, r.last) for r in self.rows)])
+
+    @property
+    def bars(self) -> list[dict[str, object]]:
+        """Geometry for the SVG chart (attributes, not inline styles, so the CSP allows it)."""
+        return [
+            {
+                "label": row.label[:32],
+                "text_y": index * BAR_ROW + 14,
+                "this_y": index * BAR_ROW + 4,
+                "last_y": index * BAR_ROW + 16,
+                "this_width": round(row.this * BAR_WIDTH / self.largest),
+                "last_width": round(row.last * BAR_WIDTH / self.largest),
+                "this": row.this,
+                "last": row.last,
+            }
+            for index, row in enumerate(self.rows)
+        ]
+
+    @property
+    def chart_height(self) -> int:
+        return len(self.rows) * BAR_ROW + 4
+
+
+def _two(queryset: QuerySet, this: Q, last: Q) -> dict[str, int]:
+    return queryset.aggregate(this=Count("pk", filter=this), last=Count("pk", filter=last))
+
+
+def _grouped(queryset: QuerySet, label: str, this: Q, last: Q, labels: dict | None = None) -> list[Row]:
+    rows = (
+        queryset.filter(this | last)
+        .values(label)
+        .annotate(this=Count("pk", filter=this), last=Count("pk", filter=last))
+        .order_by(label)
+    )
+    return [Row(str((labels or {}).get(r[label], r[label]) or "Not recorded"), r["this"], r["last"]) for r in rows]
+
+
+def _incidents_around_opening(cases: QuerySet[Case], period: Period) -> tuple[int, int]:
+    window = datetime.timedelta(days=AFTER_INTERVENTION_DAYS)
+    around = Incident.objects.filter(perpetrator_id=OuterRef("perpetrator_id")).order_by().values("perpetrator_id")
+    before = around.filter(occurred_at__lt=OuterRef("opened_at"), occurred_at__gte=OuterRef("opened_at") - window)
+    after = around.filter(occurred_at__gte=OuterRef("opened_at"), occurred_at__lt=OuterRef("opened_at") + window)
+
+    def count(sub: QuerySet) -> Coalesce:
+        return Coalesce(Subquery(sub.annotate(n=Count("pk")).values("n")[:1]), Value(0), output_field=IntegerField())
+
+    totals = (
+        cases.filter(period.moments("opened_at"))
+        .annotate(before=count(before), after=count(after))
+        .aggregate(before_total=Sum("before"), after_total=Sum("after"))
+    )
+    return totals["before_total"] or 0, totals["after_total"] or 0
+
+
+def performance_report(
+    *, agency: Agency, period: Period, area_id: int | None = None, operation_id: int | None = None
+) -> list[Section]:
+    last_year = period.year_earlier()
+    cases = Case.objects.filter(owning_agency=agency)
+    if area_id is not None:
+        cases = cases.filter(area_id=area_id)
+    if operation_id is not None:
+        cases = cases.filter(operation_id=operation_id)
+    in_cases = cases.values("pk")
+
+    opened = cases.aggregate(
+        identified_this=Count("pk", filter=period.moments("opened_at")),
+        identified_last=Count("pk", filter=last_year.moments("opened_at")),
+        allocated_this=Count("pk", filter=period.moments("opened_at") & Q(spoc__isnull=False)),
+        allocated_last=Count("pk", filter=last_year.moments("opened_at") & Q(spoc__isnull=False)),
+        closed_this=Count("pk", filter=period.moments("closed_at")),
+        closed_last=Count("pk", filter=last_year.moments("closed_at")),
+    )
+
+    def both(queryset: QuerySet, field_name: str, *, moment: bool = True) -> dict[str, int]:
+        if moment:
+            return _two(queryset, period.moments(field_name), last_year.moments(field_name))
+        return _two(queryset, period.dates(field_name), last_year.dates(field_name))
+
+    visits = both(Visit.objects.filter(case__in=in_cases, status=VisitStatus.COMPLETED), "occurred_at")
+    visit_kinds = [ReminderKind.PERPETRATOR_VISIT_DUE, ReminderKind.VICTIM_VISIT_DUE]
+    due = both(Reminder.objects.filter(case__in=in_cases, kind__in=visit_kinds), "due_on", moment=False)
+    victims = both(CaseVictim.objects.filter(case__in=in_cases), "created_at")
+    children = both(CaseChild.objects.filter(case__in=in_cases), "created_at")
+    orders = both(ProtectiveOrder.objects.filter(case__in=in_cases), "starts_on", moment=False)
+    breaches = both(OrderBreach.objects.filter(order__case__in=in_cases), "occurred_on", moment=False)
+    applications = DisclosureApplication.objects.filter(case__in=in_cases)
+    received = both(applications, "received_on", moment=False)
+    disclosed = both(applications.filter(outcome=DisclosureOutcome.MADE), "outcome_on", moment=False)
+    referrals = Referral.objects.filter(case__in=in_cases)
+    before_this, after_this = _incidents_around_opening(cases, period)
+    before_last, after_last = _incidents_around_opening(cases, last_year)
+
+    return [
+        Section(
+            "Perpetrators and cases",
+            [
+                Row("Perpetrators identified (cases opened)", opened["identified_this"], opened["identified_last"]),
+                Row("Perpetrators allocated (opened with a SPOC)", opened["allocated_this"], opened["allocated_last"]),
+                Row("Cases closed", opened["closed_this"], opened["closed_last"]),
+                Row("Victims associated", victims["this"], victims["last"]),
+                Row("Children associated", children["this"], children["last"]),
+            ],
+        ),
+        Section(
+            "Visits",
+            [Row("Visits completed", visits["this"], visits["last"]), Row("Visits due", due["this"], due["last"])],
+        ),
+        Section(
+            "Risk assessments by level",
+            _grouped(
+                RiskAssessment.objects.filter(case__in=in_cases),
+                "final_level",
+                period.moments("assessed_at"),
+                last_year.moments("assessed_at"),
+                dict(RiskLevel.choices),
+            ),
+            chart=True,
+        ),
+        Section(
+            "Referrals by agency",
+            _grouped(
+                Referral.objects.filter(case__in=in_cases),
+                "to_agency__name",
+                period.moments("sent_at"),
+                last_year.moments("sent_at"),
+            ),
+            chart=True,
+        ),
+        Section(
+            "Referrals by outcome",
+            _grouped(
+                referrals.exclude(status=ReferralStatus.DRAFT),
+                "status",
+                period.moments("sent_at"),
+                last_year.moments("sent_at"),
+                dict(ReferralStatus.choices),
+            ),
+            chart=True,
+        ),
+        Section(
+            "Interventions with other agencies by type",
+            _grouped(
+                Intervention.objects.filter(case__in=in_cases),
+                "kind",
+                period.dates("occurred_on"),
+                last_year.dates("occurred_on"),
+                dict(InterventionType.choices),
+            ),
+            chart=True,
+        ),
+        Section(
+            "Protective orders and Clare's Law",
+            [
+                Row("Protective orders obtained", orders["this"], orders["last"]),
+                Row("Order breaches", breaches["this"], breaches["last"]),
+                Row("Clare's Law applications received", received["this"], received["last"]),
+                Row("Clare's Law disclosures made", disclosed["this"], disclosed["last"]),
+            ],
+        ),
+        Section(
+            f"Did the offending fall? Incidents by perpetrators of cases opened in the period, "
+            f"{AFTER_INTERVENTION_DAYS} days either side of the opening",
+            [
+                Row("Incidents before the case opened", before_this, before_last),
+                Row("Incidents after the case opened", after_this, after_last),
+            ],
+        ),
+    ]

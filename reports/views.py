@@ -1,0 +1,74 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from cases.models import Operation
+from dacrre.accounts.models import Area
+from dacrre.audit.models import AccessAction
+from dacrre.audit.services import access_log_record
+from dacrre.core.exports import FORMATS, export_response
+from dacrre.core.http import AuthenticatedHttpRequest
+from dacrre.permissions.rules import can_view_reports
+
+from .forms import PeriodForm
+from .selectors import Period, performance_report
+
+
+@login_required
+def performance(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
+    if not can_view_reports(user) or user.agency is None:
+        raise PermissionDenied("Performance reports are for the force's supervisors and analysts.")
+    form = PeriodForm(request.GET if "start" in request.GET else None, initial=PeriodForm.default_initial())
+    areas = list(Area.objects.filter(agency=user.agency))
+    operations = list(Operation.objects.filter(lead_agency=user.agency))
+    area = next((a for a in areas if str(a.public_id) == request.GET.get("area")), None)
+    operation = next((o for o in operations if str(o.public_id) == request.GET.get("operation")), None)
+    sections = []
+    period = None
+    if form.is_bound and form.is_valid():
+        period = Period(form.cleaned_data["start"], form.cleaned_data["end"])
+    elif not form.is_bound:
+        initial = PeriodForm.default_initial()
+        period = Period(initial["start"], initial["end"])
+    if period is not None:
+        sections = performance_report(
+            agency=user.agency,
+            period=period,
+            area_id=area.pk if area else None,
+            operation_id=operation.pk if operation else None,
+        )
+        fmt = request.GET.get("format", "")
+        if fmt in FORMATS:
+            header = ["Section", "Measure", "This period", "Same period last year", "Difference", "% change"]
+            rows: list = [
+                [section.title, row.label, row.this, row.last, row.difference, row.percent_change]
+                for section in sections
+                for row in section.rows
+            ]
+            return export_response(request, fmt=fmt, name="performance report", header=header, rows=rows)
+        access_log_record(
+            user=user,
+            action=AccessAction.LIST,
+            request=request,
+            object_type="performance report",
+            detail=f"{period.start} to {period.end}, area={area or 'all'}, operation={operation or 'all'}",
+        )
+    query = request.GET.copy()
+    query.pop("format", None)
+    return render(
+        request,
+        "reports/performance.html",
+        {
+            "form": form,
+            "sections": sections,
+            "period": period,
+            "last_year": period.year_earlier() if period else None,
+            "areas": areas,
+            "operations": operations,
+            "area": area,
+            "operation": operation,
+            "query": query.urlencode(),
+        },
+    )
