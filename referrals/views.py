@@ -13,6 +13,7 @@ from cases.selectors import case_victim_contact_allowed
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_make_referral, can_respond_to_referral, can_withdraw_referral
@@ -72,6 +73,24 @@ def referral_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpR
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     received = list(inbox_for(request.user))
     sent = list(sent_by_agency_of(request.user)[:100])
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        header = ["Reference", "Case", "Direction", "From", "To", "Urgency", "Status", "Response due"]
+        rows: list = [
+            [
+                r.reference,
+                r.case.reference,
+                direction,
+                r.from_agency.name,
+                r.recipient_name,
+                r.get_urgency_display(),
+                r.get_status_display(),
+                r.response_due_on.isoformat() if r.response_due_on else "",
+            ]
+            for direction, group in (("received", received), ("sent", sent))
+            for r in group
+        ]
+        return export_response(request, fmt=fmt, name="referrals", header=header, rows=rows)
     access_log_record(
         user=request.user,
         action=AccessAction.LIST,

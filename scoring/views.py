@@ -13,6 +13,7 @@ from dacrre.accounts.models import Area, Role
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
+from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_view_scores
@@ -59,6 +60,25 @@ def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
         # The most victimised first; the rest are counted, as the breakdown already shows the total.
         row.victim_repeats = victims[:VICTIMS_SHOWN]  # type: ignore[attr-defined]
         row.victims_not_shown = len(victims) - VICTIMS_SHOWN if len(victims) > VICTIMS_SHOWN else 0  # type: ignore[attr-defined]
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        header = ["Rank", "Perpetrator", "Police identifier", "Total", "Latest", "Recency points"]
+        header += ["Incidents", "Gravity", "Victims"]
+        table: list = [
+            [
+                rank,
+                row.perpetrator.person.full_name,
+                row.perpetrator.person.police_identifier or "",
+                row.total,
+                row.latest.date().isoformat(),
+                row.recency_points,
+                row.frequency,
+                row.gravity,
+                row.victims_count,
+            ]
+            for rank, row in enumerate(rows, start=1)
+        ]
+        return export_response(request, fmt=fmt, name="perpetrator ranking", header=header, rows=table)
     access_log_record(
         user=user,
         action=AccessAction.LIST,

@@ -49,3 +49,23 @@ def test_team_caseload_and_tasks_export(officer_with_cases, login) -> None:
     assert login(officer).get("/team/?format=csv").status_code == 403
     tasks = login(officer).get("/tasks/?format=xlsx")
     assert tasks.status_code == 200 and tasks["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+@pytest.mark.django_db
+def test_referral_inbox_and_ranking_downloads(login) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from scoring.services import scores_refresh
+    from tests.factories import IncidentFactory
+
+    analyst = UserFactory(role=Role.ANALYST, scope=Scope.AGENCY)
+    incident = IncidentFactory(area=analyst.area, occurred_at=timezone.now() - datetime.timedelta(days=3))
+    scores_refresh(agency=analyst.agency)
+    ranking = login(analyst).get("/scoring/?format=csv").content.decode()
+    assert ranking.splitlines()[0].startswith("Rank,Perpetrator") and incident.perpetrator.person.full_name in ranking
+    officer = UserFactory(area=analyst.area)
+    inbox = login(officer).get("/referrals/?format=xlsx")
+    assert inbox.status_code == 200 and inbox["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert login(officer).get("/scoring/?format=csv").status_code == 403
