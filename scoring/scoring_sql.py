@@ -22,6 +22,15 @@ from .models import ScoringSettings, gravity_table
 COLUMNS = ["perpetrator_id", "frequency", "gravity", "victims_count", "latest", "recency_points", "total"]
 
 
+def _window(
+    now: datetime.datetime | None, settings: ScoringSettings | None
+) -> tuple[ScoringSettings, datetime.datetime, datetime.datetime]:
+    """The settings in force and the look-back window (start, now) they give."""
+    settings = settings or ScoringSettings.current()
+    now = now or timezone.now()
+    return settings, now - datetime.timedelta(days=settings.lookback_days), now
+
+
 def scores_select_sql(
     *,
     agency: Agency,
@@ -30,9 +39,7 @@ def scores_select_sql(
     settings: ScoringSettings | None = None,
 ) -> tuple[str, list[Any]]:
     """A SELECT of COLUMNS, best score first (ties broken by gravity), and its parameters."""
-    settings = settings or ScoringSettings.current()
-    now = now or timezone.now()
-    start = now - datetime.timedelta(days=settings.lookback_days)
+    settings, start, now = _window(now, settings)
     incidents = Incident._meta.db_table
     links = Incident.victims.through._meta.db_table
     params: list[Any] = []
@@ -97,9 +104,7 @@ def victim_counts_select_sql(
     settings: ScoringSettings | None = None,
 ) -> tuple[str, list[Any]]:
     """A SELECT of (victim_id, incidents): each victim's incidents in the window, whoever the perpetrator."""
-    settings = settings or ScoringSettings.current()
-    now = now or timezone.now()
-    start = now - datetime.timedelta(days=settings.lookback_days)
+    settings, start, now = _window(now, settings)
     moment = connection.ops.adapt_datetimefield_value
     params: list[Any] = [agency.pk, moment(start), moment(now)]
     area_filter = ""

@@ -68,29 +68,22 @@ def test_a_large_file_runs_in_the_background_and_the_page_follows_it(
     assert Incident.objects.count() == 4
 
 
-def test_a_job_whose_worker_died_is_run_again_from_the_start(analyst) -> None:
-    job = IncidentImport.objects.create(
-        agency=analyst.agency,
-        uploaded_by=analyst,
-        filename="x.csv",
-        content=SAMPLE,
-        rows_total=4,
-        status=ImportStatus.IMPORTING,  # claimed by a worker that was then killed: its transaction rolled back
+def _job(analyst, status: str, filename: str = "x.csv") -> IncidentImport:
+    return IncidentImport.objects.create(
+        agency=analyst.agency, uploaded_by=analyst, filename=filename, content=SAMPLE, rows_total=4, status=status
     )
+
+
+def test_a_job_whose_worker_died_is_run_again_from_the_start(analyst) -> None:
+    # Claimed by a worker that was then killed: its transaction rolled back.
+    job = _job(analyst, ImportStatus.IMPORTING)
     jobs.import_job_run(job.pk, dry_run=False)
     job.refresh_from_db()
     assert job.status == ImportStatus.IMPORTED and Incident.objects.count() == 4
 
 
 def test_an_error_part_way_leaves_nothing_written_and_says_so(analyst, monkeypatch, login) -> None:
-    job = IncidentImport.objects.create(
-        agency=analyst.agency,
-        uploaded_by=analyst,
-        filename="x.csv",
-        content=SAMPLE,
-        rows_total=4,
-        status=ImportStatus.WAITING_IMPORT,
-    )
+    job = _job(analyst, ImportStatus.WAITING_IMPORT)
 
     def fail(**kwargs):
         raise RuntimeError("database went away")
@@ -106,23 +99,9 @@ def test_an_error_part_way_leaves_nothing_written_and_says_so(analyst, monkeypat
 
 
 def test_jobs_lost_with_the_broker_are_sent_again(analyst, background, django_capture_on_commit_callbacks) -> None:
-    old = IncidentImport.objects.create(
-        agency=analyst.agency,
-        uploaded_by=analyst,
-        filename="old.csv",
-        content=SAMPLE,
-        rows_total=4,
-        status=ImportStatus.WAITING_IMPORT,
-    )
+    old = _job(analyst, ImportStatus.WAITING_IMPORT, "old.csv")
     IncidentImport.objects.filter(pk=old.pk).update(uploaded_at=old.uploaded_at - jobs.WAITING_AFTER * 2)
-    IncidentImport.objects.create(  # just queued: left alone
-        agency=analyst.agency,
-        uploaded_by=analyst,
-        filename="new.csv",
-        content=SAMPLE,
-        rows_total=4,
-        status=ImportStatus.WAITING_CHECK,
-    )
+    _job(analyst, ImportStatus.WAITING_CHECK, "new.csv")  # just queued: left alone
     with django_capture_on_commit_callbacks(execute=True):
         assert jobs.import_jobs_resume() == 1
     assert background == [(old.pk, False)]
