@@ -41,6 +41,15 @@ from .services import operation_cadences_set
 @login_required
 def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
     cases = list(caseload_for(request.user))
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        header = ["Reference", "Perpetrator", "Area", "Status", "Risk level", "Next perpetrator visit", "Risk review"]
+        rows: list = [
+            [c.reference, c.perpetrator.person.full_name, c.area.name, c.get_status_display()]
+            + [c.get_risk_level_display(), c.next_perpetrator_visit_due, c.risk_review_due]
+            for c in cases
+        ]
+        return export_response(request, fmt=fmt, name="my caseload", header=header, rows=rows)
     access_log_record(
         user=request.user,
         action=AccessAction.LIST,

@@ -69,3 +69,12 @@ def test_referral_inbox_and_ranking_downloads(login) -> None:
     inbox = login(officer).get("/referrals/?format=xlsx")
     assert inbox.status_code == 200 and inbox["Content-Type"].startswith("application/vnd.openxmlformats")
     assert login(officer).get("/scoring/?format=csv").status_code == 403
+
+
+@pytest.mark.django_db
+def test_my_caseload_downloads_only_my_cases(officer_with_cases, login) -> None:
+    officer, mine, other = officer_with_cases
+    mine.spoc = officer
+    mine.save()
+    body = login(officer).get("/?format=csv").content.decode()
+    assert mine.reference in body and other.reference not in body

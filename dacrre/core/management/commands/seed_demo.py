@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from dacrre.core.demo import DEMO_PASSWORD, demo_logins, demo_seed
+from dacrre.reminders.sweeps import reminders_sweep
 
 
 class Command(BaseCommand):
@@ -9,6 +10,9 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         created = demo_seed()
         self.stdout.write("Demo data created." if created else "Demo data already present; nothing changed.")
+        # Raise what is due now rather than at the beat's next quarter hour (idempotent).
+        raised = sum(reminders_sweep().values())
+        self.stdout.write(f"Reminders raised: {raised}.")
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in demo_logins():
             self.stdout.write(f"  {login.username:<18} {login.role:<20} {login.agency:<38} {login.note}")
