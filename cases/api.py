@@ -79,6 +79,8 @@ class LoggedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     """Lists and reads through the API are on the access log, as on the pages."""
 
     log_name = ""
+    lookup_field = "public_id"
+    lookup_value_converter = "uuid"  # anything else is 404 at the router, never a query
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         response = super().list(request, *args, **kwargs)

@@ -9,7 +9,8 @@ from risk.api import RiskAssessmentViewSet
 from safety_plans.api import SafetyPlanViewSet
 from visits.api import VisitViewSet
 
-router = DefaultRouter()
+# Path converters rather than regexes, so that ids are typed: a malformed one is 404, not an error.
+router = DefaultRouter(use_regex_path=False)
 router.register("cases", CaseViewSet, basename="case")
 router.register("people", PersonViewSet, basename="person")
 router.register("visits", VisitViewSet, basename="visit")

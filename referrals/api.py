@@ -91,6 +91,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     serializer_class = ReferralSerializer
     filterset_class = ReferralFilter
     lookup_field = "public_id"
+    lookup_value_converter = "uuid"  # anything else is 404 at the router, never a query
     lookup_url_kwarg = "id"
 
     def get_queryset(self) -> QuerySet[Referral]:
@@ -141,12 +142,12 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request=None, responses=ReferralSerializer)
     @action(detail=True, methods=["post"])
-    def accept(self, request: Request, id: uuid.UUID) -> Response:
+    def accept(self, request: Request, id: uuid.UUID, **kwargs: object) -> Response:
         return self._respond(services.referral_accept(actor=self._user(), referral=self._referral(), request=request))
 
     @extend_schema(request=ReasonSerializer, responses=ReferralSerializer)
     @action(detail=True, methods=["post"])
-    def decline(self, request: Request, id: uuid.UUID) -> Response:
+    def decline(self, request: Request, id: uuid.UUID, **kwargs: object) -> Response:
         referral = self._referral()  # visibility first: a hidden referral is 404 whatever the body
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -157,7 +158,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request=OutcomeSerializer, responses=ReferralSerializer)
     @action(detail=True, methods=["post"])
-    def complete(self, request: Request, id: uuid.UUID) -> Response:
+    def complete(self, request: Request, id: uuid.UUID, **kwargs: object) -> Response:
         referral = self._referral()  # visibility first: a hidden referral is 404 whatever the body
         body = OutcomeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -168,7 +169,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request=UpdateSerializer, responses={201: ReferralUpdateSerializer})
     @action(detail=True, methods=["post"])
-    def updates(self, request: Request, id: uuid.UUID) -> Response:
+    def updates(self, request: Request, id: uuid.UUID, **kwargs: object) -> Response:
         referral = self._referral()  # visibility first: a hidden referral is 404 whatever the body
         body = UpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
