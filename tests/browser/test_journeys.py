@@ -1,0 +1,107 @@
+"""Real-browser journeys (Playwright driving Debian's chromium, headless) from sign-in with the
+second factor, with axe-core run on every page visited: no WCAG 2.2 A or AA violations.
+Screenshots of each journey's last page go to test-artifacts/screenshots/ (kept by CI)."""
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cases.models import RiskLevel
+from dacrre.audit.models import AccessAction, AccessLog
+from risk.questions import QUESTION_KEYS
+from tests.factories import TEST_PASSWORD, CaseFactory, CaseVictimFactory, UserFactory, current_totp
+from visits.models import Visit
+
+PROJECT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = PROJECT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = PROJECT / "test-artifacts" / "screenshots"
+WCAG_22_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+pytestmark = [
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (CI installs it)"),
+    pytest.mark.skipif(not AXE.exists(), reason="needs node_modules (make assets)"),
+]
+
+
+@pytest.fixture
+def page(live_server, monkeypatch) -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are
+    # ordinary synchronous calls, which Django would otherwise refuse next to a running loop.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        context = browser.new_context(base_url=live_server.url)
+        tab = context.new_page()
+        errors: list[str] = []
+        tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        tab.errors = errors  # type: ignore[attr-defined]
+        yield tab
+        browser.close()
+
+
+def accessible(page) -> None:
+    """axe-core on the page as it stands: no violations of WCAG 2.2 A and AA."""
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_A_AA)
+    problems = [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in result["violations"]]
+    assert problems == [], f"{page.url}: {problems}"
+
+
+def sign_in(page, user) -> None:
+    page.goto("/accounts/login/")
+    accessible(page)
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.fill("#id_token", current_totp(user))
+    accessible(page)
+    page.get_by_role("button", name="Continue").click()
+
+
+def finish(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    assert [e for e in page.errors if "Content Security Policy" in e] == [], page.errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_officer_logs_a_visit_and_a_high_risk_dash_prompts_a_marac_referral(page) -> None:
+    officer = UserFactory(first_name="Olivia", last_name="Officer")
+    case = CaseFactory(area=officer.area, spoc=officer, risk_level=RiskLevel.MEDIUM)
+    CaseVictimFactory(case=case)
+
+    sign_in(page, officer)
+    page.wait_for_url("**/")
+    assert page.get_by_role("heading", name="My caseload").is_visible()
+    accessible(page)
+    page.get_by_role("link", name=case.reference).first.click()
+    accessible(page)
+
+    page.get_by_role("link", name="Log a visit").click()
+    accessible(page)
+    page.get_by_label("Seen", exact=True).check()
+    page.get_by_role("button", name="Save visit").click()
+    page.wait_for_url(f"**/cases/{case.public_id}/")
+    assert Visit.objects.filter(case=case, outcome="seen").exists()
+    accessible(page)
+
+    page.get_by_role("link", name="Complete a DASH risk assessment").click()
+    accessible(page)
+    page.locator("input[name=victim]").first.check()
+    for number, key in enumerate(QUESTION_KEYS):
+        page.locator(f"input[name=q_{key}][value={'yes' if number < 15 else 'no'}]").check()
+    page.get_by_role("button", name="Save assessment").click()
+    page.get_by_text("Refer this case to MARAC").wait_for()
+    accessible(page)
+    case.refresh_from_db()
+    assert case.risk_level == RiskLevel.HIGH
+    assert AccessLog.objects.filter(user=officer, action=AccessAction.VIEW).exists()
+    finish(page, "journey-1-officer")
