@@ -105,3 +105,38 @@ def test_officer_logs_a_visit_and_a_high_risk_dash_prompts_a_marac_referral(page
     assert case.risk_level == RiskLevel.HIGH
     assert AccessLog.objects.filter(user=officer, action=AccessAction.VIEW).exists()
     finish(page, "journey-1-officer")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_perpetrator_side_partner_accepts_a_referral_sees_the_case_not_the_address_and_records_an_action(
+    page,
+) -> None:
+    from referrals.services import referral_send
+    from tests.factories import AreaFactory, ProbationAgencyFactory, VictimConfidentialFactory
+    from tests.referrals.test_referrals import _refer
+
+    officer = UserFactory()
+    case = CaseFactory(area=officer.area, spoc=officer)
+    victim = VictimConfidentialFactory(address="12 Safe Harbour Close").victim
+    CaseVictimFactory(case=case, victim=victim)
+    probation = ProbationAgencyFactory()
+    referral = referral_send(actor=officer, referral=_refer(officer, case, case.perpetrator.person, probation))
+    worker = UserFactory(area=AreaFactory(agency=probation), agency=probation, role="partner_caseworker")
+
+    sign_in(page, worker)
+    page.goto("/referrals/")
+    accessible(page)
+    page.get_by_role("link", name=referral.reference).first.click()
+    accessible(page)
+    page.get_by_role("button", name="Accept referral").click()
+    page.get_by_role("link", name=f"Open case {case.reference}").click()
+    page.wait_for_url(f"**/cases/{case.public_id}/")
+    accessible(page)
+    assert "12 Safe Harbour Close" not in page.content()
+    page.go_back()
+    page.get_by_label("Action taken or update").fill("Offender manager allocated; first appointment booked.")
+    page.get_by_role("button", name="Add update").click()
+    page.get_by_text("first appointment booked").wait_for()
+    accessible(page)
+    assert referral.updates.filter(text__contains="first appointment booked").exists()
+    finish(page, "journey-3-partner")
