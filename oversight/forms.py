@@ -8,7 +8,7 @@ from .services import HOLDER_FIELDS
 class ReallocateForm(forms.Form):
     field = forms.ChoiceField(
         label="Which role",
-        choices=[(name, label.capitalize()) for name, (label, _roles) in HOLDER_FIELDS.items()],
+        choices=[(name, label[0].upper() + label[1:]) for name, (label, _roles) in HOLDER_FIELDS.items()],
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the role to reallocate"},
     )

@@ -84,7 +84,7 @@ def cases_reallocate(*, actor: User, cases: Iterable[Case], field: str, to_user:
             case=case,
             kind=ChronologyKind.ALLOCATION,
             actor=actor,
-            summary=f"{role_label.capitalize()} changed from {before} to "
+            summary=f"{role_label[0].upper() + role_label[1:]} changed from {before} to "
             f"{to_user.get_full_name() or to_user.username}. Reason: {reason}",
         )
         moved.append(case)

@@ -11,9 +11,16 @@ class PeriodForm(forms.Form):
     end = uk_date_field("End date")
 
     @staticmethod
-    def default_initial() -> dict[str, datetime.date]:
+    def default_period() -> tuple[datetime.date, datetime.date]:
+        """This year to date."""
         today = timezone.localdate()
-        return {"start": today.replace(month=1, day=1), "end": today}
+        return today.replace(month=1, day=1), today
+
+    @classmethod
+    def default_initial(cls) -> dict[str, str]:
+        # As people type them, so that pressing Show without changing them works.
+        start, end = cls.default_period()
+        return {"start": f"{start.day}/{start.month}/{start.year}", "end": f"{end.day}/{end.month}/{end.year}"}
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}

@@ -30,8 +30,7 @@ def performance(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         period = Period(form.cleaned_data["start"], form.cleaned_data["end"])
     elif not form.is_bound:
-        initial = PeriodForm.default_initial()
-        period = Period(initial["start"], initial["end"])
+        period = Period(*PeriodForm.default_period())
     if period is not None:
         sections = performance_report(
             agency=user.agency,

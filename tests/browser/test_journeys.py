@@ -40,6 +40,7 @@ def page(live_server, monkeypatch) -> Iterator:
         )
         context = browser.new_context(base_url=live_server.url)
         tab = context.new_page()
+        tab.base = live_server.url  # type: ignore[attr-defined]
         errors: list[str] = []
         tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         tab.errors = errors  # type: ignore[attr-defined]
@@ -140,3 +141,101 @@ def test_a_perpetrator_side_partner_accepts_a_referral_sees_the_case_not_the_add
     accessible(page)
     assert referral.updates.filter(text__contains="first appointment booked").exists()
     finish(page, "journey-3-partner")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_idva_updates_a_safety_plan_sees_the_previous_version_and_is_told_of_a_conflict(page) -> None:
+    from dacrre.accounts.models import Role, Scope
+    from tests.factories import AreaFactory, IdvaAgencyFactory, grant_case_to
+
+    officer = UserFactory()
+    case = CaseFactory(area=officer.area, spoc=officer, risk_level=RiskLevel.HIGH)
+    victim = CaseVictimFactory(case=case).victim
+    idva_agency = IdvaAgencyFactory()
+    grant_case_to(case, idva_agency, shares_victim_contact=True)
+    idva = UserFactory(area=AreaFactory(agency=idva_agency), role=Role.IDVA, scope=Scope.AGENCY)
+    colleague = UserFactory(area=idva.area, agency=idva_agency, role=Role.IDVA, scope=Scope.AGENCY)
+    plan_url = f"/cases/{case.public_id}/safety-plans/{victim.public_id}/"
+
+    sign_in(page, idva)
+    page.goto(plan_url)
+    accessible(page)
+    page.locator("table select").first.select_option(index=1)
+    page.get_by_role("button", name="Save safety plan").click()
+    page.get_by_text("Safety plan saved.").wait_for()
+    page.get_by_role("link", name="Every saved version").click()
+    accessible(page)
+    assert page.get_by_text("Version 1").first.is_visible()
+
+    # Both open the plan; the colleague saves first, then the IDVA's save is refused with a message.
+    page.goto(plan_url)
+    other = page.context.browser.new_context(base_url=page.base).new_page()
+    other.errors = []
+    sign_in(other, colleague)
+    other.goto(plan_url)
+    other.locator("table select").nth(1).select_option(index=1)
+    other.get_by_role("button", name="Save safety plan").click()
+    other.get_by_text("Safety plan saved.").wait_for()
+    page.locator("table input[type=text]").first.fill("IDVA to call weekly")
+    page.get_by_role("button", name="Save safety plan").click()
+    page.get_by_text("while you were editing").wait_for()
+    assert page.locator("table input[type=text]").first.input_value() == "IDVA to call weekly"
+    accessible(page)
+    finish(page, "journey-2-idva")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_supervisor_sees_overdue_work_reallocates_approves_a_closure_and_exports_the_report(page) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    from cases.models import CaseStatus
+    from dacrre.accounts.models import Role, Scope
+    from dacrre.reminders.sweeps import reminders_sweep
+    from oversight.services import closure_request
+
+    supervisor = UserFactory(role=Role.SUPERVISOR, scope=Scope.AREA, first_name="Sam", last_name="Sergeant")
+    alice = UserFactory(area=supervisor.area, first_name="Alice", last_name="Able")
+    bob = UserFactory(area=supervisor.area, first_name="Bob", last_name="Baker")
+    overdue = CaseFactory(
+        area=supervisor.area, spoc=alice, next_perpetrator_visit_due=timezone.localdate() - datetime.timedelta(days=5)
+    )
+    closing = CaseFactory(area=supervisor.area, spoc=bob)
+    reminders_sweep()
+    closure_request(actor=bob, case=closing, reason="No incidents for twelve months; plan in place")
+
+    sign_in(page, supervisor)
+    page.get_by_role("link", name="Team").click()
+    accessible(page)
+    row = page.get_by_role("row", name="Alice Able")
+    assert row.get_by_role("cell").nth(4).inner_text().strip() == "1"  # one overdue visit
+
+    row.get_by_role("link", name="Alice Able").click()
+    accessible(page)
+    page.get_by_label(overdue.reference).check()
+    page.get_by_label("SPOC", exact=True).check()
+    page.get_by_label("New holder").select_option(label="Bob Baker")
+    page.get_by_label("Reason").first.fill("Alice is on a course for two weeks")
+    page.get_by_role("button", name="Reallocate the ticked cases").click()
+    page.get_by_text("1 case reallocated.").wait_for()
+    overdue.refresh_from_db()
+    assert overdue.spoc == bob
+
+    page.goto("/team/closures/")
+    accessible(page)
+    page.get_by_label("Approve: close the case").check()
+    page.get_by_role("button", name="Record the decision").click()
+    page.get_by_text(f"Decision recorded for case {closing.reference}").wait_for()
+    closing.refresh_from_db()
+    assert closing.status == CaseStatus.CLOSED
+
+    page.get_by_role("link", name="Reports").click()
+    accessible(page)
+    page.get_by_role("button", name="Show").click()  # the default period as shown is accepted
+    page.get_by_role("heading", name="Perpetrators and cases").wait_for()
+    assert "There is a problem" not in page.content()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Excel").click()
+    assert download.value.suggested_filename.startswith("performance-report-")
+    finish(page, "journey-4-supervisor")
