@@ -4,6 +4,8 @@ nothing of another agency's cases in any response."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -29,7 +31,18 @@ OTHER_FORCE_MARK = "Zebedee-Otherforce"
 
 
 @pytest.fixture
-def partner_token(db):
+def keep_the_test_connection():
+    """The requests go straight to the WSGI application, not through Django's test client, so its
+    end-of-request hook would close the test's database connection; detach it as the client does."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def partner_token(db, keep_the_test_connection):
     """A housing agency with a referral sent to it; elsewhere, another force's case it must never see."""
     officer = UserFactory()
     case = CaseFactory(area=officer.area, spoc=officer)
