@@ -14,6 +14,7 @@ from cases.selectors import cases_visible_to
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_manage_meeting, can_schedule_meeting
@@ -58,6 +59,14 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 messages.success(request, f"{meeting} scheduled.")
                 return redirect("meetings:detail", public_id=meeting.public_id)
     meetings = list(meetings_visible_to(request.user).select_related("chair_agency").order_by("-held_on")[:100])
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        rows: list = [
+            [m.get_kind_display(), m.held_on.isoformat(), m.chair_agency.name, m.get_status_display()] for m in meetings
+        ]
+        return export_response(
+            request, fmt=fmt, name="meetings", header=["Meeting", "Date", "Chaired by", "Status"], rows=rows
+        )
     return render(
         request,
         "meetings/list.html",

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError
+from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_review_duplicates
@@ -31,7 +32,16 @@ def duplicates(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", CandidateStatus.OPEN)
     if status not in CandidateStatus.values:
         status = CandidateStatus.OPEN
-    page = Paginator(duplicate_candidates_for(request.user, status=status), 50).get_page(request.GET.get("page"))
+    pairs = duplicate_candidates_for(request.user, status=status)
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        rows: list = [
+            [p.first.full_name, p.first.date_of_birth, p.second.full_name, p.second.date_of_birth, p.reason]
+            for p in pairs[:5000]
+        ]
+        header = ["Record A", "Born", "Record B", "Born", "Why"]
+        return export_response(request, fmt=fmt, name="possible duplicates", header=header, rows=rows)
+    page = Paginator(pairs, 50).get_page(request.GET.get("page"))
     access_log_record(user=request.user, action=AccessAction.LIST, request=request, object_type="duplicate queue")
     return render(
         request,

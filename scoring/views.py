@@ -165,6 +165,14 @@ def tasking_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
     if snapshot is None:
         raise Http404("Tasking list not found.")
     previous = TaskingSnapshot.objects.filter(area=snapshot.area, month__lt=snapshot.month).order_by("-month").first()
+    fmt = request.GET.get("format", "")
+    if fmt in FORMATS:
+        entries = snapshot.entries.select_related("perpetrator__person")
+        rows: list = [
+            [e.rank, e.perpetrator.person.full_name, e.total, e.frequency, e.gravity, e.victims] for e in entries
+        ]
+        header = ["Rank", "Perpetrator", "Total", "Incidents", "Gravity", "Victims"]
+        return export_response(request, fmt=fmt, name="tasking list", header=header, rows=rows)
     access_log_record(
         user=user,
         action=AccessAction.VIEW,

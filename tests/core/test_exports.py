@@ -78,3 +78,19 @@ def test_my_caseload_downloads_only_my_cases(officer_with_cases, login) -> None:
     mine.save()
     body = login(officer).get("/?format=csv").content.decode()
     assert mine.reference in body and other.reference not in body
+
+
+@pytest.mark.django_db
+def test_meetings_duplicates_and_tasking_lists_download(login) -> None:
+    from people.models import DuplicateCandidate
+
+    analyst = UserFactory(role=Role.ANALYST, scope=Scope.AGENCY)
+    a, b = PersonFactory(given_name="Jon"), PersonFactory(given_name="John")
+    DuplicateCandidate.objects.create(first=a, second=b, reason="similar names", agency=analyst.agency)
+    client = login(analyst)
+    body = client.get("/people/duplicates/?format=csv").content.decode()
+    assert "similar names" in body and a.full_name in body
+    officer = UserFactory(area=analyst.area)
+    meetings = login(officer).get("/meetings/?format=csv")
+    assert meetings.status_code == 200 and meetings.content.decode().startswith("Meeting,Date")
+    assert AccessLog.objects.filter(action=AccessAction.EXPORT, object_type="possible duplicates").exists()
