@@ -239,3 +239,61 @@ def test_a_supervisor_sees_overdue_work_reallocates_approves_a_closure_and_expor
         page.get_by_role("link", name="Excel").click()
     assert download.value.suggested_filename.startswith("performance-report-")
     finish(page, "journey-4-supervisor")
+
+
+def tab_to(page, check: str, limit: int = 300) -> None:
+    """Press Tab until the focused element satisfies `check` (a JS expression on `el`). Waits for a
+    page the previous key opened to finish loading first."""
+    page.wait_for_load_state("load")
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(() => {{ const el = document.activeElement; return !!el && ({check}); }})()"):
+            return
+    raise AssertionError(f"Tab never reached an element where {check}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_journey_1_can_be_completed_with_the_keyboard_alone(page) -> None:
+    officer = UserFactory()
+    case = CaseFactory(area=officer.area, spoc=officer, risk_level=RiskLevel.MEDIUM)
+    CaseVictimFactory(case=case)
+
+    page.goto("/accounts/login/")
+    tab_to(page, "el.id === 'id_username'")
+    page.keyboard.type(officer.username)
+    tab_to(page, "el.id === 'id_password'")
+    page.keyboard.type(TEST_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/second-factor/**")
+    tab_to(page, "el.id === 'id_token'")
+    page.keyboard.type(current_totp(officer))
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/")
+
+    tab_to(page, f"el.textContent.trim() === '{case.reference}'")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/cases/{case.public_id}/")
+    tab_to(page, "el.textContent.trim() === 'Log a visit'")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/visits/new/")
+    tab_to(page, "el.name === 'outcome'")  # the first outcome, Seen
+    page.keyboard.press("Space")
+    tab_to(page, "el.textContent.trim() === 'Save visit'")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/cases/{case.public_id}/")
+    assert Visit.objects.filter(case=case, outcome="seen").exists()
+
+    tab_to(page, "el.textContent.trim() === 'Complete a DASH risk assessment'")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/risk/new/")
+    tab_to(page, "el.name === 'victim'")
+    page.keyboard.press("Space")
+    for number, key in enumerate(QUESTION_KEYS):
+        tab_to(page, f"el.name === 'q_{key}'")  # lands on Yes, the first answer
+        page.keyboard.press("Space" if number < 15 else "ArrowRight")  # ArrowRight moves to and picks No
+    tab_to(page, "el.textContent.trim() === 'Save assessment'")
+    page.keyboard.press("Enter")
+    page.get_by_text("Refer this case to MARAC").wait_for()
+    case.refresh_from_db()
+    assert case.risk_level == RiskLevel.HIGH
+    finish(page, "journey-1-keyboard")
