@@ -28,6 +28,5 @@ def people_with_involvement(person_ids: list[int]) -> dict[int, Person]:
         incidents_as_victim=Count("victim__incidents", distinct=True),
         cases_as_perpetrator=Count("perpetrator__cases", distinct=True),
         cases_as_victim=Count("victim__case_links", distinct=True),
-        referrals_about=Count("referrals", distinct=True),
     )
     return {person.pk: person for person in annotated}

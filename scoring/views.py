@@ -50,16 +50,6 @@ def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
     if operation is not None:
         stored = stored.filter(perpetrator__cases__operation=operation).distinct()
     rows = list(stored.select_related("perpetrator__person").order_by("-total", "-gravity", "pk")[:PAGE_SIZE])
-    computed_at = PerpetratorScore.objects.filter(agency=user.agency).values_list("computed_at", flat=True).first()
-    # Counted as of the stored scores, so the victims match the incidents the scores were made from.
-    repeats = victims_repeat_counts(
-        agency=user.agency, perpetrator_ids=[row.perpetrator_id for row in rows], area=area, now=computed_at
-    )
-    for row in rows:
-        victims = repeats.get(row.perpetrator_id, [])
-        # The most victimised first; the rest are counted, as the breakdown already shows the total.
-        row.victim_repeats = victims[:VICTIMS_SHOWN]  # type: ignore[attr-defined]
-        row.victims_not_shown = len(victims) - VICTIMS_SHOWN if len(victims) > VICTIMS_SHOWN else 0  # type: ignore[attr-defined]
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
         header = ["Rank", "Perpetrator", "Police identifier", "Total", "Latest", "Recency points"]
@@ -79,6 +69,16 @@ def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
             for rank, row in enumerate(rows, start=1)
         ]
         return export_response(request, fmt=fmt, name="perpetrator ranking", header=header, rows=table)
+    computed_at = PerpetratorScore.objects.filter(agency=user.agency).values_list("computed_at", flat=True).first()
+    # Counted as of the stored scores, so the victims match the incidents the scores were made from.
+    repeats = victims_repeat_counts(
+        agency=user.agency, perpetrator_ids=[row.perpetrator_id for row in rows], area=area, now=computed_at
+    )
+    for row in rows:
+        victims = repeats.get(row.perpetrator_id, [])
+        # The most victimised first; the rest are counted, as the breakdown already shows the total.
+        row.victim_repeats = victims[:VICTIMS_SHOWN]  # type: ignore[attr-defined]
+        row.victims_not_shown = len(victims) - VICTIMS_SHOWN if len(victims) > VICTIMS_SHOWN else 0  # type: ignore[attr-defined]
     access_log_record(
         user=user,
         action=AccessAction.LIST,

@@ -6,12 +6,17 @@ from dacrre.accounts.models import User
 from .models import Visit, VisitStatus
 
 
-def visits_visible_to(user: User, case: Case) -> QuerySet[Visit]:
-    """A case's visits for a user who can see the case: visits to victims are victim-side only."""
-    visits = Visit.objects.filter(case=case).select_related("victim__person", "recorded_by")
+def _without_victim_visits_unless_victim_side(user: User, visits: QuerySet[Visit]) -> QuerySet[Visit]:
+    """Visits to victims are victim-side only."""
     if user.is_perpetrator_side or user.agency_id is None:
-        visits = visits.filter(victim__isnull=True)
+        return visits.filter(victim__isnull=True)
     return visits
+
+
+def visits_visible_to(user: User, case: Case) -> QuerySet[Visit]:
+    """A case's visits for a user who can see the case."""
+    visits = Visit.objects.filter(case=case).select_related("victim__person", "recorded_by")
+    return _without_victim_visits_unless_victim_side(user, visits)
 
 
 def visits_planned(user: User, case: Case) -> QuerySet[Visit]:
@@ -27,6 +32,4 @@ def visits_visible_to_user(user: User) -> QuerySet[Visit]:
     from cases.selectors import cases_visible_to
 
     visits = Visit.objects.filter(case__in=cases_visible_to(user).values("pk"))
-    if user.is_perpetrator_side or user.agency_id is None:
-        visits = visits.filter(victim__isnull=True)
-    return visits.select_related("case", "victim__person")
+    return _without_victim_visits_unless_victim_side(user, visits).select_related("case", "victim__person")

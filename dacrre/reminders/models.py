@@ -68,14 +68,6 @@ class Reminder(PublicIdModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.due_on}"
 
-    @property
-    def is_overdue(self) -> bool:
-        return self.status == ReminderStatus.OPEN and self.due_on < timezone.localdate()
-
-    @property
-    def is_escalated(self) -> bool:
-        return self.status == ReminderStatus.OPEN and self.due_on < timezone.localdate() - ESCALATE_AFTER
-
 
 # Open reminders overdue by more than this appear on the supervisor's list and in their digest.
 ESCALATE_AFTER = datetime.timedelta(days=3)

@@ -18,8 +18,7 @@ from django.utils import timezone
 from dacrre.accounts.models import Role, Scope, User
 
 from .models import ESCALATE_AFTER, DigestSent, Reminder, ReminderKind, ReminderStatus
-
-TEAM_ROLES = {Role.OFFICER, Role.SUPERVISOR, Role.IDVA, Role.PARTNER_CASEWORKER}
+from .selectors import TEAM_ROLES
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from dacrre.accounts.models import Role, Scope, User
 
 from .models import ESCALATE_AFTER, Reminder, ReminderStatus
 
-# Roles that answer for their agency's shared work (referrals to answer, meeting actions).
+# Roles that hold cases and answer for their agency's shared work (referrals to answer, meeting
+# actions): the people on a supervisor's team.
 TEAM_ROLES = {Role.OFFICER, Role.SUPERVISOR, Role.IDVA, Role.PARTNER_CASEWORKER}
 
 
