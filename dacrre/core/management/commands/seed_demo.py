@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand
 
+from dacrre.accounts.models import Agency, AgencyKind
 from dacrre.core.demo import DEMO_PASSWORD, demo_logins, demo_seed
 from dacrre.reminders.sweeps import reminders_sweep
+from scoring.services import scores_refresh
 
 
 class Command(BaseCommand):
@@ -13,6 +15,9 @@ class Command(BaseCommand):
         # Raise what is due now rather than at the beat's next quarter hour (idempotent).
         raised = sum(reminders_sweep().values())
         self.stdout.write(f"Reminders raised: {raised}.")
+        # Likewise the stored repeat-perpetrator scores, which the beat otherwise computes at night.
+        scored = sum(scores_refresh(agency=agency) for agency in Agency.objects.filter(kind=AgencyKind.POLICE))
+        self.stdout.write(f"Scores stored: {scored}.")
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for login in demo_logins():
             self.stdout.write(f"  {login.username:<18} {login.role:<20} {login.agency:<38} {login.note}")
