@@ -35,7 +35,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-static/dist/.built: node_modules/.installed frontend/dacrre.scss frontend/copy-assets.mjs
+static/dist/.built: node_modules/.installed frontend/dacrre.scss frontend/_image-urls.scss frontend/copy-assets.mjs
 	npm run build
 	touch $@
 
