@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from dacrre.accounts.models import User
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
+from dacrre.core.paging import rows_in_order
 from people.models import Person
 from perpetrators.models import Perpetrator
 from victims.models import Child, Victim
@@ -107,13 +108,18 @@ class CaseViewSet(LoggedReadOnlyViewSet):
     log_name = "cases"
 
     def get_queryset(self) -> QuerySet[Case]:
-        return (
-            cases_visible_to(self.request.user)  # type: ignore[arg-type]
-            .select_related(
-                "operation", "owning_agency", "area", "perpetrator__person", "spoc", "offender_manager", "idva"
-            )
-            .order_by("reference")
+        visible = cases_visible_to(self.request.user).order_by("reference")  # type: ignore[arg-type]
+        return self._with_related(visible) if self.action == "retrieve" else visible
+
+    def _with_related(self, queryset: QuerySet[Case]) -> QuerySet[Case]:
+        return queryset.select_related(
+            "operation", "owning_agency", "area", "perpetrator__person", "spoc", "offender_manager", "idva"
         )
+
+    def paginate_queryset(self, queryset: QuerySet[Case]) -> list[Case] | None:  # type: ignore[override]
+        """The page's ids first, then their rows (see dacrre.core.paging)."""
+        ids = super().paginate_queryset(queryset.values_list("pk", flat=True))
+        return None if ids is None else rows_in_order(self._with_related(Case.objects.all()), list(ids))
 
 
 class PersonSerializer(serializers.ModelSerializer):

@@ -7,15 +7,16 @@ break-glass look. Superuser status and global model permissions are deliberately
 
 import enum
 import uuid
+from typing import Any
 
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from dacrre.accounts.models import Scope, User
 from dacrre.core.exceptions import NotFoundError
 from dacrre.permissions.models import BreakGlassAccess, CaseGroupObjectPermission
 
-from .models import Case, ChronologyEntry, ChronologyVisibility
+from .models import Case, CaseVictim, ChronologyEntry, ChronologyVisibility
 
 
 class AccessBasis(enum.Enum):
@@ -53,10 +54,6 @@ def _agency_permission_q(user: User, codename: str) -> Q:
     )
 
 
-def _break_glass_q(user: User) -> Q:
-    return Q(Exists(BreakGlassAccess.objects.filter(case=OuterRef("pk"), user=user, expires_at__gt=timezone.now())))
-
-
 def cases_in_scope_of(user: User) -> QuerySet[Case]:
     """The cases a supervisor answers for: their agency's, or their area's (never via grants)."""
     if not user.is_authenticated or not user.is_active or user.scope not in {Scope.AGENCY, Scope.AREA}:
@@ -64,12 +61,30 @@ def cases_in_scope_of(user: User) -> QuerySet[Case]:
     return Case.objects.filter(_scope_q(user))
 
 
+def _visible_case_ids(user: User) -> QuerySet[Any, Any]:
+    """The ids of the cases the user sees, as a UNION of one indexed lookup per reason. (The same rule
+    written as one OR of EXISTS made PostgreSQL scan every case: 0.1 s at 200,000 cases.)"""
+    reasons: list[QuerySet[Any, Any]] = [
+        Case.objects.filter(_assigned_q(user)).values("pk"),
+        Case.objects.filter(_scope_q(user)).values("pk"),
+        BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values("case_id"),
+    ]
+    if user.agency_id is not None:
+        reasons.append(
+            CaseGroupObjectPermission.objects.filter(
+                group__agency__id=user.agency_id,
+                permission__codename="view_case",
+                permission__content_type__app_label="cases",
+            ).values("content_object_id")
+        )
+    first, *rest = [reason.order_by() for reason in reasons]
+    return first.union(*rest, all=True)
+
+
 def cases_visible_to(user: User) -> QuerySet[Case]:
     if not user.is_authenticated or not user.is_active:
         return Case.objects.none()
-    return Case.objects.filter(
-        _assigned_q(user) | _scope_q(user) | _agency_permission_q(user, "view_case") | _break_glass_q(user)
-    )
+    return Case.objects.filter(pk__in=_visible_case_ids(user))
 
 
 def case_access_basis(user: User, case: Case) -> AccessBasis:
@@ -103,10 +118,19 @@ def cases_with_victim_contact_for(user: User) -> QuerySet[Case]:
 
 
 def case_list_annotated(queryset: QuerySet[Case]) -> QuerySet[Case]:
-    """Adds what the list pages show, in one query whatever the number of rows."""
+    """Adds what the list pages show, in one query whatever the number of rows. The victims' next
+    visit is a subquery per row shown, not a GROUP BY over every visible case: a page of 50 from
+    16,000 cases took 0.65 s grouped."""
+    next_victim_visit = (
+        CaseVictim.objects.filter(case=OuterRef("pk"))
+        .order_by()
+        .values("case")
+        .annotate(due=Min("next_visit_due"))
+        .values("due")
+    )
     return queryset.select_related(
         "perpetrator__person", "area", "operation", "spoc", "offender_manager", "idva"
-    ).annotate(next_victim_visit_due=Min("case_victims__next_visit_due"))
+    ).annotate(next_victim_visit_due=Subquery(next_victim_visit))
 
 
 def caseload_for(user: User) -> QuerySet[Case]:

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -14,6 +13,7 @@ from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
+from dacrre.core.paging import page_of
 from dacrre.permissions.models import BreakGlassAccess
 from dacrre.permissions.roles import has_role_permission
 from dacrre.permissions.rules import can_set_cadences
@@ -24,7 +24,7 @@ from .cadence import DEFAULT_CADENCE_DAYS
 from .cadence_forms import LEVELS, CadenceForm, field_name
 from .forms import BreakGlassForm
 from .http import case_or_404
-from .models import CadenceKind, CadenceRule, Operation
+from .models import CadenceKind, CadenceRule, Case, Operation
 from .panels import case_panels_for
 from .selectors import (
     AccessBasis,
@@ -62,7 +62,7 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    queryset = case_list_annotated(cases_visible_to(request.user)).order_by("reference")
+    queryset = cases_visible_to(request.user).order_by("reference")
     search = request.GET.get("q", "").strip()
     if search:
         queryset = queryset.filter(reference__icontains=search) | queryset.filter(
@@ -80,10 +80,10 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 c.get_status_display(),
                 c.get_risk_level_display(),
             ]
-            for c in queryset[:10000]
+            for c in case_list_annotated(queryset)[:10000]
         ]
         return export_response(request, fmt=fmt, name="cases", header=header, rows=rows)
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    page = page_of(queryset, case_list_annotated(Case.objects.all()), request.GET.get("page"))
     access_log_record(
         user=request.user,
         action=AccessAction.LIST,

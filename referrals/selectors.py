@@ -54,6 +54,13 @@ def sent_by_agency_of(user: User) -> QuerySet[Referral]:
     ).order_by("-created_at")
 
 
+def awaiting_response_count(user: User) -> int:
+    """The navigation's count, on every page: one index range."""
+    if user.agency_id is None:
+        return 0
+    return Referral.objects.filter(to_agency_id=user.agency_id, status=ReferralStatus.SENT).count()
+
+
 @dataclass(frozen=True)
 class InboxCounts:
     new: int
@@ -67,7 +74,10 @@ def inbox_counts_for(user: User) -> InboxCounts:
     if user.agency_id is None:
         return InboxCounts(0, 0, 0, 0)
     sent = Q(status=ReferralStatus.SENT)
-    counts = Referral.objects.filter(to_agency_id=user.agency_id).aggregate(
+    # Only sent and accepted ones count: the filter lets the (to_agency, status) index skip the rest.
+    counts = Referral.objects.filter(
+        to_agency_id=user.agency_id, status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED]
+    ).aggregate(
         new=Count("pk", filter=sent & Q(first_opened_at__isnull=True)),
         awaiting_response=Count("pk", filter=sent),
         overdue=Count("pk", filter=sent & Q(response_due_on__lt=timezone.localdate())),

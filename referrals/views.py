@@ -4,6 +4,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -71,44 +72,56 @@ def referral_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpR
 
 @login_required
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
-    received = list(inbox_for(request.user))
-    sent = list(sent_by_agency_of(request.user)[:100])
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
-        header = ["Reference", "Case", "Direction", "From", "To", "Urgency", "Status", "Response due"]
-        rows: list = [
-            [
-                r.reference,
-                r.case.reference,
-                direction,
-                r.from_agency.name,
-                r.recipient_name,
-                r.get_urgency_display(),
-                r.get_status_display(),
-                r.response_due_on.isoformat() if r.response_due_on else "",
-            ]
-            for direction, group in (("received", received), ("sent", sent))
-            for r in group
-        ]
-        return export_response(request, fmt=fmt, name="referrals", header=header, rows=rows)
+        return _inbox_export(request, fmt)
+    # Referrals awaiting a response are all shown (they need action, and response targets keep them
+    # few); accepted ones, which can run to hundreds per agency, 50 to a page.
+    awaiting = list(inbox_for(request.user).filter(status=ReferralStatus.SENT))
+    accepted = Paginator(inbox_for(request.user).filter(status=ReferralStatus.ACCEPTED), 50).get_page(
+        request.GET.get("page")
+    )
+    sent = list(sent_by_agency_of(request.user)[:100])
     access_log_record(
         user=request.user,
         action=AccessAction.LIST,
         request=request,
         object_type="referral inbox",
-        detail=f"{len(received)} received, {len(sent)} sent listed",
+        detail=f"{len(awaiting)} awaiting, {len(accepted.object_list)} accepted (page {accepted.number}), "
+        f"{len(sent)} sent listed",
     )
     return render(
         request,
         "referrals/inbox.html",
         {
             "counts": inbox_counts_for(request.user),
-            "new": [r for r in received if r.status == ReferralStatus.SENT and r.first_opened_at is None],
-            "awaiting": [r for r in received if r.status == ReferralStatus.SENT],
-            "accepted": [r for r in received if r.status == ReferralStatus.ACCEPTED],
+            "new": [r for r in awaiting if r.first_opened_at is None],
+            "awaiting": awaiting,
+            "page": accepted,
             "sent": sent,
         },
     )
+
+
+def _inbox_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
+    received = list(inbox_for(request.user))
+    sent = list(sent_by_agency_of(request.user)[:100])
+    header = ["Reference", "Case", "Direction", "From", "To", "Urgency", "Status", "Response due"]
+    rows: list = [
+        [
+            r.reference,
+            r.case.reference,
+            direction,
+            r.from_agency.name,
+            r.recipient_name,
+            r.get_urgency_display(),
+            r.get_status_display(),
+            r.response_due_on.isoformat() if r.response_due_on else "",
+        ]
+        for direction, group in (("received", received), ("sent", sent))
+        for r in group
+    ]
+    return export_response(request, fmt=fmt, name="referrals", header=header, rows=rows)
 
 
 def _detail_context(request: AuthenticatedHttpRequest, referral: Referral, **forms: Any) -> dict[str, Any]:

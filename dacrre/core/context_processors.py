@@ -9,7 +9,7 @@ from django.urls import reverse
 from dacrre.accounts.models import Role
 from dacrre.permissions.rules import can_view_scores
 from dacrre.reminders.selectors import due_task_count
-from referrals.selectors import inbox_counts_for
+from referrals.selectors import awaiting_response_count
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -28,7 +28,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user.role != Role.AUDITOR:
         items.append(("Cases", reverse("cases:list")))
     if user.agency_id is not None and user.role in {Role.OFFICER, Role.SUPERVISOR, Role.IDVA, Role.PARTNER_CASEWORKER}:
-        awaiting = inbox_counts_for(user).awaiting_response
+        awaiting = awaiting_response_count(user)
         items.append((f"Referrals ({awaiting})" if awaiting else "Referrals", reverse("referrals:inbox")))
         items.append(("Meetings", reverse("meetings:list")))
     if user.role == Role.ANALYST:

@@ -12,7 +12,7 @@ from dacrre.accounts.models import Role, Scope
 from dacrre.audit.models import AccessAction, AccessLog
 from dacrre.core.dates import add_working_days
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
-from referrals.models import Consent, ReferralStatus, Sharing, Urgency
+from referrals.models import Consent, Referral, ReferralStatus, Sharing, Urgency
 from referrals.selectors import inbox_counts_for
 from referrals.services import (
     referral_accept,
@@ -287,6 +287,32 @@ def test_inbox_uses_a_constant_number_of_queries(officer_case, login) -> None:
         response = client.get("/referrals/")
     assert response.content.decode().count("/referrals/") > 12
     assert len(many) == len(few)
+
+
+def test_inbox_shows_every_referral_awaiting_a_response_and_accepted_ones_fifty_to_a_page(officer_case, login) -> None:
+    officer, _, _ = officer_case
+    housing = VictimSideAgencyFactory()
+    client = login(_caseworker(housing))
+    referrals = []
+    for _ in range(53):
+        case = CaseFactory(area=officer.area, spoc=officer)
+        victim = CaseVictimFactory(case=case).victim
+        referrals.append(referral_send(actor=officer, referral=_refer(officer, case, victim.person, housing)))
+    # The referrals' status is set directly: accepting 51 through the service is not what is tested.
+    accepted, awaiting = referrals[:51], referrals[51:]
+    Referral.objects.filter(pk__in=[r.pk for r in accepted]).update(status=ReferralStatus.ACCEPTED)
+
+    first = client.get("/referrals/").content.decode()
+    second = client.get("/referrals/?page=2").content.decode()
+
+    assert "Accepted (51)" in first and "Page 1 of 2" in first and "Page 2 of 2" in second
+    shown = [r.reference for r in accepted if r.reference in first]
+    assert len(shown) == 50
+    assert [r.reference for r in accepted if r.reference in second] == [
+        r.reference for r in accepted if r.reference not in shown
+    ]
+    for referral in awaiting:  # on every page
+        assert referral.reference in first and referral.reference in second
 
 
 def test_working_days_skip_the_weekend() -> None:
