@@ -1,0 +1,46 @@
+"""Build the load-test dataset (PostgreSQL only) and raise its reminders, printing what was written."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+
+from dacrre.reminders.sweeps import reminders_sweep
+from loadtest.generate import Scale, dataset_exists, dataset_generate
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate a realistic fictional dataset for the load benchmark. The default is the benchmark's "
+        "scale: 40 agencies, 2,000 users, 150,000 people, 1,000,000 incidents, 200,000 cases, "
+        "1,000,000 visits, 300,000 referrals."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--scale", type=float, default=1.0, help="Multiply every default count (e.g. 0.01).")
+        parser.add_argument(
+            "--yes-write-to-this-database",
+            action="store_true",
+            help="Required: the dataset is written to DATABASE_URL.",
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        if connection.vendor != "postgresql":
+            raise CommandError("The load-test dataset is generated on PostgreSQL: set DATABASE_URL.")
+        if not options["yes_write_to_this_database"]:
+            raise CommandError(
+                "This writes a large dataset. Use a throwaway database and pass --yes-write-to-this-database."
+            )
+        if dataset_exists():
+            raise CommandError("This database already holds a load-test dataset. Use a fresh database.")
+        scale = Scale().times(float(options["scale"]))  # type: ignore[arg-type]
+        if problems := scale.problems():
+            raise CommandError("The scale is too small: " + "; ".join(problems) + ".")
+        started = time.perf_counter()
+        counts = dataset_generate(scale)
+        self.stdout.write(f"dataset written in {time.perf_counter() - started:.1f} s:")
+        for label, count in counts.items():
+            self.stdout.write(f"  {label}: {count:,}")
+        started = time.perf_counter()
+        raised = sum(reminders_sweep().values())
+        self.stdout.write(f"reminder sweep: {raised:,} tasks raised in {time.perf_counter() - started:.1f} s")

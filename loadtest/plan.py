@@ -1,0 +1,112 @@
+"""The virtual users of a load run: real accounts from the generated dataset, each given a signed-in
+session (with the second factor, as after a real sign-in) or its agency's API token, and the cases and
+referrals it will open, chosen through the same selectors as the pages so that every request is one
+the user is allowed to make."""
+
+import time
+from importlib import import_module
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.db.models import QuerySet
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice
+from rest_framework.authtoken.models import Token
+
+from cases.models import Case
+from cases.selectors import caseload_for, cases_in_scope_of, cases_visible_to
+from dacrre.accounts.middleware import LOGIN_AT_SESSION_KEY
+from dacrre.accounts.models import Agency, AgencyKind, Role, Scope, User
+from referrals.selectors import inbox_for
+
+from .generate import AGENCY_PREFIX
+
+# How many of the run's concurrent users play each part (50 in all), and how many cases each opens.
+MIX = {"officer": 20, "supervisor": 5, "idva": 8, "partner": 12, "api": 5}
+CASES_PER_USER = 20
+API_USERNAME_PREFIX = "lt-api-"
+T = TypeVar("T", User, Agency)
+
+
+def mix_for(users: int) -> dict[str, int]:
+    """MIX scaled to `users` concurrent users, at least one of each part."""
+    total = sum(MIX.values())
+    mix = {part: max(1, users * count // total) for part, count in MIX.items()}
+    mix["officer"] += users - sum(mix.values())  # the rounding goes to the largest part
+    return mix
+
+
+def signed_in_session(user: User) -> str:
+    """A session as the sign-in view leaves it after both factors; returns its key."""
+    device, _ = StaticDevice.objects.get_or_create(user=user, name="load test", defaults={"confirmed": True})
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    store[LOGIN_AT_SESSION_KEY] = time.time()
+    store.create()
+    return str(store.session_key)
+
+
+def _case_ids(cases: QuerySet[Case]) -> list[str]:
+    return [str(public_id) for public_id in cases.values_list("public_id", flat=True)[:CASES_PER_USER]]
+
+
+def _spread(queryset: QuerySet[T], count: int) -> list[T]:
+    """`count` rows spread evenly through the list, so that every agency and area takes part."""
+    candidates = list(queryset.order_by("pk"))
+    return candidates[:: max(1, len(candidates) // count)][:count]
+
+
+def _staff(role: Role, **filters: Any) -> QuerySet[User]:
+    return User.objects.filter(agency__name__startswith=AGENCY_PREFIX, role=role, is_active=True, **filters)
+
+
+def _api_account(agency: Agency) -> User:
+    account, _ = User.objects.get_or_create(
+        username=f"{API_USERNAME_PREFIX}{agency.pk}",
+        defaults={"agency": agency, "role": Role.PARTNER_CASEWORKER, "scope": Scope.ASSIGNED},
+    )
+    return account
+
+
+def plan_build(mix: dict[str, int] = MIX) -> dict[str, Any]:
+    """Identities for each part: a session (or token) and what that user opens. Only users with
+    something to open are chosen."""
+    parts: dict[str, list[dict[str, Any]]] = {}
+    officers = _staff(Role.OFFICER, cases_as_spoc__status__in=["active", "identified", "under_review"]).distinct()
+    parts["officer"] = [
+        {"session": signed_in_session(user), "cases": _case_ids(caseload_for(user))}
+        for user in _spread(officers, mix["officer"])
+    ]
+    supervisors = _staff(Role.SUPERVISOR, scope=Scope.AREA, agency__kind=AgencyKind.POLICE)
+    parts["supervisor"] = [
+        {"session": signed_in_session(user), "cases": _case_ids(cases_in_scope_of(user).exclude(status="closed"))}
+        for user in _spread(supervisors, mix["supervisor"])
+    ]
+    idvas = _staff(Role.IDVA, cases_as_idva__status__in=["active", "identified", "under_review"]).distinct()
+    parts["idva"] = [
+        {"session": signed_in_session(user), "cases": _case_ids(caseload_for(user))}
+        for user in _spread(idvas, mix["idva"])
+    ]
+    caseworkers = _staff(Role.PARTNER_CASEWORKER).exclude(username__startswith=API_USERNAME_PREFIX)
+    parts["partner"] = [
+        {
+            "session": signed_in_session(user),
+            "cases": _case_ids(cases_visible_to(user).exclude(status="closed")),
+            "referrals": [str(r.public_id) for r in inbox_for(user)[:CASES_PER_USER]],
+        }
+        for user in _spread(caseworkers, mix["partner"])
+    ]
+    partner_agencies = Agency.objects.filter(name__startswith=AGENCY_PREFIX).exclude(kind=AgencyKind.POLICE)
+    parts["api"] = []
+    for agency in _spread(partner_agencies, mix["api"]):
+        account = _api_account(agency)
+        token, _ = Token.objects.get_or_create(user=account)
+        parts["api"].append({"token": token.key, "cases": _case_ids(cases_visible_to(account))})
+    for part, identities in parts.items():
+        if not identities or not all(identity["cases"] for identity in identities):
+            raise RuntimeError(f"The dataset has no {part} with cases to open: generate it with loadtest_generate.")
+    return {"session_cookie": settings.SESSION_COOKIE_NAME, "mix": mix, "parts": parts}
