@@ -95,8 +95,9 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
         "referrals/inbox.html",
         {
             "counts": inbox_counts_for(request.user),
+            # Each referral once: new ones, then those opened and still awaiting a response.
             "new": [r for r in awaiting if r.first_opened_at is None],
-            "awaiting": awaiting,
+            "opened": [r for r in awaiting if r.first_opened_at is not None],
             "page": accepted,
             "sent": sent,
         },
