@@ -9,5 +9,6 @@ urlpatterns = [
     path("cases/", views.case_list, name="list"),
     path("cases/break-glass/", views.break_glass, name="break_glass"),
     path("operations/<uuid:public_id>/cadences/", views.operation_cadences, name="operation_cadences"),
+    # Directly under the case list: templates/includes/case_table.html builds these links from the list's.
     path("cases/<uuid:public_id>/", views.case_detail, name="detail"),
 ]

@@ -58,7 +58,9 @@ def team_caseload(
     if risk_level:
         cases = cases.filter(risk_level=risk_level)
     held = Q(spoc_id=OuterRef("pk")) | Q(offender_manager_id=OuterRef("pk")) | Q(idva_id=OuterRef("pk"))
-    holding = cases.filter(held).annotate(_group=Value(1))
+    # The scope as a set to test membership in, not a condition to AND with each person's cases: ANDed,
+    # PostgreSQL intersected every person's few cases with the whole area's index (0.17 s for a team).
+    holding = Case.objects.filter(held, pk__in=cases.values("pk")).annotate(_group=Value(1))
     overdue = Reminder.objects.filter(
         assignee_id=OuterRef("pk"), status=ReminderStatus.OPEN, due_on__lt=today, case__in=cases.values("pk")
     ).annotate(_group=Value(1))

@@ -4,7 +4,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -17,6 +16,7 @@ from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDe
 from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
+from dacrre.core.paging import page_of
 from dacrre.permissions.rules import can_make_referral, can_respond_to_referral, can_withdraw_referral
 from people.models import Person
 from victims.models import VictimConfidential
@@ -24,7 +24,7 @@ from victims.models import VictimConfidential
 from . import services
 from .forms import OutcomeForm, ReasonForm, ReferralForm, UpdateForm
 from .models import Referral, ReferralStatus
-from .selectors import inbox_counts_for, inbox_for, referral_get_for, sent_by_agency_of
+from .selectors import inbox_counts_of, inbox_for, referral_get_for, sent_by_agency_of
 
 
 def _referral_or_404(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Referral:
@@ -78,8 +78,10 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Referrals awaiting a response are all shown (they need action, and response targets keep them
     # few); accepted ones, which can run to hundreds per agency, 50 to a page.
     awaiting = list(inbox_for(request.user).filter(status=ReferralStatus.SENT))
-    accepted = Paginator(inbox_for(request.user).filter(status=ReferralStatus.ACCEPTED), 50).get_page(
-        request.GET.get("page")
+    accepted = page_of(
+        inbox_for(request.user).filter(status=ReferralStatus.ACCEPTED),
+        inbox_for(request.user),
+        request.GET.get("page"),
     )
     sent = list(sent_by_agency_of(request.user)[:100])
     access_log_record(
@@ -94,7 +96,7 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "referrals/inbox.html",
         {
-            "counts": inbox_counts_for(request.user),
+            "counts": inbox_counts_of(awaiting, accepted.paginator.count),
             # Each referral once: new ones, then those opened and still awaiting a response.
             "new": [r for r in awaiting if r.first_opened_at is None],
             "opened": [r for r in awaiting if r.first_opened_at is not None],
