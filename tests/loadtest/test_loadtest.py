@@ -130,6 +130,7 @@ def test_the_report_marks_targets_missed_and_errors(tmp_path: Path) -> None:
     header = "Type,Name,Request Count,Failure Count,Requests/s,50%,95%,99%"
     stats.write_text(
         f"{header}\nGET,My caseload,10,0,1.0,90,120,130\nGET,Case page,10,2,1.0,200,300,400\n"
+        "GET,API: tasks,0,0,0.0,N/A,N/A,N/A\n"  # only requested before the statistics were reset
         ",Aggregated,20,2,2.0,100,290,400\n"
     )
     results, total = results_read(stats, {"My caseload": [9, 9], "Case page": [18, 23]})

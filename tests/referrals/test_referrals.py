@@ -13,7 +13,7 @@ from dacrre.audit.models import AccessAction, AccessLog
 from dacrre.core.dates import add_working_days
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
 from referrals.models import Consent, Referral, ReferralStatus, Sharing, Urgency
-from referrals.selectors import inbox_counts_of, inbox_for
+from referrals.selectors import inbox_counts_of, inbox_for, referrals_on_case, referrals_visible_to
 from referrals.services import (
     referral_accept,
     referral_add_update,
@@ -324,3 +324,30 @@ def test_working_days_skip_the_weekend() -> None:
     friday = datetime.date(2026, 11, 27)
     assert add_working_days(friday, 1) == datetime.date(2026, 11, 30)
     assert add_working_days(friday, 5) == datetime.date(2026, 12, 4)
+
+
+@pytest.mark.django_db
+def test_the_case_page_lists_the_referrals_each_agency_may_see(officer_case, login) -> None:
+    officer, case, victim = officer_case
+    housing, probation = VictimSideAgencyFactory(), ProbationAgencyFactory()
+    housing_worker = _caseworker(housing)
+    to_housing = referral_send(actor=officer, referral=_refer(officer, case, victim.person, housing))
+    referral_accept(actor=housing_worker, referral=to_housing)
+    to_probation = referral_send(
+        actor=officer,
+        referral=_refer(officer, case, case.perpetrator.person, probation, sharing=Sharing.SUMMARY),
+    )
+    draft = _refer(officer, case, victim.person, housing)  # not sent: the recipient never sees it
+
+    housing_page = login(housing_worker).get(f"/cases/{case.public_id}/").content.decode()
+    officer_page = login(officer).get(f"/cases/{case.public_id}/").content.decode()
+
+    def listed(referral, page):  # in the case page's list of referrals (the chronology names them too)
+        return f'href="/referrals/{referral.public_id}/"' in page
+
+    assert listed(to_housing, housing_page)
+    assert not listed(to_probation, housing_page) and not listed(draft, housing_page)
+    assert all(listed(r, officer_page) for r in (to_housing, to_probation, draft))
+    # The same rule as every other list of referrals.
+    for user in (officer, housing_worker):
+        assert set(referrals_on_case(user, case)) == set(referrals_visible_to(user).filter(case=case))
