@@ -39,6 +39,8 @@ def results_read(stats_csv: Path, queries: dict[str, list[int]]) -> tuple[list[E
     rows, total = [], None
     with stats_csv.open(newline="") as handle:
         for row in csv.DictReader(handle):
+            if row["Request Count"] == "0":
+                continue  # made only before the statistics were reset (while users were starting)
             counts = queries.get(row["Name"], [])
             result = EndpointResult(
                 name=row["Name"],
