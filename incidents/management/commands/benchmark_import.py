@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dacrre.accounts.models import Agency, AgencyKind, AgencySide, Area, Role, Scope
 from dacrre.accounts.services import agency_create, user_create
+from dacrre.core.benchmarks import add_write_confirmation, refuse_unless_confirmed
 from incidents.importer import COLUMNS
 from incidents.jobs import import_job_run
 from incidents.models import ImportStatus, IncidentImport, OffenceCategory
@@ -71,13 +72,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--rows", type=int, default=100_000)
-        parser.add_argument("--yes-write-to-this-database", action="store_true")
+        add_write_confirmation(parser)
 
     def handle(self, *args: object, **options: object) -> None:
-        if not options["yes_write_to_this_database"]:
-            raise CommandError(
-                "This writes to the database. Use a throwaway one and pass --yes-write-to-this-database."
-            )
+        refuse_unless_confirmed(options, needs_postgresql=False)  # the import runs on any database
         rows = int(options["rows"])  # type: ignore[call-overload]
         agency = Agency.objects.filter(name=AGENCY).first() or agency_create(
             name=AGENCY, kind=AgencyKind.POLICE, side=AgencySide.BOTH, areas=AREAS

@@ -3,8 +3,8 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
 
+from dacrre.core.benchmarks import add_write_confirmation, refuse_unless_confirmed
 from dacrre.reminders.sweeps import reminders_sweep
 from loadtest.generate import Scale, dataset_exists, dataset_generate
 
@@ -18,19 +18,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", type=float, default=1.0, help="Multiply every default count (e.g. 0.01).")
-        parser.add_argument(
-            "--yes-write-to-this-database",
-            action="store_true",
-            help="Required: the dataset is written to DATABASE_URL.",
-        )
+        add_write_confirmation(parser)
 
     def handle(self, *args: object, **options: object) -> None:
-        if connection.vendor != "postgresql":
-            raise CommandError("The load-test dataset is generated on PostgreSQL: set DATABASE_URL.")
-        if not options["yes_write_to_this_database"]:
-            raise CommandError(
-                "This writes a large dataset. Use a throwaway database and pass --yes-write-to-this-database."
-            )
+        refuse_unless_confirmed(options)
         if dataset_exists():
             raise CommandError("This database already holds a load-test dataset. Use a fresh database.")
         scale = Scale().times(float(options["scale"]))  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from dacrre.accounts.models import Agency, Role, Scope
 from dacrre.accounts.services import agency_create, user_create
+from dacrre.core.benchmarks import add_write_confirmation, refuse_unless_confirmed
 from scoring.scoring_sql import scores_select_sql
 from scoring.services import scores_refresh
 
@@ -24,19 +25,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--incidents", type=int, default=1_000_000)
         parser.add_argument("--people", type=int, default=150_000)
-        parser.add_argument(
-            "--yes-write-to-this-database",
-            action="store_true",
-            help="Required: the dataset is written to DATABASE_URL.",
-        )
+        add_write_confirmation(parser)
 
     def handle(self, *args: object, **options: object) -> None:
-        if connection.vendor != "postgresql":
-            raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL.")
-        if not options["yes_write_to_this_database"]:
-            raise CommandError(
-                "This writes a large dataset. Use a throwaway database and pass --yes-write-to-this-database."
-            )
+        refuse_unless_confirmed(options)
         incidents, people = int(options["incidents"]), int(options["people"])  # type: ignore[call-overload]
         agency = Agency.objects.filter(name=AGENCY).first()
         if agency is None:

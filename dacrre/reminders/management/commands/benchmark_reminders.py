@@ -5,13 +5,14 @@ PostgreSQL), then time a full reminder sweep and count its queries. Prints figur
 import statistics
 import time
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Operation
 from dacrre.accounts.models import Agency, Role, Scope
 from dacrre.accounts.services import agency_create, user_create
+from dacrre.core.benchmarks import add_write_confirmation, refuse_unless_confirmed
 from dacrre.reminders.models import Reminder
 from dacrre.reminders.sweeps import reminders_sweep
 
@@ -23,15 +24,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--cases", type=int, default=200_000)
-        parser.add_argument("--yes-write-to-this-database", action="store_true")
+        add_write_confirmation(parser)
 
     def handle(self, *args: object, **options: object) -> None:
-        if connection.vendor != "postgresql":
-            raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL.")
-        if not options["yes_write_to_this_database"]:
-            raise CommandError(
-                "This writes a large dataset. Use a throwaway database and pass --yes-write-to-this-database."
-            )
+        refuse_unless_confirmed(options)
         cases = int(options["cases"])  # type: ignore[call-overload]
         if not Agency.objects.filter(name=AGENCY).exists():
             started = time.perf_counter()
