@@ -11,10 +11,11 @@ import os
 import random
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from locust import HttpUser, between, events, task
+from locust import HttpUser, TaskSet, between, events
 
 PLAN: dict[str, Any] = json.loads(Path(os.environ["LOADTEST_PLAN"]).read_text())
 QUERIES: dict[str, list[int]] = defaultdict(list)
@@ -57,132 +58,113 @@ class _Worker(HttpUser):
         return str(random.choice(self.identity["cases"]))  # noqa: S311 - not for security
 
 
+# Each page or endpoint once; each part of the mix below is a table of weights (docs/load-benchmark.md).
+
+
+def my_caseload(user: _Worker) -> None:
+    user.open("/", "My caseload")
+
+
+def case_page(user: _Worker) -> None:
+    user.open(f"/cases/{user.a_case()}/", "Case page")
+
+
+def my_tasks(user: _Worker) -> None:
+    user.open("/tasks/", "My tasks")
+
+
+def police_referrals(user: _Worker) -> None:
+    user.open("/referrals/", "Referrals (police)")
+
+
+def log_visit(user: _Worker) -> None:
+    case = user.a_case()
+    form = user.open(f"/cases/{case}/visits/new/", "Log a visit: form")
+    token = _CSRF_FIELD.search(form.text or "")
+    if token is None:
+        return
+    data = {
+        "csrfmiddlewaretoken": token.group(1),
+        "subject": "perpetrator",
+        "occurred_on": datetime.date.today().strftime("%d/%m/%Y"),
+        "outcome": "seen",
+        "notes": "Seen at home; compliant.",
+    }
+    with user.client.post(
+        f"/cases/{case}/visits/new/", data=data, name="Log a visit: save", allow_redirects=False, catch_response=True
+    ) as response:
+        if response.status_code != 302 or "/accounts/" in response.headers.get("Location", ""):
+            response.failure(f"answered {response.status_code}, expected a redirect to the case")
+
+
+def team_caseload(user: _Worker) -> None:
+    user.open("/team/", "Team caseload")
+
+
+def all_cases(user: _Worker) -> None:
+    user.open("/cases/", "All cases")
+
+
+def partner_inbox(user: _Worker) -> None:
+    user.open("/referrals/", "Referral inbox (partner)")
+
+
+def referral(user: _Worker) -> None:
+    if user.identity["referrals"]:
+        chosen = random.choice(user.identity["referrals"])  # noqa: S311 - not for security
+        user.open(f"/referrals/{chosen}/", "Referral")
+
+
+def api_cases(user: _Worker) -> None:
+    user.open("/api/v1/cases/", "API: cases")
+
+
+def api_case(user: _Worker) -> None:
+    user.open(f"/api/v1/cases/{user.a_case()}/", "API: case")
+
+
+def api_visits(user: _Worker) -> None:
+    user.open("/api/v1/visits/", "API: visits")
+
+
+def api_tasks(user: _Worker) -> None:
+    user.open("/api/v1/tasks/", "API: tasks")
+
+
+def api_referrals(user: _Worker) -> None:
+    user.open("/api/v1/referrals/", "API: referrals")
+
+
+def _weighted(weights: dict[Callable[[_Worker], None], int]) -> list[TaskSet | Callable[..., Any]]:
+    """Locust's task list: each task as many times as its weight (what locust makes of a dict)."""
+    return [task for task, weight in weights.items() for _ in range(weight)]
+
+
 class Officer(_Worker):
     part = "officer"
     fixed_count = PLAN["mix"]["officer"]
-
-    @task(3)
-    def caseload(self) -> None:
-        self.open("/", "My caseload")
-
-    @task(4)
-    def case_page(self) -> None:
-        self.open(f"/cases/{self.a_case()}/", "Case page")
-
-    @task(2)
-    def my_tasks(self) -> None:
-        self.open("/tasks/", "My tasks")
-
-    @task(1)
-    def referrals(self) -> None:
-        self.open("/referrals/", "Referrals (police)")
-
-    @task(1)
-    def log_visit(self) -> None:
-        case = self.a_case()
-        form = self.open(f"/cases/{case}/visits/new/", "Log a visit: form")
-        token = _CSRF_FIELD.search(form.text or "")
-        if token is None:
-            return
-        data = {
-            "csrfmiddlewaretoken": token.group(1),
-            "subject": "perpetrator",
-            "occurred_on": datetime.date.today().strftime("%d/%m/%Y"),
-            "outcome": "seen",
-            "notes": "Seen at home; compliant.",
-        }
-        with self.client.post(
-            f"/cases/{case}/visits/new/",
-            data=data,
-            name="Log a visit: save",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            if response.status_code != 302 or "/accounts/" in response.headers.get("Location", ""):
-                response.failure(f"answered {response.status_code}, expected a redirect to the case")
+    tasks = _weighted({my_caseload: 3, case_page: 4, my_tasks: 2, police_referrals: 1, log_visit: 1})
 
 
 class Supervisor(_Worker):
     part = "supervisor"
     fixed_count = PLAN["mix"]["supervisor"]
-
-    @task(3)
-    def team(self) -> None:
-        self.open("/team/", "Team caseload")
-
-    @task(2)
-    def case_page(self) -> None:
-        self.open(f"/cases/{self.a_case()}/", "Case page")
-
-    @task(2)
-    def my_tasks(self) -> None:
-        self.open("/tasks/", "My tasks")
-
-    @task(1)
-    def cases(self) -> None:
-        self.open("/cases/", "All cases")
+    tasks = _weighted({team_caseload: 3, case_page: 2, my_tasks: 2, all_cases: 1})
 
 
 class Idva(_Worker):
     part = "idva"
     fixed_count = PLAN["mix"]["idva"]
-
-    @task(2)
-    def caseload(self) -> None:
-        self.open("/", "My caseload")
-
-    @task(3)
-    def case_page(self) -> None:
-        self.open(f"/cases/{self.a_case()}/", "Case page")
-
-    @task(2)
-    def my_tasks(self) -> None:
-        self.open("/tasks/", "My tasks")
+    tasks = _weighted({my_caseload: 2, case_page: 3, my_tasks: 2})
 
 
 class PartnerCaseworker(_Worker):
     part = "partner"
     fixed_count = PLAN["mix"]["partner"]
-
-    @task(3)
-    def inbox(self) -> None:
-        self.open("/referrals/", "Referral inbox (partner)")
-
-    @task(2)
-    def referral(self) -> None:
-        if self.identity["referrals"]:
-            referral = random.choice(self.identity["referrals"])  # noqa: S311 - not for security
-            self.open(f"/referrals/{referral}/", "Referral")
-
-    @task(2)
-    def case_page(self) -> None:
-        self.open(f"/cases/{self.a_case()}/", "Case page")
-
-    @task(1)
-    def my_tasks(self) -> None:
-        self.open("/tasks/", "My tasks")
+    tasks = _weighted({partner_inbox: 3, referral: 2, case_page: 2, my_tasks: 1})
 
 
 class PartnerApiClient(_Worker):
     part = "api"
     fixed_count = PLAN["mix"]["api"]
-
-    @task(2)
-    def cases(self) -> None:
-        self.open("/api/v1/cases/", "API: cases")
-
-    @task(2)
-    def case(self) -> None:
-        self.open(f"/api/v1/cases/{self.a_case()}/", "API: case")
-
-    @task(1)
-    def visits(self) -> None:
-        self.open("/api/v1/visits/", "API: visits")
-
-    @task(1)
-    def my_tasks(self) -> None:
-        self.open("/api/v1/tasks/", "API: tasks")
-
-    @task(1)
-    def referrals(self) -> None:
-        self.open("/api/v1/referrals/", "API: referrals")
+    tasks = _weighted({api_cases: 2, api_case: 2, api_visits: 1, api_tasks: 1, api_referrals: 1})
