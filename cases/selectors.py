@@ -39,19 +39,19 @@ def _scope_q(user: User) -> Q:
     return Q(pk__in=[])
 
 
+def _agency_grants(agency_id: int, codename: str) -> QuerySet[CaseGroupObjectPermission]:
+    """An agency's per-case permission rows (guardian, direct foreign key) of this kind."""
+    return CaseGroupObjectPermission.objects.filter(
+        group__agency__id=agency_id,
+        permission__codename=codename,
+        permission__content_type__app_label="cases",
+    )
+
+
 def _agency_permission_q(user: User, codename: str) -> Q:
     if user.agency_id is None:
         return Q(pk__in=[])
-    return Q(
-        Exists(
-            CaseGroupObjectPermission.objects.filter(
-                content_object=OuterRef("pk"),
-                group__agency__id=user.agency_id,
-                permission__codename=codename,
-                permission__content_type__app_label="cases",
-            )
-        )
-    )
+    return Q(Exists(_agency_grants(user.agency_id, codename).filter(content_object=OuterRef("pk"))))
 
 
 def cases_in_scope_of(user: User) -> QuerySet[Case]:
@@ -70,13 +70,7 @@ def _visible_case_ids(user: User) -> QuerySet[Any, Any]:
         BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values("case_id"),
     ]
     if user.agency_id is not None:
-        reasons.append(
-            CaseGroupObjectPermission.objects.filter(
-                group__agency__id=user.agency_id,
-                permission__codename="view_case",
-                permission__content_type__app_label="cases",
-            ).values("content_object_id")
-        )
+        reasons.append(_agency_grants(user.agency_id, "view_case").values("content_object_id"))
     first, *rest = [reason.order_by() for reason in reasons]
     return first.union(*rest, all=True)
 

@@ -15,12 +15,16 @@ from dacrre.core.exceptions import NotFoundError
 from .models import Referral, ReferralStatus
 
 
+def _received_q(user: User) -> Q:
+    """Received by the user's agency (the receiving agency needs a referral before it has the case)."""
+    return Q(to_agency_id=user.agency_id) & ~Q(status=ReferralStatus.DRAFT)
+
+
 def referrals_visible_to(user: User) -> QuerySet[Referral]:
     if not user.is_authenticated or not user.is_active or user.agency_id is None:
         return Referral.objects.none()
-    received = Q(to_agency_id=user.agency_id) & ~Q(status=ReferralStatus.DRAFT)
     sent = Q(from_agency_id=user.agency_id, case__in=cases_visible_to(user))
-    return Referral.objects.filter(received | sent)
+    return Referral.objects.filter(_received_q(user) | sent)
 
 
 def referrals_on_case(user: User, case: Case) -> QuerySet[Referral]:
@@ -28,8 +32,7 @@ def referrals_on_case(user: User, case: Case) -> QuerySet[Referral]:
     referrals_visible_to, without working out again every case the user sees."""
     if not user.is_authenticated or not user.is_active or user.agency_id is None:
         return Referral.objects.none()
-    received = Q(to_agency_id=user.agency_id) & ~Q(status=ReferralStatus.DRAFT)
-    return Referral.objects.filter(received | Q(from_agency_id=user.agency_id), case=case)
+    return Referral.objects.filter(_received_q(user) | Q(from_agency_id=user.agency_id), case=case)
 
 
 def referral_get_for(user: User, public_id: uuid.UUID | str) -> Referral:
