@@ -3,21 +3,16 @@ session (with the second factor, as after a real sign-in) or its agency's API to
 referrals it will open, chosen through the same selectors as the pages so that every request is one
 the user is allowed to make."""
 
-import time
-from importlib import import_module
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.db.models import QuerySet
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_static.models import StaticDevice
 from rest_framework.authtoken.models import Token
 
 from cases.models import Case
 from cases.selectors import caseload_for, cases_in_scope_of, cases_visible_to
-from dacrre.accounts.middleware import LOGIN_AT_SESSION_KEY
 from dacrre.accounts.models import Agency, AgencyKind, Role, Scope, User
+from dacrre.core.benchmarks import signed_in_session
 from referrals.selectors import inbox_for
 
 from .generate import AGENCY_PREFIX
@@ -35,19 +30,6 @@ def mix_for(users: int) -> dict[str, int]:
     mix = {part: max(1, users * count // total) for part, count in MIX.items()}
     mix["officer"] += users - sum(mix.values())  # the rounding goes to the largest part
     return mix
-
-
-def signed_in_session(user: User) -> str:
-    """A session as the sign-in view leaves it after both factors; returns its key."""
-    device, _ = StaticDevice.objects.get_or_create(user=user, name="load test", defaults={"confirmed": True})
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    store[LOGIN_AT_SESSION_KEY] = time.time()
-    store.create()
-    return str(store.session_key)
 
 
 def _case_ids(cases: QuerySet[Case]) -> list[str]:

@@ -15,9 +15,10 @@ from django.utils import timezone
 from cases.models import Case
 from cases.selectors import cases_visible_to
 from dacrre.accounts.models import Agency, AgencyKind, AgencySide, Role, User
+from dacrre.core.benchmarks import signed_in_session
 from dacrre.permissions.models import CaseAccessGrant, CaseGroupObjectPermission
 from loadtest.generate import Scale, dataset_generate
-from loadtest.plan import MIX, mix_for, plan_build, signed_in_session
+from loadtest.plan import MIX, mix_for, plan_build
 from loadtest.report import results_read, verdicts
 from referrals.models import Referral
 from tests.factories import CaseFactory, UserFactory
