@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dacrre.accounts.models import Agency, Area, User
+from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError
 from dacrre.core.models import reference_next
 from perpetrators.models import Perpetrator
@@ -63,6 +64,8 @@ def operation_create(
     ends_on: datetime.date | None = None,
     description: str = "",
 ) -> Operation:
+    dates.OPERATION_STARTS.check(starts_on, field="starts_on")
+    dates.OPERATION_ENDS.check(ends_on, field="ends_on")
     operation = Operation(
         name=name, lead_agency=lead_agency, starts_on=starts_on, ends_on=ends_on, description=description
     )

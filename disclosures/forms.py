@@ -1,6 +1,7 @@
 from django import forms
 
 from cases.models import Case
+from dacrre.core import dates
 from dacrre.core.forms import uk_date_field
 
 from .models import Decision, DisclosureOutcome, Route
@@ -24,7 +25,7 @@ class ApplicationForm(forms.Form):
         required=False,
         help_text="For example, new partner of 3 months.",
     )
-    received_on = uk_date_field("Date received")
+    received_on = uk_date_field("Date received", bounds=dates.DISCLOSURE_RECEIVED)
 
     def __init__(self, *args: object, case: Case, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -43,11 +44,11 @@ class DecisionForm(forms.Form):
         max_length=10000,
         error_messages={"required": "Give the rationale for the decision"},
     )
-    decided_on = uk_date_field("Date of the decision")
+    decided_on = uk_date_field("Date of the decision", bounds=dates.DISCLOSURE_DECIDED)
 
 
 class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(
         label="Outcome", choices=DisclosureOutcome.choices, error_messages={"required": "Choose the outcome"}
     )
-    outcome_on = uk_date_field("Date")
+    outcome_on = uk_date_field("Date", bounds=dates.DISCLOSURE_OUTCOME)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from cases.models import Case, ChronologyKind, ChronologyVisibility
 from cases.services import chronology_record
 from dacrre.accounts.models import User
+from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
 from dacrre.permissions.rules import can_record_disclosure
 from dacrre.reminders.models import ReminderKind
@@ -43,6 +44,7 @@ def application_record(
         raise ApplicationError("Choose the person at risk from this case's victims", field="person_at_risk")
     if received_on > timezone.localdate():
         raise ApplicationError("The date received cannot be in the future", field="received_on")
+    dates.DISCLOSURE_RECEIVED.check(received_on, field="received_on")
     if not applicant_name.strip():
         raise ApplicationError("Enter the applicant's name", field="applicant_name")
     application = DisclosureApplication(
@@ -83,6 +85,7 @@ def application_decide(
         raise ApplicationError("Give the rationale for the decision", field="rationale")
     if decided_on < application.received_on or decided_on > timezone.localdate():
         raise ApplicationError("The decision date must be between the date received and today", field="decided_on")
+    dates.DISCLOSURE_DECIDED.check(decided_on, field="decided_on")
     application.decision, application.rationale, application.decided_on = decision, rationale.strip(), decided_on
     application._history_user = actor  # type: ignore[attr-defined]
     application.save(update_fields=["decision", "rationale", "decided_on"])
@@ -109,6 +112,7 @@ def application_record_disclosure(
         raise InvalidTransitionError("A disclosure can only follow a decision to disclose.")
     if application.outcome:
         raise InvalidTransitionError("The disclosure has already been recorded.")
+    dates.DISCLOSURE_OUTCOME.check(outcome_on, field="outcome_on")
     if application.decided_on and outcome_on < application.decided_on:
         raise ApplicationError("The date must be on or after the decision", field="outcome_on")
     application.outcome, application.outcome_on = outcome, outcome_on

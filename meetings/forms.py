@@ -1,7 +1,8 @@
 from django import forms
 
 from dacrre.accounts.models import Agency
-from dacrre.core.forms import DATE_FORMATS
+from dacrre.core import dates
+from dacrre.core.forms import uk_date_field
 
 from .models import MeetingKind
 
@@ -10,10 +11,9 @@ class MeetingForm(forms.Form):
     kind = forms.ChoiceField(
         label="Kind of meeting", choices=MeetingKind.choices, error_messages={"required": "Choose the kind of meeting"}
     )
-    held_on = forms.DateField(
-        label="Date",
-        input_formats=DATE_FORMATS,
-        help_text="For example, 27/3/2026",
+    held_on = uk_date_field(
+        "Date",
+        bounds=dates.MEETING_HELD,
         error_messages={
             "required": "Enter the date of the meeting",
             "invalid": "Enter the date as day/month/year, for example 27/3/2026",
@@ -64,10 +64,9 @@ class ActionForm(forms.Form):
     description = forms.CharField(
         label="Action", widget=forms.Textarea, max_length=2000, error_messages={"required": "Describe the action"}
     )
-    due_on = forms.DateField(
-        label="Due",
-        input_formats=DATE_FORMATS,
-        help_text="For example, 27/3/2026",
+    due_on = uk_date_field(
+        "Due",
+        bounds=dates.MEETING_ACTION_DUE,
         error_messages={
             "required": "Enter the due date",
             "invalid": "Enter the due date as day/month/year, for example 27/3/2026",

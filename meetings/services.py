@@ -11,6 +11,7 @@ from django.utils import timezone
 from cases.models import Case, ChronologyKind, ChronologyVisibility
 from cases.services import chronology_record
 from dacrre.accounts.models import Agency, User
+from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
 from dacrre.permissions.models import GrantSource
 from dacrre.permissions.rules import can_complete_meeting_action, can_manage_meeting, can_schedule_meeting
@@ -52,6 +53,7 @@ def meeting_schedule(
 ) -> Meeting:
     if not can_schedule_meeting(actor) or actor.agency is None:
         raise PermissionDeniedError("You cannot schedule meetings.")
+    dates.MEETING_HELD.check(held_on, field="held_on")
     meeting = Meeting(kind=kind, held_on=held_on, chair_agency=actor.agency, created_by=actor)
     meeting._history_user = actor  # type: ignore[attr-defined]
     meeting.save()
@@ -126,6 +128,7 @@ def meeting_action_assign(
         raise ApplicationError("Assign actions to an agency attending the meeting", field="agency")
     if not description.strip():
         raise ApplicationError("Describe the action", field="description")
+    dates.MEETING_ACTION_DUE.check(due_on, field="due_on")
     if due_on < item.meeting.held_on:
         raise ApplicationError("The due date must be on or after the meeting date", field="due_on")
     action = MeetingAction.objects.create(

@@ -1,6 +1,7 @@
 from django import forms
 
 from dacrre.accounts.models import Agency
+from dacrre.core import dates
 from dacrre.core.forms import uk_date_field
 
 from .models import InterventionType, Programme
@@ -12,8 +13,8 @@ class AllocationForm(forms.Form):
     programme = forms.ChoiceField(
         label="Programme", choices=Programme.choices, error_messages={"required": "Choose a programme"}
     )
-    starts_on = uk_date_field("Start date")
-    ends_on = uk_date_field("End date", required=False)
+    starts_on = uk_date_field("Start date", bounds=dates.PROGRAMME_STARTS)
+    ends_on = uk_date_field("End date", required=False, bounds=dates.PROGRAMME_ENDS)
     lead_agency = forms.ModelChoiceField(
         label="Lead agency",
         queryset=Agency.objects.filter(is_active=True),
@@ -24,7 +25,7 @@ class AllocationForm(forms.Form):
 
 
 class EndAllocationForm(forms.Form):
-    ends_on = uk_date_field("End date")
+    ends_on = uk_date_field("End date", bounds=dates.PROGRAMME_ENDS)
     reason = forms.CharField(
         label="Why it ends",
         widget=forms.Textarea,
@@ -37,7 +38,7 @@ class InterventionForm(forms.Form):
     kind = forms.ChoiceField(
         label="Type", choices=InterventionType.choices, error_messages={"required": "Choose the type of intervention"}
     )
-    occurred_on = uk_date_field("Date")
+    occurred_on = uk_date_field("Date", bounds=dates.INTERVENTION_OCCURRED)
     case = forms.TypedChoiceField(label="Case", coerce=int, required=False, empty_value=None)
     description = forms.CharField(
         label="What was done",

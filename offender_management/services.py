@@ -7,6 +7,7 @@ from cases.models import Case, CaseStatus, ChronologyKind
 from cases.selectors import cases_visible_to
 from cases.services import chronology_record
 from dacrre.accounts.models import Agency, User
+from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
 from dacrre.permissions.rules import can_allocate_programme, can_record_intervention
 from perpetrators.models import Perpetrator
@@ -31,6 +32,8 @@ def programme_allocate(
 ) -> ProgrammeAllocation:
     if not can_allocate_programme(actor, perpetrator):
         raise PermissionDeniedError("You cannot allocate this perpetrator to programmes.")
+    dates.PROGRAMME_STARTS.check(starts_on, field="starts_on")
+    dates.PROGRAMME_ENDS.check(ends_on, field="ends_on")
     if ends_on is not None and ends_on < starts_on:
         raise ApplicationError("The end date must be the same as or after the start date", field="ends_on")
     today = timezone.localdate()
@@ -71,6 +74,7 @@ def programme_end(*, actor: User, allocation: ProgrammeAllocation, ends_on: date
         raise InvalidTransitionError("This allocation has already ended.")
     if not reason.strip():
         raise ApplicationError("Enter why the allocation ends", field="reason")
+    dates.PROGRAMME_ENDS.check(ends_on, field="ends_on")
     if ends_on < allocation.starts_on:
         raise ApplicationError("The end date must be on or after the start date", field="ends_on")
     allocation.ends_on = ends_on
@@ -101,6 +105,7 @@ def intervention_record(
         raise PermissionDeniedError("You cannot record interventions.")
     if occurred_on > timezone.localdate():
         raise ApplicationError("The date of the intervention cannot be in the future", field="occurred_on")
+    dates.INTERVENTION_OCCURRED.check(occurred_on, field="occurred_on")
     if case is not None and not cases_visible_to(actor).filter(pk=case.pk, perpetrator=perpetrator).exists():
         raise ApplicationError("Choose one of this perpetrator's cases", field="case")
     if not description.strip():

@@ -1,6 +1,7 @@
 from django import forms
 
 from cases.models import Case
+from dacrre.core import dates
 from dacrre.core.forms import uk_date_field
 
 from .models import OrderKind
@@ -13,8 +14,8 @@ class OrderForm(forms.Form):
         error_messages={"required": "Choose the kind of order or condition"},
     )
     reference = forms.CharField(label="Court or custody reference", required=False, max_length=100)
-    starts_on = uk_date_field("Start date")
-    ends_on = uk_date_field("End date", required=False)
+    starts_on = uk_date_field("Start date", bounds=dates.ORDER_STARTS)
+    ends_on = uk_date_field("End date", required=False, bounds=dates.ORDER_ENDS)
     conditions = forms.CharField(
         label="Conditions", widget=forms.Textarea, max_length=10000, error_messages={"required": "Enter the conditions"}
     )
@@ -40,7 +41,7 @@ class OrderForm(forms.Form):
 
 
 class BreachForm(forms.Form):
-    occurred_on = uk_date_field("Date of the breach")
+    occurred_on = uk_date_field("Date of the breach", bounds=dates.ORDER_BREACH)
     details = forms.CharField(
         label="What happened",
         widget=forms.Textarea,

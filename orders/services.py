@@ -7,6 +7,7 @@ from django.utils import timezone
 from cases.models import Case, ChronologyKind
 from cases.services import chronology_record
 from dacrre.accounts.models import User
+from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from dacrre.permissions.rules import can_record_order
 from dacrre.reminders.models import ReminderKind
@@ -29,6 +30,8 @@ def _validate(
     victims: Iterable[Victim],
     children: Iterable[Child],
 ) -> None:
+    dates.ORDER_STARTS.check(starts_on, field="starts_on")
+    dates.ORDER_ENDS.check(ends_on, field="ends_on")
     if ends_on is not None and ends_on < starts_on:
         raise ApplicationError("The end date must be the same as or after the start date", field="ends_on")
     if not conditions.strip():
@@ -129,6 +132,7 @@ def order_breach_record(
     _check(actor, order.case)
     if occurred_on > timezone.localdate():
         raise ApplicationError("The breach date cannot be in the future", field="occurred_on")
+    dates.ORDER_BREACH.check(occurred_on, field="occurred_on")
     if occurred_on < order.starts_on:
         raise ApplicationError("The breach date must be on or after the order started", field="occurred_on")
     if not details.strip():

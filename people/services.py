@@ -3,6 +3,7 @@ import datetime
 from django.db import transaction
 
 from dacrre.accounts.models import User
+from dacrre.core import dates
 from perpetrators.models import Perpetrator
 from victims.models import Child, ChildConfidential, Victim, VictimConfidential
 
@@ -19,6 +20,7 @@ def person_create(
     gender: Gender | str = Gender.NOT_KNOWN,
     police_identifier: str | None = None,
 ) -> Person:
+    dates.DATE_OF_BIRTH.check(date_of_birth, field="date_of_birth")
     person = Person(
         given_name=given_name,
         family_name=family_name,

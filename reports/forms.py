@@ -3,12 +3,13 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from dacrre.core import dates
 from dacrre.core.forms import uk_date_field
 
 
 class PeriodForm(forms.Form):
-    start = uk_date_field("Start date")
-    end = uk_date_field("End date")
+    start = uk_date_field("Start date", bounds=dates.REPORT_STARTS)
+    end = uk_date_field("End date", bounds=dates.REPORT_ENDS)
 
     @staticmethod
     def default_period() -> tuple[datetime.date, datetime.date]:

@@ -11,6 +11,7 @@ from cases.cadence import next_due
 from cases.models import CadenceKind, Case, CaseVictim, ChronologyKind, RiskLevel
 from cases.services import chronology_record
 from dacrre.accounts.models import User
+from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from dacrre.permissions.rules import can_assess_risk
 from dacrre.reminders.models import ReminderKind
@@ -130,6 +131,7 @@ def risk_assessment_record(
 def marac_referral_record(*, actor: User, case: Case, referred_on: datetime.date | None = None) -> Case:
     if not can_assess_risk(actor, case):
         raise PermissionDeniedError("You cannot refer this case to MARAC.")
+    dates.MARAC_REFERRED.check(referred_on, field="referred_on")
     referred_on = referred_on or timezone.localdate()
     case._history_user = actor  # type: ignore[attr-defined]
     case.last_marac_referral_on = referred_on

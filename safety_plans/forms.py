@@ -1,6 +1,7 @@
 from django import forms
 
-from dacrre.core.forms import DATE_FORMATS
+from dacrre.core import dates
+from dacrre.core.forms import uk_date_field
 
 from .measures import MEASURES
 from .models import MeasureStatus
@@ -31,10 +32,11 @@ class SafetyPlanForm(forms.Form):
             self.fields[f"{measure.key}-owner"] = forms.CharField(
                 label=f"{measure.label}: who", required=False, max_length=200
             )
-            self.fields[f"{measure.key}-due_on"] = forms.DateField(
-                label=f"{measure.label}: date",
+            self.fields[f"{measure.key}-due_on"] = uk_date_field(
+                f"{measure.label}: date",
                 required=False,
-                input_formats=DATE_FORMATS,
+                bounds=dates.SAFETY_MEASURE_DUE,
+                help_text="",
                 error_messages={
                     "invalid": f"Enter the date for '{measure.label}' as day/month/year, for example 27/3/2026"
                 },
@@ -57,13 +59,9 @@ class SafetyPlanForm(forms.Form):
 
 
 class SchoolNotificationForm(forms.Form):
-    notified_on = forms.DateField(
-        label="Date the school was told",
-        input_formats=DATE_FORMATS,
-        help_text="For example, 27/3/2026",
-        error_messages={
-            "required": "Enter the date the school was told",
-            "invalid": "Enter the date as day/month/year, for example 27/3/2026",
-        },
+    notified_on = uk_date_field(
+        "Date the school was told",
+        bounds=dates.SCHOOL_NOTIFIED,
+        error_messages={"invalid": "Enter the date as day/month/year, for example 27/3/2026"},
     )
     notes = forms.CharField(label="Notes", required=False, max_length=2000)

@@ -12,6 +12,7 @@ from cases.cadence import next_due
 from cases.models import CadenceKind, Case, CaseChild, CaseStatus, ChronologyKind, ChronologyVisibility
 from cases.services import chronology_record
 from dacrre.accounts.models import User
+from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 from dacrre.permissions.rules import can_edit_safety_plan, can_view_safe_contact
 from dacrre.reminders.models import ReminderKind
@@ -65,6 +66,8 @@ def safety_plan_save(
         raise ApplicationError(f"Unknown measures: {', '.join(sorted(unknown))}")
     if safe_contact is not None and not can_view_safe_contact(actor, plan.case):
         raise PermissionDeniedError("You cannot change the safe-contact arrangements.")
+    for key, values in measures.items():
+        dates.SAFETY_MEASURE_DUE.check(values["due_on"], field=f"{key}-due_on")
     now = timezone.now()
     # The conditional update is the lock: only a save that started from the current version wins.
     won = SafetyPlan.objects.filter(pk=plan.pk, version=expected_version).update(
@@ -164,6 +167,7 @@ def school_notification_record(
         raise ApplicationError("This notification has already been recorded.")
     if notified_on > timezone.localdate():
         raise ApplicationError("The date cannot be in the future", field="notified_on")
+    dates.SCHOOL_NOTIFIED.check(notified_on, field="notified_on")
     notification.notified_on, notification.notified_by, notification.notes = notified_on, actor, notes.strip()
     notification.save(update_fields=["notified_on", "notified_by", "notes"])
     chronology_record(

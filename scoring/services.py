@@ -10,6 +10,7 @@ from django.utils import timezone
 from cases.models import Case, CaseStatus, Operation
 from cases.services import case_open
 from dacrre.accounts.models import Agency, Area, Role, User
+from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from dacrre.permissions.rules import can_view_scores
 from incidents.models import Incident
@@ -63,6 +64,7 @@ def tasking_snapshot_take(*, actor: User, area: Area, month: datetime.date, top_
         raise PermissionDeniedError("Only the force's analysts and supervisors take tasking lists.")
     if not 1 <= top_n <= 100:
         raise ApplicationError("Choose between 1 and 100 perpetrators", field="top_n")
+    dates.TASKING_MONTH.check(month, field="month")
     month = month.replace(day=1)
     if TaskingSnapshot.objects.filter(area=area, month=month).exists():
         raise ApplicationError(f"{area.name} already has a tasking list for {month:%B %Y}", field="area")

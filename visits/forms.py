@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from dacrre.accounts.models import Role, User
+from dacrre.core import dates
 from dacrre.core.forms import uk_date_field
 
 from .models import VisitOutcome
@@ -24,7 +25,7 @@ class _SubjectMixin(forms.Form):
 
 
 class VisitLogForm(_SubjectMixin):
-    occurred_on = uk_date_field("Date of the visit")
+    occurred_on = uk_date_field("Date of the visit", bounds=dates.VISIT_OCCURRED)
     occurred_time = forms.TimeField(
         label="Time (optional)",
         required=False,
@@ -46,7 +47,9 @@ class VisitLogForm(_SubjectMixin):
         label="Other officers present", required=False, widget=forms.CheckboxSelectMultiple
     )
     other_people_present = forms.CharField(label="Anyone else present", required=False, max_length=300)
-    next_due_override = uk_date_field("Next visit date, if not the usual one", required=False)
+    next_due_override = uk_date_field(
+        "Next visit date, if not the usual one", required=False, bounds=dates.VISIT_NEXT_DUE
+    )
     override_reason = forms.CharField(label="Why a different next visit date", required=False, max_length=2000)
 
     def __init__(self, *args: object, case: Case, actor: User, **kwargs: object) -> None:
@@ -73,7 +76,7 @@ class VisitLogForm(_SubjectMixin):
 
 
 class VisitPlanForm(_SubjectMixin):
-    planned_on = uk_date_field("Date")
+    planned_on = uk_date_field("Date", bounds=dates.VISIT_PLANNED)
     planned_time = forms.TimeField(
         label="Time",
         input_formats=["%H:%M", "%H.%M"],

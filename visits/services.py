@@ -10,6 +10,7 @@ from cases.cadence import next_due
 from cases.models import CadenceKind, Case, CaseVictim, ChronologyKind, ChronologyVisibility
 from cases.services import chronology_record
 from dacrre.accounts.models import User
+from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
 from dacrre.core.tasks import enqueue_after_commit
 from dacrre.permissions.rules import can_record_visit
@@ -39,6 +40,7 @@ def visit_plan(
     *, actor: User, case: Case, victim: Victim | None, planned_for: datetime.datetime, notes: str = ""
 ) -> Visit:
     _check(actor, case, victim)
+    dates.VISIT_PLANNED.check(planned_for, field="planned_on")
     if planned_for < timezone.now() - datetime.timedelta(hours=1):
         raise ApplicationError("A planned visit must be in the future", field="planned_for")
     visit = Visit(case=case, victim=victim, planned_for=planned_for, notes=notes.strip(), recorded_by=actor)
@@ -77,6 +79,7 @@ def visit_log(
     now = timezone.now()
     if occurred_at > now + datetime.timedelta(minutes=5):
         raise ApplicationError("The visit cannot be in the future", field="occurred_on")
+    dates.VISIT_OCCURRED.check(occurred_at, field="occurred_on")
     if outcome == VisitOutcome.SAFEGUARDING and not safeguarding_details.strip():
         raise ApplicationError("Describe the safeguarding concern raised", field="safeguarding_details")
     if (next_due_override is None) != (not override_reason.strip()):

@@ -1,7 +1,8 @@
 from django import forms
 
 from dacrre.accounts.models import Agency
-from dacrre.core.forms import DATE_FORMATS
+from dacrre.core import dates
+from dacrre.core.forms import uk_date_field
 
 from .models import AccessAction
 
@@ -12,17 +13,16 @@ class AccessLogSearchForm(forms.Form):
     username = forms.CharField(label="Username", required=False, max_length=150)
     agency = forms.ModelChoiceField(label="Agency", queryset=Agency.objects.all(), required=False, empty_label="Any")
     action = forms.ChoiceField(label="Action", choices=[("", "Any"), *AccessAction.choices], required=False)
-    date_from = forms.DateField(
-        label="From",
+    date_from = uk_date_field(
+        "From",
         required=False,
-        input_formats=DATE_FORMATS,
-        help_text="For example, 27/3/2026",
+        bounds=dates.AUDIT_FROM,
         error_messages={"invalid": "Enter the 'from' date as day/month/year, for example 27/3/2026"},
     )
-    date_to = forms.DateField(
-        label="To",
+    date_to = uk_date_field(
+        "To",
         required=False,
-        input_formats=DATE_FORMATS,
+        bounds=dates.AUDIT_TO,
         help_text="For example, 30/3/2026",
         error_messages={"invalid": "Enter the 'to' date as day/month/year, for example 30/3/2026"},
     )
