@@ -151,8 +151,15 @@ class _Resolver:
 
 
 def import_plan_build(
-    *, agency: Agency, rows: list[IncidentRow], areas: dict[str, Area], progress: Progress = _no_progress
+    *,
+    agency: Agency,
+    rows: list[IncidentRow],
+    areas: dict[str, Area],
+    progress: Progress = _no_progress,
+    phase: str = "checking",
 ) -> ImportPlan:
+    """`phase` names the work in progress reports: "checking" for the dry run, "preparing" when the
+    import builds the plan again before writing it."""
     plan = ImportPlan()
     existing = _existing_incidents([row.source_reference for row in rows])
     linked_ids = {pid for inc in existing.values() for pid in (inc.perpetrator_person_id, *inc.victim_person_ids)}
@@ -186,7 +193,7 @@ def import_plan_build(
                 planned.changed.append("victims")
         plan.incidents.append(planned)
         if number % CHUNK == 0 or number == total:
-            progress("checking", number, total)
+            progress(phase, number, total)
     return plan
 
 

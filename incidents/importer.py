@@ -6,9 +6,13 @@ import datetime
 import io
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.utils import timezone
 
-from .models import OffenceCategory
+from dacrre.core import dates
+from people.models import Person
+
+from .models import Incident, OffenceCategory
 
 COLUMNS = [
     "source_reference",
@@ -41,6 +45,32 @@ DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 MAX_ROWS = 200_000
+# No cell may be longer than this (the csv module's own default limit, which it enforced with an
+# exception). The reader is allowed more, so that a long cell is reported with its row and column.
+MAX_CELL = 131_072
+csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
+
+
+def _max_length(model: type[Incident] | type[Person], name: str) -> int:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.CharField) and field.max_length is not None  # noqa: S101 - a CharField
+    return field.max_length
+
+
+# Columns stored in a column of limited length: the limit is the model field's.
+MAX_LENGTHS = {
+    "source_reference": _max_length(Incident, "source_reference"),
+    **{
+        f"{side}_{column}": _max_length(Person, name)
+        for side in ("perpetrator", "victim")
+        for column, name in (
+            ("police_id", "police_identifier"),
+            ("given_name", "given_name"),
+            ("family_name", "family_name"),
+        )
+    },
+}
+NUL_MESSAGE = "This cell holds a NUL character (a zero byte), which is not text: remove it"
 
 
 @dataclass(frozen=True)
@@ -93,9 +123,13 @@ def _date(value: str, row: int, column: str, errors: list[RowError]) -> datetime
         return None
     for fmt in DATE_FORMATS:
         try:
-            return datetime.datetime.strptime(value.strip(), fmt).date()
+            born = datetime.datetime.strptime(value.strip(), fmt).date()
         except ValueError:
             continue
+        problem = dates.DATE_OF_BIRTH.problem(born)
+        if problem is not None:
+            errors.append(RowError(row, column, problem))
+        return born
     errors.append(RowError(row, column, f"Enter the date as YYYY-MM-DD or DD/MM/YYYY, not '{value}'"))
     return None
 
@@ -110,26 +144,74 @@ def _datetime(value: str, row: int, errors: list[RowError]) -> datetime.datetime
             continue
         if moment > timezone.now():
             errors.append(RowError(row, "occurred_at", "The incident date is in the future"))
+        else:
+            problem = dates.INCIDENT_OCCURRED.problem(moment)
+            if problem is not None:
+                errors.append(RowError(row, "occurred_at", problem))
         return moment
     errors.append(RowError(row, "occurred_at", f"Enter the date and time as YYYY-MM-DD HH:MM, not '{value}'"))
     return None
 
 
+def _cell_errors(row: int, raw: dict[str | None, object]) -> list[RowError]:
+    """What no cell may hold, whatever its column: a NUL character, or more than MAX_CELL characters;
+    and no stored value may be longer than its database column."""
+    errors = []
+    for key, value in raw.items():
+        column = key.strip() if key else "(a cell beyond the last column)"
+        for cell in value if isinstance(value, list) else [value or ""]:
+            assert isinstance(cell, str)  # noqa: S101 - the csv module reads text
+            if "\x00" in cell:
+                errors.append(RowError(row, column, NUL_MESSAGE))
+            if len(cell) > MAX_CELL:
+                errors.append(
+                    RowError(row, column, f"At most {MAX_CELL:,} characters in a cell (this has {len(cell):,})")
+                )
+            elif column in MAX_LENGTHS and len(cell.strip()) > MAX_LENGTHS[column]:
+                errors.append(
+                    RowError(row, column, f"At most {MAX_LENGTHS[column]} characters (this has {len(cell.strip())})")
+                )
+    return errors
+
+
 def parse_incident_csv(content: str, *, known_areas: set[str]) -> ParsedFile:
     result = ParsedFile()
     reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
-    header = [name.strip() for name in (reader.fieldnames or [])]
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as exc:
+        result.errors.append(RowError(1, "", f"The header row cannot be read as CSV ({exc})"))
+        return result
+    result.errors.extend(_cell_errors(1, {name: name for name in fieldnames}))
+    header = [name.strip() for name in fieldnames]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
         result.errors.append(RowError(1, ", ".join(missing), "These columns are missing from the header row"))
+    if result.errors:
         return result
     seen: dict[str, int] = {}
-    for index, raw in enumerate(reader, start=2):
+    index = 1
+    rows = iter(reader)
+    while True:
+        index += 1
+        try:
+            raw = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            result.errors.append(
+                RowError(index, "", f"This row cannot be read as CSV ({exc}); nothing after it was checked")
+            )
+            break
         if index - 1 > MAX_ROWS:
             result.errors.append(RowError(index, "", f"The file has more than {MAX_ROWS:,} rows; split it"))
             break
+        errors: list[RowError] = _cell_errors(index, raw)
+        if errors:
+            # A value that cannot be stored is not checked further: fix it first.
+            result.errors.extend(errors)
+            continue
         values = {key.strip(): (value or "").strip() for key, value in raw.items() if key}
-        errors: list[RowError] = []
         for column in REQUIRED:
             if not values.get(column):
                 errors.append(RowError(index, column, "This is required"))
@@ -169,6 +251,10 @@ def parse_incident_csv(content: str, *, known_areas: set[str]) -> ParsedFile:
                 values.get("victim_family_name", ""),
                 _date(values.get("victim_date_of_birth", ""), index, "victim_date_of_birth", errors),
             )
+        for side, person in (("perpetrator", perpetrator), ("victim", victim)):
+            born = person.date_of_birth if person is not None else None
+            if born and occurred and born <= timezone.localdate() and born > timezone.localtime(occurred).date():
+                errors.append(RowError(index, f"{side}_date_of_birth", "The date of birth is after the incident date"))
         if errors:
             result.errors.extend(errors)
             continue

@@ -2,59 +2,182 @@
 
 The job row (`IncidentImport`) is the source of truth: its status says where the job is, and the
 import's data and its final status commit in one transaction, so a worker killed mid-import leaves
-nothing half-written and the job is simply run again (the import is idempotent). Progress is
-ephemeral and kept in the cache, which the page polls.
+nothing half-written and the job is simply run again (the import is idempotent). While a worker runs
+a job it holds the job row's lock (PostgreSQL), which is how the page and the resume job know that
+a worker is alive.
+
+Progress (phase, rows done, when) is kept in the cache, which the page polls. It is only a report:
+a cache that is down or fails never fails the import (the write is logged and skipped) nor a page
+(which then says progress cannot be shown).
 """
 
 import datetime
 import logging
-from typing import Any
+import uuid
+from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from dacrre.accounts.models import User
+from dacrre.accounts.models import Agency, User
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
+from dacrre.core.exceptions import ConflictError, InvalidTransitionError
 
 from .models import IMPORT_IN_PROGRESS, ImportStatus, IncidentImport
-from .services import incident_import
+from .services import ImportBusyError, incident_import
 
 logger = logging.getLogger(__name__)
 
 # Files up to this many rows are checked and imported while the analyst waits (a second or two);
 # larger ones go to the background worker.
 INLINE_ROWS = 2000
+# A file run while the analyst waits does not queue behind another import: it goes to the worker.
+INLINE_LOCK_WAIT_SECONDS = 2.0
 PROGRESS_TIMEOUT = 24 * 3600
-# A running job whose progress has not moved for this long lost its worker: it is sent again.
+# Where the database cannot say whether a worker holds a job (SQLite), a running job whose progress
+# has not moved for this long has lost its worker.
 STALLED_AFTER = datetime.timedelta(minutes=10)
+# On PostgreSQL a running job whose row no worker holds has lost its worker; this covers the instant
+# between a worker claiming the job and taking its row lock.
+STALLED_GRACE = datetime.timedelta(minutes=1)
+# A job waiting this long for a worker to start it was lost with its message (broker down).
 WAITING_AFTER = datetime.timedelta(minutes=5)
+# The beat job `incidents-resume-imports` runs every this many minutes (dacrre/celery.py).
+RESUME_EVERY_MINUTES = 5
+
+WAITING = {ImportStatus.WAITING_CHECK, ImportStatus.WAITING_IMPORT}
+# The phases a job in each status reports, the first being where it starts.
+STATUS_PHASES = {
+    ImportStatus.WAITING_CHECK: ["waiting"],
+    ImportStatus.WAITING_IMPORT: ["waiting"],
+    ImportStatus.CHECKING: ["checking"],
+    ImportStatus.IMPORTING: ["preparing", "queued", "importing"],
+}
+PHASE_LABELS = {
+    "waiting": "Waiting for the background worker to start",
+    "checking": "Checking the file",
+    "queued": "Waiting for another import to finish (imports are written one at a time, so that a person "
+    "named in both files is created once)",
+    "preparing": "Step 1 of 2: matching the people and incidents again",
+    "importing": "Step 2 of 2: writing the incidents",
+}
 
 
 def _progress_key(job_public_id: object) -> str:
     return f"incident-import:{job_public_id}:progress"
 
 
-def import_progress_set(job_public_id: object, phase: str, done: int, total: int) -> None:
-    cache.set(
-        _progress_key(job_public_id),
-        {"phase": phase, "done": done, "total": total, "at": timezone.now().isoformat()},
-        PROGRESS_TIMEOUT,
+def import_progress_set(job_public_id: object, phase: str, done: int, total: int) -> bool:
+    """Store progress; False (logged) when the cache cannot take it. Never raises."""
+    try:
+        cache.set(
+            _progress_key(job_public_id),
+            {"phase": phase, "done": done, "total": total, "at": timezone.now().isoformat()},
+            PROGRESS_TIMEOUT,
+        )
+    except Exception:  # noqa: BLE001 - progress is a report: the import carries on without it
+        logger.warning("Progress of incident import %s not stored: the cache is unavailable", job_public_id)
+        return False
+    return True
+
+
+class ProgressWriter:
+    """The import's progress callback: after the cache fails once, it stops trying for this run (each
+    try could wait for a connection timeout) and logs that once."""
+
+    def __init__(self, job_public_id: uuid.UUID) -> None:
+        self.job_public_id = job_public_id
+        self.working = True
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        if self.working:
+            self.working = import_progress_set(self.job_public_id, phase, done, total)
+
+
+@dataclass
+class ImportProgress:
+    """What the page shows about a job in progress, all of it true at the time of asking."""
+
+    phase: str
+    label: str
+    done: int
+    total: int
+    percent: int
+    at: datetime.datetime | None  # the last progress reported
+    known: bool  # False: the cache could not be read, so only the job row is known
+    stalled: bool
+    restart_by: datetime.datetime | None  # when the resume job will send a stalled job again
+    worker_holds: bool | None  # a worker holds the job now (None: the database cannot tell)
+
+    @property
+    def can_run_again(self) -> bool:
+        return self.stalled
+
+
+def _worker_holds(job: IncidentImport) -> bool | None:
+    """True when a worker is running the job now: it holds the job row's lock for the whole run.
+    None where the database cannot tell (SQLite)."""
+    if connection.vendor != "postgresql":
+        return None
+    with transaction.atomic():
+        free = IncidentImport.objects.select_for_update(skip_locked=True).filter(pk=job.pk).values_list("pk")
+        return not list(free)
+
+
+def _next_resume(after: datetime.datetime) -> datetime.datetime:
+    local = timezone.localtime(after).replace(second=0, microsecond=0)
+    return local + datetime.timedelta(minutes=RESUME_EVERY_MINUTES - local.minute % RESUME_EVERY_MINUTES)
+
+
+def import_progress_get(job: IncidentImport) -> ImportProgress:
+    try:
+        stored = cache.get(_progress_key(job.public_id)) or {}
+        known = True
+    except Exception:  # noqa: BLE001 - the page says progress is unknown instead of failing
+        logger.warning("Progress of incident import %s not read: the cache is unavailable", job.public_id)
+        stored, known = {}, False
+    phases = STATUS_PHASES.get(ImportStatus(job.status), [])
+    if stored.get("phase") not in phases:
+        stored = {}  # progress of an earlier phase or run: not what the job is doing now
+    phase = stored.get("phase") or (phases[0] if phases else "")
+    at = datetime.datetime.fromisoformat(stored["at"]) if stored.get("at") else None
+    total = stored.get("total") or job.rows_total
+    done = min(stored.get("done", 0), total) if total else 0
+    if not known and phase != "waiting":
+        phase = ""  # which step a running job is at is not known
+    progress = ImportProgress(
+        phase=phase,
+        label=PHASE_LABELS.get(phase, job.get_status_display()),
+        done=done,
+        total=total,
+        percent=int(done * 100 / total) if total else 0,
+        at=at,
+        known=known,
+        stalled=False,
+        restart_by=None,
+        worker_holds=None,
     )
-
-
-def import_progress_get(job: IncidentImport) -> dict[str, Any]:
-    progress = cache.get(_progress_key(job.public_id)) or {}
-    total = progress.get("total") or job.rows_total
-    done = min(progress.get("done", 0), total) if total else 0
-    return {
-        "phase": progress.get("phase", ""),
-        "done": done,
-        "total": total,
-        "percent": int(done * 100 / total) if total else 0,
-        "at": progress.get("at"),
-    }
+    if not job.in_progress:
+        return progress
+    now = timezone.now()
+    if job.status in WAITING:
+        since = max([moment for moment in (at, job.queued_at) if moment is not None] or [job.uploaded_at])
+        eligible = since + WAITING_AFTER
+    else:
+        progress.worker_holds = _worker_holds(job)
+        if progress.worker_holds:
+            return progress
+        started = job.started_at or job.queued_at or job.uploaded_at
+        if progress.worker_holds is False:
+            eligible = started + STALLED_GRACE
+        else:
+            eligible = max(filter(None, [at, started])) + STALLED_AFTER
+    progress.stalled = now >= eligible
+    if progress.stalled:
+        progress.restart_by = _next_resume(now)
+    return progress
 
 
 def count_rows(content: str) -> int:
@@ -73,17 +196,38 @@ def _claim(job_id: int, waiting: str, running: str) -> IncidentImport | None:
     return job
 
 
-def import_job_run(job_id: int, *, dry_run: bool) -> IncidentImport | None:
+def _mark_failed(job: IncidentImport, running: str, dry_run: bool) -> None:
+    """Say on the job that it stopped. After a database blip the connection was dropped with the
+    import's transaction, and this reconnects; if the database is still away the job keeps its
+    running status and the resume job finds it (no worker holds it)."""
+    report = {key: value for key, value in job.report.items() if key not in {"failure", "failed"}}
+    report.setdefault("errors", [])
+    report["failed"] = "check" if dry_run else "import"
+    report["failure"] = (
+        "The job stopped with an error (the database or the worker went away). Nothing was "
+        f"{'checked' if dry_run else 'imported'}: you can run it again from this page."
+    )
+    try:
+        IncidentImport.objects.filter(pk=job.pk, status=running).update(status=ImportStatus.FAILED, report=report)
+    except Exception:  # noqa: BLE001 - the original error is the one to report
+        logger.exception("Incident import %s could not be marked as failed", job.pk)
+
+
+def import_job_run(job_id: int, *, dry_run: bool, lock_wait_seconds: float | None = None) -> IncidentImport | None:
     """Check or import one job. Safe to call twice or after a crash: the row lock and the status
-    make a second run wait and then do nothing, and a rolled-back run starts again cleanly."""
+    make a second run wait and then do nothing, and a rolled-back run starts again cleanly.
+
+    With `lock_wait_seconds`, an import that would wait longer for another import to finish is put
+    back to waiting (ImportBusyError) for the caller to hand to the worker."""
     waiting, running = (
         (ImportStatus.WAITING_CHECK, ImportStatus.CHECKING)
         if dry_run
         else (ImportStatus.WAITING_IMPORT, ImportStatus.IMPORTING)
     )
-    job = _claim(job_id, waiting, running)
-    if job is None:
+    claimed = _claim(job_id, waiting, running)
+    if claimed is None:
         return None
+    job = claimed
     try:
         with transaction.atomic():
             job = IncidentImport.objects.select_for_update().get(pk=job_id)
@@ -94,7 +238,8 @@ def import_job_run(job_id: int, *, dry_run: bool) -> IncidentImport | None:
                 agency=job.agency,
                 content=job.content,
                 dry_run=dry_run,
-                progress=lambda phase, done, total: import_progress_set(job.public_id, phase, done, total),
+                progress=ProgressWriter(job.public_id),
+                lock_wait_seconds=lock_wait_seconds,
             )
             if report["errors"]:
                 job.status = ImportStatus.REFUSED
@@ -113,25 +258,62 @@ def import_job_run(job_id: int, *, dry_run: bool) -> IncidentImport | None:
                     object_label=f"Import of {job.filename}",
                     detail=f"{report['created_count']} created, {report['updated_count']} updated",
                 )
+    except ImportBusyError:
+        IncidentImport.objects.filter(pk=job_id, status=running).update(status=waiting)
+        raise
     except Exception:
         logger.exception("Incident import %s stopped", job_id)
-        IncidentImport.objects.filter(pk=job_id, status=running).update(
-            status=ImportStatus.FAILED,
-            report={"errors": [], "failure": "The job stopped with an error. Nothing was imported: start it again."},
-        )
+        _mark_failed(claimed, running, dry_run)
         raise
     return job
 
 
+def import_job_create(*, actor: User, agency: Agency, filename: str, content: str) -> IncidentImport:
+    """Save an upload as a job waiting to be checked. A file holding NUL characters cannot be stored
+    as text: it is refused at once, with the row and column of each, as the check would report it."""
+    filename = filename.replace("\x00", "")[:200]
+    if "\x00" not in content:
+        return IncidentImport.objects.create(
+            agency=agency,
+            uploaded_by=actor,
+            filename=filename,
+            content=content,
+            status=ImportStatus.WAITING_CHECK,
+            rows_total=count_rows(content),
+        )
+    report = incident_import(actor=actor, agency=agency, content=content, dry_run=True)
+    if not report["errors"]:  # not expected: the check reports every NUL it reads
+        line = content[: content.index("\x00")].count("\n") + 1
+        report["errors"] = [{"row": line, "column": "", "message": "This line holds a NUL character: remove it"}]
+    return IncidentImport.objects.create(
+        agency=agency,
+        uploaded_by=actor,
+        filename=filename,
+        content="",
+        status=ImportStatus.REFUSED,
+        rows_total=count_rows(content),
+        report=report,
+    )
+
+
 def import_job_start(*, actor: User, job: IncidentImport, dry_run: bool) -> IncidentImport:
-    """Run small files now; queue large ones for the worker (sent after the job row commits)."""
+    """Run small files now; queue large ones for the worker (sent after the job row commits).
+
+    Never fails once the job is saved: an error in a file run now is on the job (failed, with a way
+    to run it again); a worker or broker that is down leaves it waiting for the resume job."""
     from .tasks import run_incident_import
 
     waiting = ImportStatus.WAITING_CHECK if dry_run else ImportStatus.WAITING_IMPORT
-    IncidentImport.objects.filter(pk=job.pk).update(status=waiting)
-    if job.rows_total <= INLINE_ROWS:
-        import_job_run(job.pk, dry_run=dry_run)
-    else:
+    IncidentImport.objects.filter(pk=job.pk).update(status=waiting, queued_at=timezone.now())
+    background = job.rows_total > INLINE_ROWS
+    if not background:
+        try:
+            import_job_run(job.pk, dry_run=dry_run, lock_wait_seconds=INLINE_LOCK_WAIT_SECONDS)
+        except ImportBusyError:
+            background = True  # another import is being written: the worker runs this one after it
+        except Exception:  # noqa: BLE001 - logged by import_job_run; the job says it failed
+            logger.info("Incident import %s failed while the analyst waited; its page offers to run it again", job.pk)
+    if background:
         import_progress_set(job.public_id, "waiting", 0, job.rows_total)
         from dacrre.core.tasks import enqueue_after_commit
 
@@ -140,23 +322,37 @@ def import_job_start(*, actor: User, job: IncidentImport, dry_run: bool) -> Inci
     return job
 
 
+def import_job_run_again(*, actor: User, job: IncidentImport) -> IncidentImport:
+    """Run a failed or stalled job again from its stored file: no new upload. A failed check is
+    checked again; a failed import is imported again (it builds its plan afresh, so nothing that a
+    rolled-back run wrote is counted twice)."""
+    if job.status == ImportStatus.FAILED:
+        dry_run = job.report.get("failed") == "check"
+        report = {key: value for key, value in job.report.items() if key not in {"failure", "failed"}}
+        waiting = ImportStatus.WAITING_CHECK if dry_run else ImportStatus.WAITING_IMPORT
+        if not IncidentImport.objects.filter(pk=job.pk, status=ImportStatus.FAILED).update(
+            status=waiting, report=report
+        ):
+            raise ConflictError("This import has already been started again.")
+        return import_job_start(actor=actor, job=job, dry_run=dry_run)
+    if job.in_progress and import_progress_get(job).stalled:
+        dry_run = job.status in {ImportStatus.WAITING_CHECK, ImportStatus.CHECKING}
+        return import_job_start(actor=actor, job=job, dry_run=dry_run)
+    raise InvalidTransitionError("This import is running or has finished: there is nothing to run again.")
+
+
 def import_jobs_resume() -> int:
-    """Send again any job whose message was lost (broker down when queued) or whose worker died."""
+    """Send again any job whose message was lost (broker down when queued) or whose worker died:
+    the jobs the page shows as stalled."""
     from dacrre.core.tasks import enqueue_after_commit
 
     from .tasks import run_incident_import
 
-    now = timezone.now()
     resumed = 0
-    waiting = {ImportStatus.WAITING_CHECK, ImportStatus.WAITING_IMPORT}
     for job in IncidentImport.objects.filter(status__in=IMPORT_IN_PROGRESS).only(
-        "pk", "public_id", "status", "uploaded_at", "started_at", "rows_total"
+        "pk", "public_id", "status", "uploaded_at", "queued_at", "started_at", "rows_total"
     ):
-        progress = import_progress_get(job)
-        moved = progress["at"]
-        last_moved = datetime.datetime.fromisoformat(moved) if moved else job.started_at or job.uploaded_at
-        limit = WAITING_AFTER if job.status in waiting else STALLED_AFTER
-        if now - last_moved > limit:
+        if import_progress_get(job).stalled:
             dry_run = job.status in {ImportStatus.WAITING_CHECK, ImportStatus.CHECKING}
             enqueue_after_commit(run_incident_import, job.pk, dry_run)
             resumed += 1

@@ -83,6 +83,7 @@ class IncidentImport(PublicIdModel):
     status = models.CharField(max_length=16, choices=ImportStatus.choices)
     rows_total = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict)
+    queued_at = models.DateTimeField(null=True, blank=True, help_text="When the job was last given to the worker.")
     started_at = models.DateTimeField(null=True, blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)
 

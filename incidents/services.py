@@ -1,12 +1,14 @@
 import datetime
 import time
-from collections.abc import Iterable
+import zlib
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from dacrre.accounts.models import Agency, Area, User
+from dacrre.core import dates
 from people.merging import duplicate_candidates_raise
 from people.models import Person
 from perpetrators.models import Perpetrator
@@ -17,6 +19,33 @@ from .importer import parse_incident_csv
 from .models import Incident, OffenceCategory
 
 REPORT_LIMIT = 500
+# Imports write one at a time, whatever the agency: people are shared by every agency, and two
+# imports matching against the same snapshot would each create the people new to both files.
+IMPORT_LOCK_KEY = zlib.crc32(b"dacrre.incidents.import")
+LOCK_POLL_SECONDS = 1.0
+
+
+class ImportBusyError(Exception):
+    """Another import is writing, and the caller chose not to wait for it."""
+
+
+def import_lock_take(*, wait_seconds: float | None, waiting: Callable[[], None]) -> None:
+    """Take the import lock for the rest of the current transaction, calling `waiting` while another
+    import holds it. On PostgreSQL an advisory transaction lock: released when the transaction ends,
+    whether it commits, rolls back or its connection is cut. On SQLite the database itself lets one
+    transaction write at a time (transactions begin IMMEDIATE), so there is nothing to take."""
+    if connection.vendor != "postgresql":
+        return
+    deadline = None if wait_seconds is None else time.monotonic() + wait_seconds
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+            if cursor.fetchone()[0]:
+                return
+            if deadline is not None and time.monotonic() >= deadline:
+                raise ImportBusyError("Another import is being written")
+            waiting()
+            time.sleep(LOCK_POLL_SECONDS)
 
 
 @transaction.atomic
@@ -35,6 +64,7 @@ def incident_record(
     weapon_used: bool = False,
     summary: str = "",
 ) -> Incident:
+    dates.INCIDENT_OCCURRED.check(occurred_at, field="occurred_at")
     incident = Incident(
         source_reference=source_reference,
         occurred_at=occurred_at,
@@ -154,12 +184,20 @@ def _apply(plan: ImportPlan, *, actor: User | None, agency: Agency, areas: dict[
 
 
 def incident_import(
-    *, actor: User, agency: Agency, content: str, dry_run: bool, progress: Progress | None = None
+    *,
+    actor: User,
+    agency: Agency,
+    content: str,
+    dry_run: bool,
+    progress: Progress | None = None,
+    lock_wait_seconds: float | None = None,
 ) -> dict[str, object]:
     """Check (dry run) or import a CSV extract. All or nothing; idempotent by source reference.
 
-    The report keeps counts and the first REPORT_LIMIT references of each list, so that a file of
-    100,000 rows does not make a report of megabytes."""
+    An import waits for any other import to finish writing (`lock_wait_seconds`, None: as long as
+    it takes; past that, ImportBusyError) and then builds its plan, so that it matches the people
+    the other created. The report keeps counts and the first REPORT_LIMIT references of each list,
+    so that a file of 100,000 rows does not make a report of megabytes."""
     progress = progress or (lambda phase, done, total: None)
     started = time.monotonic()
     areas = {area.name: area for area in Area.objects.filter(agency=agency)}
@@ -169,7 +207,18 @@ def incident_import(
         report["errors"] = [{"row": e.row, "column": e.column, "message": e.message} for e in parsed.errors]
         return report
     with transaction.atomic():
-        plan = import_plan_build(agency=agency, rows=parsed.rows, areas=areas, progress=progress)
+        if not dry_run:
+            report_progress = progress
+            import_lock_take(
+                wait_seconds=lock_wait_seconds, waiting=lambda: report_progress("queued", 0, len(parsed.rows))
+            )
+        plan = import_plan_build(
+            agency=agency,
+            rows=parsed.rows,
+            areas=areas,
+            progress=progress,
+            phase="checking" if dry_run else "preparing",
+        )
         if plan.errors:
             report["errors"] = [{"row": e.row, "column": e.column, "message": e.message} for e in plan.errors]
             return report

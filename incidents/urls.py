@@ -9,4 +9,5 @@ urlpatterns = [
     path("import/<uuid:public_id>/", views.import_detail, name="import_detail"),
     path("import/<uuid:public_id>/progress/", views.import_progress, name="import_progress"),
     path("import/<uuid:public_id>/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/<uuid:public_id>/run-again/", views.import_run_again, name="import_run_again"),
 ]

@@ -7,12 +7,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from dacrre.core.exceptions import ApplicationError
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.roles import has_role_permission
 
 from .forms import ImportUploadForm
 from .importer import COLUMNS
-from .jobs import count_rows, import_job_start, import_progress_get
+from .jobs import import_job_create, import_job_run_again, import_job_start, import_progress_get
 from .models import ImportStatus, IncidentImport, OffenceCategory
 
 
@@ -29,15 +30,9 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         agency = request.user.agency
         assert agency is not None  # noqa: S101 - checked by _require_importer
-        job = IncidentImport.objects.create(
-            agency=agency,
-            uploaded_by=request.user,
-            filename=upload.name[:200],
-            content=upload.content,
-            status=ImportStatus.WAITING_CHECK,
-            rows_total=count_rows(upload.content),
-        )
-        import_job_start(actor=request.user, job=job, dry_run=True)
+        job = import_job_create(actor=request.user, agency=agency, filename=upload.name, content=upload.content)
+        if job.status == ImportStatus.WAITING_CHECK:
+            import_job_start(actor=request.user, job=job, dry_run=True)
         return redirect("incidents:import_detail", public_id=job.public_id)
     recent = IncidentImport.objects.filter(agency=request.user.agency).only(
         "public_id", "filename", "status", "uploaded_at"
@@ -90,4 +85,22 @@ def import_confirm(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
     job = import_job_start(actor=request.user, job=job, dry_run=False)
     if job.status == ImportStatus.IMPORTED:
         messages.success(request, "Incidents imported.")
+    return redirect("incidents:import_detail", public_id=job.public_id)
+
+
+@login_required
+@require_POST
+def import_run_again(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """A failed or stalled job, run again from the file it holds: no new upload."""
+    _require_importer(request)
+    job = _job(request, public_id)
+    try:
+        job = import_job_run_again(actor=request.user, job=job)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("incidents:import_detail", public_id=job.public_id)
+    if job.status == ImportStatus.IMPORTED:
+        messages.success(request, "Incidents imported.")
+    elif job.in_progress:
+        messages.success(request, "The job has been given to the background worker again.")
     return redirect("incidents:import_detail", public_id=job.public_id)

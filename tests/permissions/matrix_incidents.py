@@ -19,4 +19,5 @@ def entries(world) -> dict:
         "incidents:import_detail": ("get", [job.public_id], refused),
         "incidents:import_progress": ("get", [job.public_id], refused),
         "incidents:import_confirm": ("post", [job.public_id], refused),
+        "incidents:import_run_again": ("post", [job.public_id], refused),
     }
