@@ -45,6 +45,15 @@ def _initial(plan: SafetyPlan, safe_contact: str | None) -> dict[str, Any]:
     return initial
 
 
+def _safe_contact(plan: SafetyPlan) -> str:
+    return (
+        VictimConfidential.objects.filter(victim=plan.victim)
+        .values_list("safe_contact_arrangements", flat=True)
+        .first()
+        or ""
+    )
+
+
 def _conflict(plan: SafetyPlan, started_from: int, safe_contact: str | None) -> dict[str, Any]:
     """What the versions saved since the user opened the plan changed, for the conflict page."""
     newer = list(plan.versions.filter(number__gt=started_from).select_related("saved_by").order_by("number"))
@@ -69,14 +78,7 @@ def safety_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID, victim_id
     case, plan = _plan(request, case_id, victim_id)
     user = request.user
     with_safe_contact = can_view_safe_contact(user, case)
-    safe_contact = None
-    if with_safe_contact:
-        safe_contact = (
-            VictimConfidential.objects.filter(victim=plan.victim)
-            .values_list("safe_contact_arrangements", flat=True)
-            .first()
-            or ""
-        )
+    safe_contact = _safe_contact(plan) if with_safe_contact else None
     access_log_record(
         user=user,
         action=AccessAction.VIEW_CONFIDENTIAL if with_safe_contact else AccessAction.VIEW,
@@ -112,6 +114,8 @@ def safety_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID, victim_id
                 started_from = form.cleaned_data["version"]
                 plan.refresh_from_db()
                 current = {m.key: m for m in plan.measures.all()}
+                if with_safe_contact:
+                    safe_contact = _safe_contact(plan)  # as saved now, with the newer version
                 conflict = _conflict(plan, started_from, safe_contact)
                 # The user's text stays; the form now names the version they have seen, so saving
                 # again saves over it (instead of another 409 against the version they started from).
