@@ -136,6 +136,20 @@ def caseload_for(user: User) -> QuerySet[Case]:
     )
 
 
+def shared_caseload_for(user: User) -> QuerySet[Case]:
+    """The open cases another agency shared with the user's agency (an accepted referral or a meeting's
+    sharing), which its caseworkers work on for it, less those already in the user's own caseload.
+    Soonest perpetrator visit first, as the caseload."""
+    if not user.is_authenticated or not user.is_active or user.agency_id is None:
+        return Case.objects.none()
+    return (
+        Case.objects.filter(pk__in=_agency_grants(user.agency_id, "view_case").values("content_object_id"))
+        .exclude(status="closed")
+        .exclude(_assigned_q(user))
+        .order_by("next_perpetrator_visit_due", "reference")
+    )
+
+
 def case_get_for(user: User, public_id: uuid.UUID | str) -> Case:
     try:
         return (

@@ -5,7 +5,8 @@ from . import views
 app_name = "cases"
 
 urlpatterns = [
-    path("", views.caseload, name="caseload"),
+    path("", views.home, name="home"),
+    path("caseload/", views.caseload, name="caseload"),
     path("cases/", views.case_list, name="list"),
     path("cases/break-glass/", views.break_glass, name="break_glass"),
     path("operations/<uuid:public_id>/cadences/", views.operation_cadences, name="operation_cadences"),

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from dacrre.accounts.models import Role
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
@@ -34,8 +35,34 @@ from .selectors import (
     caseload_for,
     cases_visible_to,
     chronology_for,
+    shared_caseload_for,
 )
 from .services import operation_cadences_set
+
+# Where each role's work is. Officers and IDVAs work from their caseload, which "/" shows directly.
+HOME_OF_ROLE = {
+    Role.SUPERVISOR: "oversight:team",
+    Role.PARTNER_CASEWORKER: "referrals:inbox",
+    Role.ANALYST: "incidents:import",
+}
+# Roles whose caseload also lists the cases shared with their agency (by referral or meeting).
+SHARED_CASELOAD_ROLES = {Role.IDVA, Role.PARTNER_CASEWORKER}
+
+
+@login_required
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The start page after signing in: each role's own work (team, referral inbox, import, access log,
+    administration); officers and IDVAs their caseload."""
+    user = request.user
+    if user.role == Role.ADMIN:
+        # The admin site is for staff; an administrator without staff status has the case list.
+        return redirect("admin:index" if user.is_staff else "cases:list")
+    if user.role == Role.AUDITOR:
+        return redirect("audit:access_log")
+    target = HOME_OF_ROLE.get(user.role)  # type: ignore[call-overload]
+    if target is not None and user.agency_id is not None:  # their pages are their agency's
+        return redirect(target)
+    return caseload(request)
 
 
 @login_required
@@ -50,14 +77,20 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
             for c in cases
         ]
         return export_response(request, fmt=fmt, name="my caseload", header=header, rows=rows)
+    shared = None
+    if request.user.role in SHARED_CASELOAD_ROLES and request.user.agency_id is not None:
+        shared = page_of(
+            shared_caseload_for(request.user), case_list_annotated(Case.objects.all()), request.GET.get("page")
+        )
     access_log_record(
         user=request.user,
         action=AccessAction.LIST,
         request=request,
         object_type="caseload",
-        detail=f"{len(cases)} cases listed",
+        detail=f"{len(cases)} cases listed"
+        + (f", {len(shared.object_list)} shared with the agency (page {shared.number})" if shared else ""),
     )
-    return render(request, "cases/caseload.html", {"cases": cases})
+    return render(request, "cases/caseload.html", {"cases": cases, "shared": shared, "page": shared})
 
 
 @login_required

@@ -152,7 +152,7 @@ AUTHENTICATION_BACKENDS = [
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "cases:caseload"
+LOGIN_REDIRECT_URL = "cases:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

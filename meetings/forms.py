@@ -55,11 +55,18 @@ class DiscussionForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    agency = forms.ModelChoiceField(
+    # A plain choice of the attending agencies' ids, turned into the Agency in clean_agency. (It was a
+    # ModelChoiceField over an empty queryset with the choices drawn on top, so every choice was
+    # refused as "Select a valid choice" and no action could be assigned.)
+    agency = forms.TypedChoiceField(
         label="Agency",
-        queryset=Agency.objects.none(),
-        empty_label="Choose an agency",
-        error_messages={"required": "Choose the agency the action is for"},
+        coerce=int,
+        help_text="Agencies attending the meeting. To give an action to another agency, add it under Attendance "
+        "first: it then sees the case.",
+        error_messages={
+            "required": "Choose the agency the action is for",
+            "invalid_choice": "Choose one of the agencies attending the meeting",
+        },
     )
     description = forms.CharField(
         label="Action", widget=forms.Textarea, max_length=2000, error_messages={"required": "Describe the action"}
@@ -77,7 +84,10 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         # Choices from a list already loaded: the meeting page shows one of these forms per agenda item.
         self._agencies = {agency.pk: agency for agency in agencies}
-        self.fields["agency"].choices = [("", "Choose an agency"), *((a.pk, a.name) for a in agencies)]  # type: ignore[attr-defined]
+        self.fields["agency"].choices = [  # type: ignore[attr-defined]
+            ("", "Choose an agency"),
+            *((a.pk, a.name) for a in sorted(agencies, key=lambda a: a.name)),
+        ]
 
     def clean_agency(self) -> Agency:
         return self._agencies[self.cleaned_data["agency"]]

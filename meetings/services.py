@@ -21,6 +21,9 @@ from dacrre.reminders.services import reminders_close
 
 from .models import ActionStatus, AgendaItem, Meeting, MeetingAction, MeetingKind, MeetingStatus
 
+# A meeting action is due before the next few meetings, not years away (a typed 2062 is a typo).
+ACTION_DUE_WITHIN = datetime.timedelta(days=365)
+
 
 def _require_manager(actor: User, meeting: Meeting) -> None:
     if not can_manage_meeting(actor, meeting):
@@ -131,6 +134,11 @@ def meeting_action_assign(
     dates.MEETING_ACTION_DUE.check(due_on, field="due_on")
     if due_on < item.meeting.held_on:
         raise ApplicationError("The due date must be on or after the meeting date", field="due_on")
+    latest = item.meeting.held_on + ACTION_DUE_WITHIN
+    if due_on > latest:
+        raise ApplicationError(
+            f"The due date must be within a year of the meeting (by {latest:%d/%m/%Y})", field="due_on"
+        )
     action = MeetingAction.objects.create(
         agenda_item=item, assigned_agency=agency, description=description.strip(), due_on=due_on, created_by=actor
     )

@@ -35,7 +35,9 @@ class ReferralForm(forms.Form):
         label="What is shared",
         choices=Sharing.choices,
         initial=Sharing.SUMMARY,
-        help_text="Perpetrator-side agencies (probation, perpetrator programmes) never receive contact details.",
+        help_text="Perpetrator-side agencies (probation, perpetrator programmes; marked in the list of agencies) "
+        "never receive the victim's contact details: choose a summary only for them. Other agencies receive "
+        "contact details only with consent or an authorised override.",
         error_messages={"required": "Choose what is shared"},
     )
     consent = forms.ChoiceField(
@@ -63,10 +65,32 @@ class ReferralForm(forms.Form):
             Agency.objects.filter(is_active=True).exclude(pk=user.agency.pk) if user.agency else Agency.objects.none()
         )
         self.fields["to_agency"].queryset = others  # type: ignore[attr-defined]
+        self.fields["to_agency"].label_from_instance = _agency_label  # type: ignore[attr-defined]
         people = [(case.perpetrator.person_id, f"{case.perpetrator.person.full_name} (perpetrator)")]
         people += [(v.person_id, f"{v.person.full_name} (victim)") for v in case.victims.select_related("person")]
         people += [(c.person_id, f"{c.person.full_name} (child)") for c in case.children.select_related("person")]
         self.fields["subject_person"].choices = people  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        agency = data.get("to_agency")
+        if (
+            isinstance(agency, Agency)
+            and agency.is_perpetrator_side
+            and data.get("sharing") == Sharing.WITH_VICTIM_CONTACT
+        ):
+            # Said here rather than silently reduced to a summary by the service: the user must know
+            # what the agency receives.
+            self.add_error(
+                "sharing",
+                f"{agency.name} is a perpetrator-side agency and never receives the victim's contact details. "
+                f'Choose "{Sharing.SUMMARY.label}"',
+            )
+        return data
+
+
+def _agency_label(agency: Agency) -> str:
+    return f"{agency.name} (perpetrator-side: summary only)" if agency.is_perpetrator_side else agency.name
 
 
 class ReasonForm(forms.Form):

@@ -133,6 +133,10 @@ def marac_referral_record(*, actor: User, case: Case, referred_on: datetime.date
         raise PermissionDeniedError("You cannot refer this case to MARAC.")
     dates.MARAC_REFERRED.check(referred_on, field="referred_on")
     referred_on = referred_on or timezone.localdate()
+    # The row lock makes a second press (or a colleague's) on the same day record nothing new.
+    current = Case.objects.select_for_update().values_list("last_marac_referral_on", flat=True).get(pk=case.pk)
+    if current == referred_on:
+        raise ApplicationError(f"This case is already recorded as referred to MARAC on {referred_on:%-d %b %Y}.")
     case._history_user = actor  # type: ignore[attr-defined]
     case.last_marac_referral_on = referred_on
     case.save(update_fields=["last_marac_referral_on", "updated_at"])

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.http import case_or_404
@@ -19,6 +20,7 @@ from dacrre.permissions.rules import can_assess_risk, can_view_risk_answers
 from . import services
 from .forms import RiskAssessmentForm
 from .models import RiskAssessment
+from .panels import marac_prompt
 from .questions import QUESTIONS
 
 
@@ -89,6 +91,7 @@ def assessment_detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID, pub
             "assessment": assessment,
             "rows": rows,
             "can_assess": can_assess_risk(request.user, case),
+            "marac": marac_prompt(case, assessment),
         },
     )
 
@@ -125,5 +128,9 @@ def marac_referral(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Htt
         services.marac_referral_record(actor=request.user, case=case)
     except PermissionDeniedError as exc:
         raise PermissionDenied(exc.message) from exc
-    messages.success(request, "MARAC referral recorded.")
+    except ApplicationError as exc:
+        # Already referred today: nothing new is recorded, and the user is told so.
+        messages.info(request, exc.message)
+    else:
+        messages.success(request, f"MARAC referral recorded for {timezone.localdate():%-d %b %Y}.")
     return redirect("cases:detail", public_id=case.public_id)

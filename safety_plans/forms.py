@@ -11,7 +11,9 @@ STATUS_CHOICES = [("", "Not discussed"), *MeasureStatus.choices]
 
 
 class SafetyPlanForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # Set only on the conflict page: the user chose to save their text over this (current) version.
+    saved_over = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     safe_contact = forms.CharField(
         label="Safe-contact arrangements",
         widget=forms.Textarea,

@@ -58,7 +58,11 @@ def safety_plan_save(
     expected_version: int,
     measures: dict[str, MeasureInput],
     safe_contact: str | None = None,
+    saved_over: int | None = None,
 ) -> SafetyPlan:
+    """Save the plan as a new version. `expected_version` is the version the user started from;
+    `saved_over` says that they saw that version on the conflict page and chose to save their text over
+    it (the chronology records whose version they replaced)."""
     if not can_edit_safety_plan(actor, plan.case):
         raise PermissionDeniedError("You cannot change this safety plan.")
     unknown = set(measures) - set(MEASURE_KEYS)
@@ -123,13 +127,22 @@ def safety_plan_save(
         safe_contact_changed=safe_contact_changed,
     )
     in_place = plan.measures.filter(status=MeasureStatus.IN_PLACE).count()
+    over = ""
+    if saved_over is not None and saved_over == expected_version:
+        replaced = plan.versions.select_related("saved_by").filter(number=saved_over).first()
+        if replaced is not None:
+            over = (
+                f" It replaced version {replaced.number}, saved by {replaced.saved_by} at "
+                f"{timezone.localtime(replaced.saved_at):%H:%M on %d %b %Y} while {actor} was editing: "
+                f"{actor} saw that version and kept their own changes."
+            )
     chronology_record(
         case=plan.case,
         kind=ChronologyKind.SAFETY_PLAN,
         actor=actor,
         visibility=ChronologyVisibility.VICTIM_SIDE,
         summary=f"Safety plan for {plan.victim} saved (version {plan.version}, {in_place} measures in "
-        f"place). Review due {plan.review_due:%d %b %Y}.",
+        f"place). Review due {plan.review_due:%d %b %Y}.{over}",
     )
     return plan
 

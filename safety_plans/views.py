@@ -45,19 +45,40 @@ def _initial(plan: SafetyPlan, safe_contact: str | None) -> dict[str, Any]:
     return initial
 
 
+def _safe_contact(plan: SafetyPlan) -> str:
+    return (
+        VictimConfidential.objects.filter(victim=plan.victim)
+        .values_list("safe_contact_arrangements", flat=True)
+        .first()
+        or ""
+    )
+
+
+def _conflict(plan: SafetyPlan, started_from: int, safe_contact: str | None) -> dict[str, Any]:
+    """What the versions saved since the user opened the plan changed, for the conflict page."""
+    newer = list(plan.versions.filter(number__gt=started_from).select_related("saved_by").order_by("number"))
+    base = plan.versions.filter(number=started_from).first() if started_from else None
+    before = base.measures if base else {}
+    after = newer[-1].measures if newer else {}
+    changed = [m for m in MEASURES if before.get(m.key) != after.get(m.key)]
+    return {
+        "started_from": started_from,
+        "versions": newer,
+        "changed": [m.label for m in changed],
+        "changed_keys": {m.key for m in changed},
+        # Only for a user who may see the arrangements (None otherwise).
+        "safe_contact": safe_contact
+        if safe_contact is not None and any(v.safe_contact_changed for v in newer)
+        else None,
+    }
+
+
 @login_required
 def safety_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID, victim_id: uuid.UUID) -> HttpResponse:
     case, plan = _plan(request, case_id, victim_id)
     user = request.user
     with_safe_contact = can_view_safe_contact(user, case)
-    safe_contact = None
-    if with_safe_contact:
-        safe_contact = (
-            VictimConfidential.objects.filter(victim=plan.victim)
-            .values_list("safe_contact_arrangements", flat=True)
-            .first()
-            or ""
-        )
+    safe_contact = _safe_contact(plan) if with_safe_contact else None
     access_log_record(
         user=user,
         action=AccessAction.VIEW_CONFIDENTIAL if with_safe_contact else AccessAction.VIEW,
@@ -73,7 +94,7 @@ def safety_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID, victim_id
     form = SafetyPlanForm(
         request.POST or None, initial=_initial(plan, safe_contact), with_safe_contact=with_safe_contact
     )
-    status, current = 200, None
+    status, current, conflict = 200, None, None
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
@@ -85,13 +106,25 @@ def safety_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID, victim_id
                     expected_version=form.cleaned_data["version"],
                     measures=form.measures(),
                     safe_contact=form.cleaned_data.get("safe_contact") if with_safe_contact else None,
+                    saved_over=form.cleaned_data.get("saved_over"),
                 )
             except PermissionDeniedError as exc:
                 raise PermissionDenied(exc.message) from exc
             except ConflictError as exc:
-                form.add_error(None, exc.message)
+                started_from = form.cleaned_data["version"]
                 plan.refresh_from_db()
                 current = {m.key: m for m in plan.measures.all()}
+                if with_safe_contact:
+                    safe_contact = _safe_contact(plan)  # as saved now, with the newer version
+                conflict = _conflict(plan, started_from, safe_contact)
+                # The user's text stays; the form now names the version they have seen, so saving
+                # again saves over it (instead of another 409 against the version they started from).
+                data = request.POST.copy()
+                data["version"] = str(plan.version)
+                data["saved_over"] = str(plan.version)
+                form = SafetyPlanForm(data, initial=_initial(plan, safe_contact), with_safe_contact=with_safe_contact)
+                form.is_valid()
+                form.add_error(None, exc.message)
                 status = 409
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
@@ -107,6 +140,7 @@ def safety_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID, victim_id
             "form": form,
             "can_edit": can_edit,
             "current": current,
+            "conflict": conflict,
             "measures": {m.key: m for m in plan.measures.all()},
             "labels": {m.key: m for m in MEASURES},
         },

@@ -8,6 +8,7 @@ from django.utils import timezone
 from cases.models import ChronologyVisibility, RiskLevel
 from dacrre.accounts.models import Role, Scope
 from tests.factories import (
+    TEST_PASSWORD,
     AreaFactory,
     CaseChildFactory,
     CaseFactory,
@@ -54,7 +55,7 @@ def test_caseload_lists_the_users_open_cases_with_risk_and_what_is_due(login) ->
         next_perpetrator_visit_due=timezone.localdate() - datetime.timedelta(days=2),
     )
     not_mine = CaseFactory(area=officer.area)
-    html = login(officer).get("/").content.decode()
+    html = login(officer).get("/caseload/").content.decode()
     assert mine.reference in html
     assert not_mine.reference not in html
     assert "High" in html
@@ -78,9 +79,9 @@ def test_every_role_gets_its_pages_and_navigation(login, role, scope, nav_expect
     user = UserFactory(role=role, scope=scope, is_staff=role == Role.ADMIN)
     case = CaseFactory(area=user.area, spoc=user)
     client = login(user)
-    for url in ["/", "/cases/", f"/cases/{case.public_id}/"]:
-        assert client.get(url).status_code == 200, url
-    nav = client.get("/").content.decode().split('id="navigation"')
+    for url in ["/", "/caseload/", "/cases/", f"/cases/{case.public_id}/"]:
+        assert client.get(url, follow=True).status_code == 200, url
+    nav = client.get("/cases/").content.decode().split('id="navigation"')
     nav_html = nav[1].split("</ul>")[0] if len(nav) > 1 else ""
     for text in nav_expected:
         assert text in nav_html
@@ -155,3 +156,115 @@ def test_case_page_uses_a_constant_number_of_queries(login) -> None:
         client.get(f"/cases/{case.public_id}/")
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
     assert len(many) <= 24  # each case-page panel adds a fixed number of its own
+
+
+@pytest.fixture
+def work_of_every_role(db):
+    """A police force with a case, a team, an access log; an IDVA service and probation sharing cases."""
+    from dacrre.audit.models import AccessAction
+    from dacrre.audit.services import access_log_record
+    from referrals.models import Consent, Sharing, Urgency
+    from referrals.services import referral_create, referral_send
+    from tests.factories import IdvaAgencyFactory, grant_case_to
+
+    officer = UserFactory(first_name="Olivia", last_name="Officer")
+    police = officer.agency
+    assigned = CaseFactory(area=officer.area, spoc=officer)
+    shared = CaseFactory(area=officer.area, spoc=officer)
+    probation = ProbationAgencyFactory()
+    idva_service = IdvaAgencyFactory()
+    grant_case_to(shared, probation)
+    grant_case_to(shared, idva_service, shares_victim_contact=True)
+    awaiting = referral_send(
+        actor=officer,
+        referral=referral_create(
+            actor=officer,
+            case=assigned,
+            subject_person=assigned.perpetrator.person,
+            to_agency=probation,
+            reason="Licence conditions",
+            urgency=Urgency.MEDIUM,
+            sharing=Sharing.SUMMARY,
+            consent=Consent.GIVEN,
+            consent_method="verbal",
+        ),
+    )
+    auditor = UserFactory(area=officer.area, role=Role.AUDITOR)
+    access_log_record(user=officer, action=AccessAction.VIEW, object_type="case", case_reference=assigned.reference)
+    users = {
+        Role.OFFICER: officer,
+        Role.SUPERVISOR: UserFactory(area=officer.area, role=Role.SUPERVISOR, scope=Scope.AREA),
+        Role.IDVA: UserFactory(area=AreaFactory(agency=idva_service), role=Role.IDVA, scope=Scope.ASSIGNED),
+        Role.PARTNER_CASEWORKER: UserFactory(
+            area=AreaFactory(agency=probation), role=Role.PARTNER_CASEWORKER, scope=Scope.ASSIGNED
+        ),
+        Role.ANALYST: UserFactory(area=officer.area, role=Role.ANALYST, scope=Scope.AGENCY),
+        Role.AUDITOR: auditor,
+        Role.ADMIN: UserFactory(area=officer.area, role=Role.ADMIN, is_staff=True),
+    }
+    assert police is not None
+    return users, assigned, shared, awaiting
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "lands_on", "shows"),
+    [
+        (Role.OFFICER, "/", ["My caseload", "Cases assigned to you (2)", "{assigned}", "{shared}"]),
+        (Role.SUPERVISOR, "/team/", ["Team caseload", "Olivia Officer"]),
+        (Role.IDVA, "/", ["My caseload", "Cases shared with", "Shared with your agency (1)", "{shared}"]),
+        (Role.PARTNER_CASEWORKER, "/referrals/", ["Referrals", "{referral}", "The open cases shared with"]),
+        (Role.ANALYST, "/incidents/import/", ["Import incidents"]),
+        (Role.AUDITOR, "/audit/", ["Access log", "{assigned}"]),
+        (Role.ADMIN, "/admin/", ["dacrre administration"]),
+    ],
+)
+def test_every_role_signs_in_to_a_page_of_its_own_work(work_of_every_role, login, role, lands_on, shows) -> None:
+    """Issue 15 item 16: every role landed on "My caseload", empty for supervisors, analysts, auditors
+    and partners (who saw "(0)" while /cases/ listed the cases shared with them)."""
+    users, assigned, shared, awaiting = work_of_every_role
+    client = login(users[role])
+    response = client.get("/", follow=True)
+    assert response.status_code == 200
+    assert response.request["PATH_INFO"] == lands_on
+    html = response.content.decode()
+    for text in shows:
+        text = text.format(assigned=assigned.reference, shared=shared.reference, referral=awaiting.reference)
+        assert text in html, text
+    # Signing in goes to the start page (the sign-in form's default destination, LOGIN_REDIRECT_URL).
+    client.logout()
+    signed_in = client.post("/accounts/login/", {"username": users[role].username, "password": TEST_PASSWORD})
+    assert signed_in["Location"] == "/"
+
+
+@pytest.mark.django_db
+def test_a_partner_caseworkers_caseload_shows_the_cases_shared_with_their_agency(work_of_every_role, login) -> None:
+    users, assigned, shared, _ = work_of_every_role
+    client = login(users[Role.PARTNER_CASEWORKER])
+    html = client.get("/caseload/").content.decode()
+    assert "Cases assigned to you (0)" in html
+    assert "Shared with your agency (1)" in html and shared.reference in html
+    assert assigned.reference not in html  # only referred, not accepted: not shared yet
+    # Perpetrator-side: no victim visit dates in the tables.
+    assert "Next victim visit" not in html
+    assert "Next victim visit" not in client.get("/cases/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_shared_caseload_pages_in_constant_queries(login) -> None:
+    from tests.factories import grant_case_to
+
+    probation = ProbationAgencyFactory()
+    worker = UserFactory(area=AreaFactory(agency=probation), role=Role.PARTNER_CASEWORKER)
+    client = login(worker)
+    grant_case_to(CaseFactory(), probation)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/caseload/")
+    for _ in range(5):
+        case = CaseFactory()
+        CaseVictimFactory(case=case)
+        grant_case_to(case, probation)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get("/caseload/").content.decode()
+    assert "Shared with your agency (6)" in html
+    assert len(many) == len(few)

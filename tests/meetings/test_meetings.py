@@ -148,3 +148,77 @@ def test_meeting_pages_end_to_end_and_constant_queries(marac, login) -> None:
         client.get(f"/meetings/{meeting.public_id}/")
     assert len(many) == len(few)
     assert login(_member(VictimSideAgencyFactory())).get(f"/meetings/{meeting.public_id}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_chair_assigns_an_action_through_the_page_and_the_agency_completes_it_from_its_tasks(marac, login) -> None:
+    """Issue 15 item 13: the agency choice was drawn over an empty queryset, so every submission failed
+    "Select a valid choice". Sign in as the chair, assign through the meeting page, then as the
+    assigned agency see it in My tasks and the meeting actions, and complete it."""
+    from dacrre.reminders.sweeps import reminders_sweep
+    from meetings.models import MeetingAction
+
+    chair, meeting, case, housing, probation = marac
+    item = meeting_add_case(actor=chair, meeting=meeting, case=case)
+    client = login(chair)
+    page = client.get(f"/meetings/{meeting.public_id}/").content.decode()
+    assert f'<option value="{housing.pk}">{housing.name}</option>' in page
+    assert "Agencies attending the meeting" in page
+    url = f"/meetings/items/{item.public_id}/action/"
+    due = timezone.localdate() + datetime.timedelta(days=2)
+
+    # An agency that is not attending is refused with a clear message; what was typed is kept.
+    outsider = VictimSideAgencyFactory()
+    refused = client.post(
+        url, {f"a{item.pk}-agency": outsider.pk, f"a{item.pk}-description": "Rehouse", f"a{item.pk}-due_on": "x"}
+    )
+    html = refused.content.decode()
+    assert refused.status_code == 200
+    assert "Choose one of the agencies attending the meeting" in html
+    assert "Enter the due date as day/month/year" in html and ">Rehouse</textarea>" in html
+    assert not MeetingAction.objects.exists()
+
+    done = client.post(
+        url,
+        {
+            f"a{item.pk}-agency": str(housing.pk),
+            f"a{item.pk}-description": "Priority rehousing assessment",
+            f"a{item.pk}-due_on": due.strftime("%d/%m/%Y"),
+        },
+        follow=True,
+    )
+    assert f"Action assigned to {housing.name}." in done.content.decode()
+    action = MeetingAction.objects.get()
+    assert (action.assigned_agency, action.due_on, action.agenda_item) == (housing, due, item)
+    assert "Priority rehousing assessment" in done.content.decode()
+
+    reminders_sweep()
+    worker = _member(housing)
+    client = login(worker)
+    tasks = client.get("/tasks/").content.decode()
+    assert "Meeting action due" in tasks and case.reference in tasks
+    listed = client.get("/meetings/actions/").content.decode()
+    assert "Priority rehousing assessment" in listed
+    completed = client.post(
+        f"/meetings/actions/{action.public_id}/complete/", {f"o{action.pk}-outcome": "Assessment booked"}, follow=True
+    )
+    assert "Action completed." in completed.content.decode()
+    action.refresh_from_db()
+    assert action.status == ActionStatus.COMPLETED and action.completed_by == worker
+    assert case.reference not in client.get("/tasks/").content.decode()
+    # The other agency at the table does not see it to complete.
+    assert "Priority rehousing assessment" not in login(_member(probation)).get("/meetings/actions/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_action_due_date_is_bounded(marac) -> None:
+    chair, meeting, case, housing, _ = marac
+    item = meeting_add_case(actor=chair, meeting=meeting, case=case)
+    with pytest.raises(ApplicationError, match="within a year of the meeting"):
+        meeting_action_assign(
+            actor=chair,
+            item=item,
+            agency=housing,
+            description="x",
+            due_on=meeting.held_on + datetime.timedelta(days=400),
+        )

@@ -110,6 +110,13 @@ def _record_url(world: World, name: str) -> tuple[str, str, dict[str, int]]:
     supervisors = {"area_supervisor", "other_force_inspector"}
     # name: (method, url arguments, expected status per actor)
     matrix = {
+        # The start page: officers and IDVAs have their caseload there; every other role is sent to its
+        # work (team, referral inbox, access log, administration).
+        "cases:home": (
+            "get",
+            [],
+            {a: 200 if a in {"assigned_officer", "unassigned_officer", "granted_idva"} else 302 for a in ACTORS},
+        ),
         "cases:caseload": ("get", [], every),
         "cases:list": ("get", [], every),
         "cases:detail": ("get", [case.public_id], see),

@@ -197,3 +197,53 @@ def test_case_page_and_comparison_queries_are_constant(officer_case, login) -> N
         assert client.get(f"/cases/{case.public_id}/risk/compare/").status_code == 200
     assert len(many_case) == len(few_case)
     assert len(many_compare) == len(few_compare)
+
+
+def _marac_section(html: str) -> str:
+    """The case page's risk panel, from its heading to the next panel's."""
+    start = html.index('<h2 class="govuk-heading-m">Risk</h2>')
+    end = html.find('<h2 class="govuk-heading-m"', start + 10)
+    return html[start : end if end != -1 else None]
+
+
+@pytest.mark.django_db
+def test_after_recording_the_marac_referral_the_case_page_no_longer_asks_for_it(officer_case, login) -> None:
+    """Issue 15 item 14: after "Record MARAC referral" the page still said "Refer this case to MARAC"
+    beside "Last referred to MARAC" of the same day, with a red warning-style button."""
+    officer, case, victim = officer_case
+    _record(officer, case, victim, yes=15)
+    client = login(officer)
+    before = _marac_section(client.get(f"/cases/{case.public_id}/").content.decode())
+    assert "Refer this case to MARAC" in before and "visible high risk (15 yes)" in before
+    assert "govuk-button--warning" not in before
+    assert 'class="govuk-button govuk-button--secondary" data-module="govuk-button">Record MARAC referral' in before
+
+    after = client.post(f"/cases/{case.public_id}/risk/marac-referral/", follow=True).content.decode()
+    today = timezone.localdate().strftime("%-d %b %Y")
+    assert f"MARAC referral recorded for {today}." in after
+    panel = _marac_section(after)
+    assert "Refer this case to MARAC" not in panel and "Record MARAC referral" not in panel
+    assert f"Referred to MARAC on {today} (today)." in panel
+    assert f"Last referred to MARAC on {today} (today)" in panel
+
+    # A second press the same day records nothing new and says so.
+    again = client.post(f"/cases/{case.public_id}/risk/marac-referral/", follow=True).content.decode()
+    assert "already recorded as referred to MARAC on" in again
+    assert case.chronology.filter(summary__startswith="Referred to MARAC").count() == 1
+    # The assessment's own page agrees.
+    assessment = RiskAssessment.objects.get(case=case)
+    detail = client.get(f"/cases/{case.public_id}/risk/{assessment.public_id}/").content.decode()
+    assert f"Referred to MARAC on {today} (today)." in detail and "Refer this case to MARAC" not in detail
+
+
+@pytest.mark.django_db
+def test_a_new_incident_after_a_referral_prompts_a_repeat_referral(officer_case, login) -> None:
+    officer, case, victim = officer_case
+    referred = timezone.localdate() - datetime.timedelta(days=90)
+    marac_referral_record(actor=officer, case=case, referred_on=referred)
+    IncidentFactory(perpetrator=case.perpetrator, occurred_at=timezone.now() - datetime.timedelta(days=10))
+    _record(officer, case, victim, yes=2)
+    panel = _marac_section(login(officer).get(f"/cases/{case.public_id}/").content.decode())
+    assert "Refer this case to MARAC" in panel and "repeat MARAC" in panel
+    assert f"last referred on {referred:%-d %b %Y}, within the last 12 months: this is a repeat referral" in panel
+    assert "Record MARAC referral" in panel

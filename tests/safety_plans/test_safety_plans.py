@@ -185,3 +185,74 @@ def test_concurrent_saves_on_postgres_exactly_one_wins() -> None:
     assert sorted(results) == ["conflict", "saved"]
     plan.refresh_from_db()
     assert plan.version == 1 and plan.versions.count() == 1 and plan.measures.count() == 1
+
+
+@pytest.mark.django_db
+def test_two_idvas_edit_the_second_keeps_their_text_and_saves_over_the_current_version(idva_case, login) -> None:
+    """Issue 15 item 12: after a conflict the form named the stale version, so every retry was another
+    409. Now the conflict page keeps the typed text, shows what the other version changed, carries the
+    current version, and saving from it replaces that version (recorded on the chronology)."""
+    idva, _, case, victim = idva_case
+    colleague = UserFactory(
+        area=idva.area, role=Role.IDVA, scope=Scope.AGENCY, first_name="Cara", last_name="Colleague"
+    )
+    url = f"/cases/{case.public_id}/safety-plans/{victim.public_id}/"
+    # Both open version 0; the colleague saves first.
+    assert 'name="version" value="0"' in login(idva).get(url).content.decode()
+    saved = login(colleague).post(
+        url, {"version": "0", "safe_contact": "Call after 7pm", "target_locks-status": "in_place"}
+    )
+    assert saved.status_code == 302
+    typed = {
+        "version": "0",
+        "safe_contact": "Text only after 6pm, code word 'bluebell'",
+        "escape_plan-status": "proposed",
+        "escape_plan-owner": "Sam at the IDVA service",
+    }
+    client = login(idva)
+    conflict = client.post(url, typed)
+    html = conflict.content.decode()
+    assert conflict.status_code == 409
+    # Their text is kept, beside what the other version changed.
+    assert "Sam at the IDVA service" in html and "code word &#x27;bluebell&#x27;" in html
+    assert "version 1 by Cara Colleague" in html
+    assert "Changed in version 1" in html and "Door and window locks" in html
+    assert "Saved now: Call after 7pm" in html
+    # The form now names the current version, and says the user is saving over it.
+    assert 'name="version" value="1"' in html and 'name="saved_over" value="1"' in html
+    assert "Save my version over version 1" in html
+
+    resubmit = {**typed, "version": "1", "saved_over": "1"}
+    done = client.post(url, resubmit)
+    assert done.status_code == 302
+    plan = SafetyPlan.objects.get()
+    assert plan.version == 2
+    assert list(plan.measures.values_list("key", "status", "owner")) == [
+        ("escape_plan", "proposed", "Sam at the IDVA service")
+    ]
+    victim.confidential.refresh_from_db()
+    assert victim.confidential.safe_contact_arrangements == "Text only after 6pm, code word 'bluebell'"
+    entry = case.chronology.filter(kind="safety_plan").order_by("-pk").first()
+    assert "version 2" in entry.summary
+    assert "It replaced version 1, saved by Cara Colleague" in entry.summary
+    assert entry.actor == idva
+
+
+@pytest.mark.django_db
+def test_a_third_save_meanwhile_gives_a_fresh_conflict_page_not_a_loop(idva_case, login) -> None:
+    """Saving from the conflict page when yet another version came in: a new conflict page naming the
+    newest version, never a silent overwrite of a version the user has not seen."""
+    idva, officer, case, victim = idva_case
+    plan = safety_plan_for(case=case, victim=victim)
+    url = f"/cases/{case.public_id}/safety-plans/{victim.public_id}/"
+    safety_plan_save(actor=officer, plan=plan, expected_version=0, measures=_measures(target_locks="in_place"))
+    client = login(idva)
+    typed = {"version": "0", "escape_plan-status": "proposed"}
+    assert client.post(url, typed).status_code == 409
+    safety_plan_save(actor=officer, plan=plan, expected_version=1, measures=_measures(silent_999="in_place"))
+    again = client.post(url, {**typed, "version": "1", "saved_over": "1"})
+    assert again.status_code == 409
+    html = again.content.decode()
+    assert 'name="version" value="2"' in html and "version 2 by" in html
+    assert client.post(url, {**typed, "version": "2", "saved_over": "2"}).status_code == 302
+    assert SafetyPlan.objects.get().version == 3
