@@ -271,10 +271,18 @@ CONTENT_SECURITY_POLICY = {
 OTP_TOTP_ISSUER = "dacrre"
 RECOVERY_CODE_COUNT = 10
 
-# Lockout after repeated failed sign-ins, per username and address.
+# Lockout after repeated failed sign-ins: AXES_FAILURE_LIMIT for one username from one address, and
+# AXES_ADDRESS_FAILURE_LIMIT from one address whatever the usernames (one address trying a password
+# across many accounts). The second is higher: a station's staff may share one address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "dacrre.accounts.lockout.LockoutHandler"
+# The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address the outermost
+# one saw (X-Forwarded-For, counted from the right so that a client cannot forge it).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "dacrre.audit.services.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -321,5 +329,10 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# Quick start only: lets the demo logins in without a second factor. Never set in production.
+# Quick start only: lets the demo logins in without a second factor. Refused here, whatever the entry
+# point (gunicorn, celery, manage.py), unless DEBUG is on; the middleware also ignores it then.
 DEMO_SKIP_MFA = env.bool("DACRRE_DEMO_SKIP_MFA", default=False)
+if DEMO_SKIP_MFA and not DEBUG:
+    raise ImproperlyConfigured(
+        "DACRRE_DEMO_SKIP_MFA is set while DEBUG is off: skipping the second factor is for the local demo only."
+    )

@@ -38,7 +38,7 @@ class RequireSecondFactorMiddleware:
         user = request.user
         if (
             user.is_authenticated
-            and not settings.DEMO_SKIP_MFA
+            and not (settings.DEMO_SKIP_MFA and settings.DEBUG)  # the demo skip never counts with DEBUG off
             and not user.is_verified()  # type: ignore[attr-defined]  # added by OTPMiddleware
             and not request.path.startswith(_OPEN_PREFIXES)
         ):

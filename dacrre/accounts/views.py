@@ -56,6 +56,9 @@ def second_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
         device = second_factor_check(user=user, token=form.cleaned_data["token"])
         if device is not None:
             django_otp.login(request, device)
+            # A new session key once both factors are in: a key seen before this point (e.g. planted
+            # or read while only the password was in) opens nothing.
+            request.session.cycle_key()
             request.session.pop(_FAILURES_KEY, None)
             access_log_record(
                 user=user, action=AccessAction.LOGIN, request=request, detail=f"second factor accepted ({device.name})"
@@ -87,6 +90,7 @@ def _enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
             form.add_error("token", exc.message)
         else:
             django_otp.login(request, device)
+            request.session.cycle_key()
             request.session[_RECOVERY_CODES_KEY] = codes
             return redirect(f"/accounts/recovery-codes/?next={_next_url(request)}")
     secret = device.config_url.split("secret=", 1)[1].split("&", 1)[0]
