@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dacrre.core.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -184,7 +185,15 @@ STORAGES = {
 # Cache: Redis when configured, else per-process memory.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that is down or unreachable fails fast instead of holding the request; what
+            # uses the cache carries on without it (see docs/operations.md, "When Redis is down").
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 else:
     # Shared by the web, worker and beat processes of the quick start (import progress, throttles).
     CACHES = {
@@ -308,11 +317,19 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Multi-agency case management for repeat domestic abuse perpetrator operations.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its documentation are for the service's users and partner systems: a token, or
+    # a session that has passed both factors (RequireSecondFactorMiddleware holds the others).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI served from our own static files: no CDN, and it fits the content security policy.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"RiskLevelEnum": "cases.models.RiskLevel"},
+    # Every operation lists the error statuses it answers (400, 401, 403, 404, 409, 413, 429).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "dacrre.core.api.add_error_responses",
+    ],
 }
 
 # How long a supervisor's break-glass look at a case outside their scope lasts.

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 LOGIN_AT_SESSION_KEY = "dacrre_login_at"
 # Reachable before the second factor: signing in and out, enrolling, static files, health checks.
-_OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz")
+_OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/readyz")
 
 
 class SessionLimitsMiddleware:
