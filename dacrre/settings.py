@@ -224,12 +224,17 @@ else:
         # 6 s of retries): the row is saved and the next sweep does the work.
         "max_retries": 0,
     }
+    # kombu's Redis transport, made to survive Redis dropping while a task runs (dacrre/celery.py).
+    CELERY_BROKER_TRANSPORT = "dacrre.celery:RedisTransport" if CELERY_BROKER_URL.startswith("redis") else None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a task lost with its worker is redelivered
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker whose broker goes away keeps trying to reconnect for as long as it takes (Celery's default
+# gives up after 100 attempts and the worker exits), and its supervisor restarts it if it ever exits.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 
 # E-mail: console by default, SMTP through EMAIL_URL (e.g. smtp+tls://user:pass@host:587).
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
