@@ -245,7 +245,7 @@ def test_the_absolute_limit_ends_a_session_after_twelve_hours(login) -> None:
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
-    assert "Your session has ended. Sign in again." in client.get(response["Location"]).content.decode()
+    assert "Your session has ended because 12 hours have passed" in client.get(response["Location"]).content.decode()
 
 
 @pytest.mark.django_db
