@@ -34,6 +34,8 @@ function startTimeoutWarning(dialog) {
   };
   const showEnded = () => {
     clearInterval(tick);
+    const signIn = endedState.querySelector("[data-timeout-sign-in]");
+    signIn.href = `${signIn.pathname}?next=${encodeURIComponent(window.location.pathname + window.location.search)}`;
     warningState.hidden = true;
     endedState.hidden = false;
     open();
