@@ -11,6 +11,7 @@ from visits.api import VisitViewSet
 
 # Path converters rather than regexes, so that ids are typed: a malformed one is 404, not an error.
 router = DefaultRouter(use_regex_path=False)
+router.include_format_suffixes = False  # one URL per resource (no `/cases.json` twins in the schema)
 router.register("cases", CaseViewSet, basename="case")
 router.register("people", PersonViewSet, basename="person")
 router.register("visits", VisitViewSet, basename="visit")

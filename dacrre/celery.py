@@ -1,9 +1,35 @@
 """The Celery application: broker from settings, tasks discovered in every installed app."""
 
 import os
+from typing import Any
 
 from celery import Celery
 from celery.schedules import crontab
+from kombu.transport import redis as kombu_redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+
+class RedisChannel(kombu_redis.Channel):
+    """kombu's Redis channel, refusing work on a closed connection with a connection error.
+
+    When the broker connection drops, Celery collects the connection (which detaches the transport
+    from it) before closing it. A late-acknowledged task that is still running then has its
+    message put back on the queue as the channel closes, and acknowledged when it finishes, each
+    through a new Redis client built from the detached transport: `AttributeError: 'NoneType'
+    object has no attribute 'hostname'`, which is not one of the errors Celery expects there, and
+    the worker ended ("Unrecoverable error"). As a connection error it is handled as one: the
+    consumer reconnects, and a message whose acknowledgement is lost is delivered again after the
+    visibility timeout (tasks are idempotent)."""
+
+    def _connparams(self, asynchronous: bool = False) -> dict[str, Any]:
+        if self.connection.client is None:
+            raise RedisConnectionError("the broker connection was closed")
+        return super()._connparams(asynchronous=asynchronous)
+
+
+class RedisTransport(kombu_redis.Transport):
+    Channel = RedisChannel
+
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dacrre.settings")
 

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dacrre.core.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "dacrre.accounts.middleware.SignInStateMiddleware",
     "dacrre.accounts.middleware.SessionLimitsMiddleware",
     "dacrre.accounts.middleware.RequireSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -117,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "dacrre.core.context_processors.navigation",
+                "dacrre.accounts.context_processors.session",
             ],
         },
     },
@@ -184,7 +187,15 @@ STORAGES = {
 # Cache: Redis when configured, else per-process memory.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that is down or unreachable fails fast instead of holding the request; what
+            # uses the cache carries on without it (see docs/operations.md, "When Redis is down").
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 else:
     # Shared by the web, worker and beat processes of the quick start (import progress, throttles).
     CACHES = {
@@ -215,12 +226,17 @@ else:
         # 6 s of retries): the row is saved and the next sweep does the work.
         "max_retries": 0,
     }
+    # kombu's Redis transport, made to survive Redis dropping while a task runs (dacrre/celery.py).
+    CELERY_BROKER_TRANSPORT = "dacrre.celery:RedisTransport" if CELERY_BROKER_URL.startswith("redis") else None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True  # a task lost with its worker is redelivered
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker whose broker goes away keeps trying to reconnect for as long as it takes (Celery's default
+# gives up after 100 attempts and the worker exits), and its supervisor restarts it if it ever exits.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 
 # E-mail: console by default, SMTP through EMAIL_URL (e.g. smtp+tls://user:pass@host:587).
 vars().update(env.email("EMAIL_URL", default="consolemail://"))
@@ -271,10 +287,18 @@ CONTENT_SECURITY_POLICY = {
 OTP_TOTP_ISSUER = "dacrre"
 RECOVERY_CODE_COUNT = 10
 
-# Lockout after repeated failed sign-ins, per username and address.
+# Lockout after repeated failed sign-ins: AXES_FAILURE_LIMIT for one username from one address, and
+# AXES_ADDRESS_FAILURE_LIMIT from one address whatever the usernames (one address trying a password
+# across many accounts). The second is higher: a station's staff may share one address.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "dacrre.accounts.lockout.LockoutHandler"
+# The client's address: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address the outermost
+# one saw (X-Forwarded-For, counted from the right so that a client cannot forge it).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "dacrre.audit.services.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -300,11 +324,19 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Multi-agency case management for repeat domestic abuse perpetrator operations.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its documentation are for the service's users and partner systems: a token, or
+    # a session that has passed both factors (RequireSecondFactorMiddleware holds the others).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI served from our own static files: no CDN, and it fits the content security policy.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"RiskLevelEnum": "cases.models.RiskLevel"},
+    # Every operation lists the error statuses it answers (400, 401, 403, 404, 409, 413, 429).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "dacrre.core.api.add_error_responses",
+    ],
 }
 
 # How long a supervisor's break-glass look at a case outside their scope lasts.
@@ -321,5 +353,10 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
-# Quick start only: lets the demo logins in without a second factor. Never set in production.
+# Quick start only: lets the demo logins in without a second factor. Refused here, whatever the entry
+# point (gunicorn, celery, manage.py), unless DEBUG is on; the middleware also ignores it then.
 DEMO_SKIP_MFA = env.bool("DACRRE_DEMO_SKIP_MFA", default=False)
+if DEMO_SKIP_MFA and not DEBUG:
+    raise ImproperlyConfigured(
+        "DACRRE_DEMO_SKIP_MFA is set while DEBUG is off: skipping the second factor is for the local demo only."
+    )

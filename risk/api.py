@@ -2,7 +2,9 @@ from django.db.models import QuerySet
 from rest_framework import serializers
 
 from cases.api import LoggedReadOnlyViewSet
+from cases.models import RiskLevel
 from cases.selectors import cases_visible_to
+from dacrre.core.api import BlankAsNullChoiceField
 
 from .models import RiskAssessment
 
@@ -13,6 +15,8 @@ class RiskAssessmentSerializer(serializers.ModelSerializer):
 
     id = serializers.UUIDField(source="public_id", read_only=True)
     case_reference = serializers.CharField(source="case.reference", read_only=True)
+    # null when no professional judgement was recorded (the score's level stood)
+    judgement_level = BlankAsNullChoiceField(choices=RiskLevel.choices)
 
     class Meta:
         model = RiskAssessment

@@ -47,15 +47,43 @@ def _compose() -> dict:
     return yaml.safe_load((PROJECT_DIR / "docker-compose.yml").read_text())
 
 
-def test_compose_runs_every_service_with_a_health_check() -> None:
+def test_compose_runs_every_service_with_a_health_check_and_a_restart_policy() -> None:
     services = _compose()["services"]
-    assert set(services) == {"web", "worker", "beat", "postgres", "redis"}
+    assert set(services) == {"migrate", "web", "worker", "beat", "postgres", "redis"}
     for name, service in services.items():
+        if name == "migrate":  # one-shot: runs at every start and exits
+            assert service["restart"] == "no"
+            continue
         assert "healthcheck" in service, name
+        assert service["restart"] == "unless-stopped", name  # the supervisor: restarted whenever it exits
     assert "gunicorn" in services["web"]["command"]
     assert "celery -A dacrre worker" in services["worker"]["command"]
     assert "celery -A dacrre beat" in services["beat"]["command"]
     assert "postgres-data:/var/lib/postgresql/data" in services["postgres"]["volumes"]
+
+
+def test_compose_migrates_as_the_superuser_and_runs_the_app_as_its_own_role() -> None:
+    services = _compose()["services"]
+    migrate = services["migrate"]
+    assert "manage.py migrate" in migrate["command"] and "manage.py access_log_roles" in migrate["command"]
+    assert migrate["environment"]["DATABASE_URL"].startswith("postgres://dacrre:")  # POSTGRES_USER
+    app_url = migrate["environment"]["APP_DATABASE_URL"]
+    assert app_url.startswith("postgres://dacrre_app:")
+    for name in ("web", "worker", "beat"):
+        assert services[name]["environment"]["DATABASE_URL"] == app_url, name
+        assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+        assert "migrate" not in services[name]["command"], name
+
+
+def test_the_worker_runs_without_gossip_and_mingle_everywhere_it_is_started() -> None:
+    """The options the reliability test (tests/platform/test_worker_survives_redis_restart.py) runs
+    the worker with, in compose and in the quick start."""
+    procfile = (PROJECT_DIR / "Procfile.dev").read_text()
+    worker_lines = [_compose()["services"]["worker"]["command"]] + [
+        line for line in procfile.splitlines() if line.startswith("worker:")
+    ]
+    for line in worker_lines:
+        assert "--without-gossip" in line and "--without-mingle" in line, line
 
 
 def test_compose_sets_every_setting_production_needs_and_nothing_unknown() -> None:

@@ -2,8 +2,9 @@ from django.db.models import QuerySet
 from rest_framework import serializers
 
 from cases.api import LoggedReadOnlyViewSet
+from dacrre.core.api import BlankAsNullChoiceField
 
-from .models import Visit
+from .models import Visit, VisitOutcome
 from .selectors import visits_visible_to_user
 
 
@@ -11,6 +12,7 @@ class VisitSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     case_reference = serializers.CharField(source="case.reference", read_only=True)
     subject = serializers.SerializerMethodField()
+    outcome = BlankAsNullChoiceField(choices=VisitOutcome.choices)  # null until the visit is recorded
 
     class Meta:
         model = Visit

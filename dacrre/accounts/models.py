@@ -109,3 +109,22 @@ class User(PublicIdModel, AbstractUser):
     @property
     def is_perpetrator_side(self) -> bool:
         return self.agency is not None and self.agency.is_perpetrator_side
+
+
+class KeptSubmission(models.Model):
+    """A form's input that arrived after its user's session had ended, kept here (never in the
+    browser's storage) until that same user signs in again and is brought back to the form with it
+    filled in, to check and submit (never submitted for them). Deleted once shown, and at the latest
+    after SESSION_ABSOLUTE_SECONDS."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    form_path = models.CharField(max_length=500)  # the page the form is on
+    action_path = models.CharField(max_length=500)  # where it was posted
+    fields = models.JSONField()  # {name: [values]}, without the CSRF token and passwords
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "form_path"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.form_path} {self.created_at:%Y-%m-%d %H:%M}"

@@ -13,16 +13,21 @@ from dacrre.audit.services import access_log_record
 
 from .middleware import LOGIN_AT_SESSION_KEY
 from .models import User
+from .session_expiry import KEPT_PATHS_SESSION_KEY, kept_paths_for
 
 
 @receiver(user_logged_in)
 def on_logged_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -> None:
     request.session[LOGIN_AT_SESSION_KEY] = time.time()
+    # Forms this user posted after their last session ended: filled back in when they open them.
+    request.session[KEPT_PATHS_SESSION_KEY] = kept_paths_for(user)
     access_log_record(user=user, action=AccessAction.LOGIN, request=request, detail="password accepted")
 
 
 @receiver(user_logged_out)
 def on_logged_out(sender: Any, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
+    if not hasattr(request, "dacrre_signed_out"):  # the absolute limit and others say why themselves
+        request.dacrre_signed_out = ("signed_out", None)  # type: ignore[attr-defined]
     if user is not None:
         access_log_record(user=user, action=AccessAction.LOGOUT, request=request)
 

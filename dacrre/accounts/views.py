@@ -8,23 +8,26 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
 
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError
 from dacrre.core.http import AuthenticatedHttpRequest
 
-from .forms import EnrolmentForm, SecondFactorForm
+from .forms import EnrolmentForm, LoginForm, SecondFactorForm
 from .services import (
     second_factor_check,
     second_factor_confirm,
     second_factor_enrolment_device,
     user_has_second_factor,
 )
+from .session_expiry import session_timing, signed_out_message
 
 MAX_SECOND_FACTOR_FAILURES = 5
 _FAILURES_KEY = "dacrre_second_factor_failures"
@@ -56,6 +59,9 @@ def second_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
         device = second_factor_check(user=user, token=form.cleaned_data["token"])
         if device is not None:
             django_otp.login(request, device)
+            # A new session key once both factors are in: a key seen before this point (e.g. planted
+            # or read while only the password was in) opens nothing.
+            request.session.cycle_key()
             request.session.pop(_FAILURES_KEY, None)
             access_log_record(
                 user=user, action=AccessAction.LOGIN, request=request, detail=f"second factor accepted ({device.name})"
@@ -70,6 +76,7 @@ def second_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
             detail=f"wrong second-factor code ({failures})",
         )
         if failures >= MAX_SECOND_FACTOR_FAILURES:
+            request.dacrre_signed_out = ("other", None)  # type: ignore[attr-defined]  # the message says why
             logout(request)
             messages.error(request, "Too many wrong codes. Sign in again.")
             return redirect("accounts:login")
@@ -87,6 +94,7 @@ def _enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
             form.add_error("token", exc.message)
         else:
             django_otp.login(request, device)
+            request.session.cycle_key()
             request.session[_RECOVERY_CODES_KEY] = codes
             return redirect(f"/accounts/recovery-codes/?next={_next_url(request)}")
     secret = device.config_url.split("secret=", 1)[1].split("&", 1)[0]
@@ -109,3 +117,25 @@ def recovery_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not codes:
         return redirect(_next_url(request))
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _next_url(request)})
+
+
+class SignInView(LoginView):
+    """The sign-in page, saying why the user was signed out (idle timeout, absolute limit, sign-out)."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        context = super().get_context_data(**kwargs)
+        context["signed_out_message"] = signed_out_message(self.request)
+        return context
+
+
+@require_POST
+def keep_alive(request: HttpRequest) -> JsonResponse:
+    """ "Stay signed in" in the timeout warning: this request renews the idle timeout (every request
+    does); the answer says how long the session now has."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": "You have been signed out."}, status=401)
+    return JsonResponse(session_timing(request))

@@ -1,7 +1,9 @@
 """The access log: who consulted, exported or disclosed what, when, from where and why.
 
 Append-only. The application never updates or deletes a row (the model refuses, the admin is
-read-only) and on PostgreSQL a trigger refuses UPDATE and DELETE as well.
+read-only); on PostgreSQL a trigger refuses UPDATE and DELETE as well, and `manage.py
+access_log_roles` gives the table to a NOLOGIN owner role, so that the application's own database
+role may only INSERT and SELECT it (see docs/operations.md).
 """
 
 from django.conf import settings

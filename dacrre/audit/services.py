@@ -1,6 +1,7 @@
 """Writing the access log. Called in the request, before the response is built: if the row cannot be
 written the exception propagates and the data is not shown."""
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from dacrre.accounts.models import User
@@ -8,9 +9,16 @@ from dacrre.accounts.models import User
 from .models import AccessAction, AccessLog
 
 
-def _client_ip(request: HttpRequest | None) -> str | None:
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address, for the access log and the sign-in lockout. Behind TRUSTED_PROXY_COUNT
+    proxies it is the address the outermost proxy saw: X-Forwarded-For counted from the right, since
+    each proxy appends the address it was called from and anything further left came from the client."""
     if request is None:
         return None
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if count > 0 and len(forwarded) >= count:
+        return forwarded[-count]
     return request.META.get("REMOTE_ADDR") or None
 
 
@@ -45,7 +53,7 @@ def access_log_record(
         person_label=person_label[:200],
         detail=detail,
         reason=reason,
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
         path=request.get_full_path()[:500] if request is not None else "",
         flagged_for_review=flagged_for_review,
     )

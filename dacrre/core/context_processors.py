@@ -15,7 +15,7 @@ from referrals.selectors import awaiting_response_count
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     # Nothing about the service's content before both factors are in.
-    verified = settings.DEMO_SKIP_MFA or getattr(user, "is_verified", lambda: False)()
+    verified = (settings.DEMO_SKIP_MFA and settings.DEBUG) or getattr(user, "is_verified", lambda: False)()
     if not user.is_authenticated or not verified:
         return {"navigation_items": []}
     items: list[tuple[str, str]] = []

@@ -119,7 +119,7 @@ def test_lockout_after_five_failed_passwords_even_with_the_right_one(client) -> 
         _password(client, user, "wrong-password")
     locked = _password(client, user)
     assert locked.status_code == 429
-    assert "Your account is locked for 30 minutes" in locked.content.decode()
+    assert "Sign-in is locked for 30 minutes" in locked.content.decode()
     assert AccessLog.objects.filter(action=AccessAction.LOGIN_FAILED, username=user.username).count() >= 5
     assert AccessLog.objects.filter(action=AccessAction.LOCKED_OUT, username=user.username).exists()
     assert client.get("/").status_code == 302
@@ -133,6 +133,100 @@ def test_a_new_session_key_at_sign_in(client) -> None:
     before = client.session.session_key
     _password(client, user)
     assert client.session.session_key != before
+
+
+@pytest.mark.django_db
+def test_a_new_session_key_when_the_second_factor_is_accepted(client) -> None:
+    user = UserFactory()
+    _password(client, user)
+    before = client.session.session_key
+    assert client.post("/accounts/second-factor/", {"token": current_totp(user)}).status_code == 302
+    after = client.session.session_key
+    assert after != before
+    assert client.get("/").status_code == 200
+    # The key from before the second factor opens nothing.
+    client.cookies[settings.SESSION_COOKIE_NAME] = before
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_new_session_key_when_the_second_factor_is_enrolled(client) -> None:
+    user = UserFactory(authenticator=False)
+    _password(client, user)
+    client.get("/accounts/second-factor/")
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    before = client.session.session_key
+    assert client.post("/accounts/second-factor/", {"token": _code_for(device)}).status_code == 302
+    assert client.session.session_key != before
+
+
+@pytest.mark.django_db
+def test_one_address_trying_a_password_across_many_usernames_is_locked_out(client, settings) -> None:
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 8
+    victims = [UserFactory() for _ in range(settings.AXES_ADDRESS_FAILURE_LIMIT)]
+    answers = [_password(client, victim, "Summer2026!!").status_code for victim in victims]
+    # One wrong password each, far below the per-username limit: the address's last one locks it.
+    assert answers == [200] * (len(victims) - 1) + [429]
+    untouched = UserFactory()
+    locked = _password(client, untouched)  # the right password, from the same address
+    assert locked.status_code == 429
+    assert "Sign-in is locked for 30 minutes" in locked.content.decode()
+    assert AccessLog.objects.filter(action=AccessAction.LOCKED_OUT).exists()
+    # Another address is not affected.
+    elsewhere = client.post(
+        "/accounts/login/",
+        {"username": untouched.username, "password": TEST_PASSWORD},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert elsewhere.status_code == 302
+
+
+@pytest.mark.django_db
+def test_signing_in_with_one_account_does_not_clear_the_address_count(client, settings) -> None:
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 6
+    own = UserFactory()
+    for victim in [UserFactory() for _ in range(3)]:
+        _password(client, victim, "Summer2026!!")
+    assert _password(client, own).status_code == 302  # the attacker's own account
+    client.logout()
+    for victim in [UserFactory() for _ in range(3)]:
+        _password(client, victim, "Summer2026!!")
+    assert _password(client, UserFactory()).status_code == 429
+
+
+@pytest.mark.django_db
+def test_fewer_failures_than_the_address_limit_lock_nobody_else(client) -> None:
+    for victim in [UserFactory() for _ in range(4)]:
+        _password(client, victim, "wrong-password")
+    assert _password(client, UserFactory()).status_code == 302
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_the_lockout_counts_the_forwarded_address(client, settings) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.AXES_ADDRESS_FAILURE_LIMIT = 4
+    for victim in [UserFactory() for _ in range(4)]:
+        client.post(
+            "/accounts/login/",
+            {"username": victim.username, "password": "wrong-password"},
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+        )
+    colleague = UserFactory()
+    # Another user behind the same proxy, from another address, still gets in; the forger does not.
+    ok = client.post(
+        "/accounts/login/",
+        {"username": colleague.username, "password": TEST_PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.10",
+    )
+    assert ok.status_code == 302
+    client.logout()
+    forged = client.post(
+        "/accounts/login/",
+        {"username": colleague.username, "password": TEST_PASSWORD},
+        HTTP_X_FORWARDED_FOR="192.0.2.1, 203.0.113.9",
+    )
+    assert forged.status_code == 429
+    assert AccessLog.objects.filter(ip_address="203.0.113.10", action=AccessAction.LOGIN).exists()
 
 
 def test_idle_timeout_is_thirty_minutes_renewed_on_every_request() -> None:
@@ -151,7 +245,7 @@ def test_the_absolute_limit_ends_a_session_after_twelve_hours(login) -> None:
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
-    assert "Your session has ended. Sign in again." in client.get(response["Location"]).content.decode()
+    assert "Your session has ended because 12 hours have passed" in client.get(response["Location"]).content.decode()
 
 
 @pytest.mark.django_db
@@ -198,21 +292,46 @@ def test_sign_in_and_out_are_logged(client, login) -> None:
 
 
 @pytest.mark.django_db
-def test_the_demo_setting_skips_the_second_factor(client, settings) -> None:
+def test_the_demo_setting_skips_the_second_factor_with_debug_on(client, settings) -> None:
+    settings.DEBUG = True
     settings.DEMO_SKIP_MFA = True
     _password(client, UserFactory(authenticator=False))
     assert client.get("/").status_code == 200
 
 
-def test_the_demo_setting_is_refused_when_debug_is_off() -> None:
+@pytest.mark.django_db
+def test_the_demo_setting_is_ignored_when_debug_is_off(client, settings) -> None:
+    settings.DEBUG = False
+    settings.DEMO_SKIP_MFA = True
+    _password(client, UserFactory(authenticator=False))
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/second-factor/")
+
+
+def _start_with_demo_skip(*command: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
-    result = subprocess.run(  # noqa: S603 - fixed command
-        [sys.executable, "manage.py", "check"],
+    return subprocess.run(  # noqa: S603 - fixed command
+        [sys.executable, *command],
         cwd=PROJECT_DIR,
         env={**env, "DJANGO_SETTINGS_MODULE": "dacrre.settings", "SECRET_KEY": "x" * 60, "DACRRE_DEMO_SKIP_MFA": "1"},
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # gunicorn loads dacrre.wsgi; the worker and beat load dacrre.celery, which reads the settings.
+        ("-c", "import dacrre.wsgi"),
+        ("-c", "import django; django.setup()"),
+        ("manage.py", "check"),
+    ],
+    ids=["wsgi", "setup", "manage"],
+)
+def test_the_demo_setting_is_refused_at_start_when_debug_is_off(command) -> None:
+    result = _start_with_demo_skip(*command)
     assert result.returncode != 0
-    assert "dacrre.E001" in result.stderr
+    assert "DACRRE_DEMO_SKIP_MFA is set while DEBUG is off" in result.stderr

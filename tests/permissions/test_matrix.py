@@ -28,6 +28,7 @@ from tests.factories import (
 NOT_RECORD_PAGES = {
     "accounts:",  # sign-in, second factor, sign-out (tests/accounts)
     "healthz",
+    "readyz",
     "api-schema",
     "api-docs",
 }
