@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -99,6 +100,8 @@ MIDDLEWARE = [
     "dacrre.core.middleware.NoStoreMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # CSV and Excel downloads read from the database replica, when there is one (DATABASE_REPLICA_URL).
+    "dacrre.core.db_router.ReplicaForDownloadsMiddleware",
 ]
 # The load benchmark (loadtest_run) reads each response's query count; never on in service.
 QUERY_COUNT_HEADER = env.bool("DACRRE_QUERY_COUNT_HEADER", default=False)
@@ -143,6 +146,21 @@ else:
     # No JIT compilation: pages run short queries, and on large tables PostgreSQL's cost estimates
     # made it spend 0.75 s compiling a query that ran in 0.1 s (measured by the load benchmark).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# A PostgreSQL streaming replica of the primary, for the performance report and the CSV and Excel
+# downloads (dacrre/core/db_router.py). Unset: everything reads the primary. Never migrated.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = environ.Env.db_url_config(DATABASE_REPLICA_URL)
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a PostgreSQL replica of DATABASE_URL.")
+    DATABASES["replica"].update(
+        CONN_MAX_AGE=env.int("CONN_MAX_AGE", default=60),
+        CONN_HEALTH_CHECKS=True,
+        # An unreachable replica costs a download at most 2 s before it reads the primary instead.
+        OPTIONS={"options": "-c jit=off", "connect_timeout": 2},
+        TEST={"MIRROR": "default"},  # a test run uses the primary's test database under this alias
+    )
+DATABASE_ROUTERS = ["dacrre.core.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -237,6 +255,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A worker whose broker goes away keeps trying to reconnect for as long as it takes (Celery's default
 # gives up after 100 attempts and the worker exits), and its supervisor restarts it if it ever exits.
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Three queues, so that a long import never holds up a high-risk e-mail (docs/operations.md, "Queues"):
+# `urgent` for the e-mails sent the moment a high-risk item or a safeguarding concern is saved,
+# `imports` for incident imports and the score refresh (minutes of work each), `default` for the
+# rest (sweeps, digests, expiries, and any task not routed here). Compose runs a worker for
+# urgent+default and one for imports; a worker started without -Q (the quick start) takes all three.
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name, type="direct"), routing_key=name) for name in ("urgent", "default", "imports")
+]
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "dacrre.reminders.tasks.send_high_risk_notifications": {"queue": "urgent"},
+    "incidents.tasks.run_incident_import": {"queue": "imports"},
+    "scoring.tasks.refresh_all_scores": {"queue": "imports"},
+}
 
 # E-mail: console by default, SMTP through EMAIL_URL (e.g. smtp+tls://user:pass@host:587).
 vars().update(env.email("EMAIL_URL", default="consolemail://"))

@@ -7,6 +7,7 @@ from cases.models import Operation
 from dacrre.accounts.models import Area
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
+from dacrre.core.db_router import replica_reads
 from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_view_reports
@@ -32,12 +33,13 @@ def performance(request: AuthenticatedHttpRequest) -> HttpResponse:
     elif not form.is_bound:
         period = Period(*PeriodForm.default_period())
     if period is not None:
-        sections = performance_report(
-            agency=user.agency,
-            period=period,
-            area_id=area.pk if area else None,
-            operation_id=operation.pk if operation else None,
-        )
+        with replica_reads():  # the database replica, when there is one (dacrre/core/db_router.py)
+            sections = performance_report(
+                agency=user.agency,
+                period=period,
+                area_id=area.pk if area else None,
+                operation_id=operation.pk if operation else None,
+            )
         fmt = request.GET.get("format", "")
         if fmt in FORMATS:
             header = ["Section", "Measure", "This period", "Same period last year", "Difference", "% change"]

@@ -49,7 +49,7 @@ def _compose() -> dict:
 
 def test_compose_runs_every_service_with_a_health_check_and_a_restart_policy() -> None:
     services = _compose()["services"]
-    assert set(services) == {"migrate", "web", "worker", "beat", "postgres", "redis"}
+    assert set(services) == {"proxy", "migrate", "web", "worker", "worker-imports", "beat", "postgres", "redis"}
     for name, service in services.items():
         if name == "migrate":  # one-shot: runs at every start and exits
             assert service["restart"] == "no"

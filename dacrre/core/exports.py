@@ -1,7 +1,8 @@
 """Downloads of a list a user may see, as CSV or Excel, safe to open in a spreadsheet, and logged.
 
 Pages build their rows from the same selectors as the page itself, so an export never shows more
-than the page; victim-confidential fields are not in any list export."""
+than the page; victim-confidential fields are not in any list export. A download's reads go to the
+database replica when there is one (`ReplicaForDownloadsMiddleware` in dacrre/core/db_router.py)."""
 
 import io
 from collections.abc import Iterable, Sequence
