@@ -18,4 +18,8 @@ if CELERY_BROKER_URL.startswith("redis"):  # noqa: F405
     CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "global_keyprefix": _prefix}  # noqa: F405
 _queue_dir = os.environ.get("DACRRE_TEST_QUEUE_DIR")
 if _queue_dir and CELERY_BROKER_URL.startswith("filesystem"):  # noqa: F405
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": _queue_dir, "data_folder_out": _queue_dir}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,
+        "data_folder_in": _queue_dir,
+        "data_folder_out": _queue_dir,
+    }  # noqa: F405

@@ -54,7 +54,7 @@ def use_prefixed_broker(monkeypatch, prefix: str) -> None:
     """This test process sends tasks under the same prefix as the workers it started."""
     options = {**app.conf.broker_transport_options, "global_keyprefix": prefix}
     monkeypatch.setattr(app.conf, "broker_url", os.environ["REDIS_URL"])
-    monkeypatch.setattr(app.conf, "broker_transport_options", options)
+    monkeypatch.setitem(app.conf, "broker_transport_options", options)
     monkeypatch.setattr(app, "_pool", None)
     monkeypatch.setattr(app.amqp, "_producer_pool", None)
 
@@ -77,9 +77,8 @@ class Processes:
         return log
 
     def worker(self, service: str, env: dict[str, str]) -> Path:
-        return self.start(
-            service, [sys.executable, "-m", "celery", "-A", "dacrre", "worker", *worker_options(service)], env
-        )
+        command = [sys.executable, "-m", "celery", "-A", "dacrre", "worker", *worker_options(service)]
+        return self.start(service, [*command, "-n", f"{service}@%h"], env)
 
     def gunicorn(self, port: int, env: dict[str, str]) -> Path:
         command = [sys.executable, "-m", "gunicorn", "dacrre.wsgi:application", "--bind", f"127.0.0.1:{port}"]
