@@ -326,6 +326,9 @@ def test_a_due_date_that_comes_round_again_is_raised_by_the_worker_and_none_is_e
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+        # The broker keeps a binding per queue: leave none behind.
+        with app.connection_for_write() as broker:
+            broker.default_channel.client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 
     assert _visits_due_without_an_open_reminder(TODAY) == []
     assert not (
