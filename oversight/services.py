@@ -14,6 +14,7 @@ from cases.services import case_change_status, chronology_record
 from dacrre.accounts.models import Role, User
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
 from dacrre.reminders.models import Reminder, ReminderStatus
+from dacrre.reminders.sweeps import reminders_reassign
 
 from .models import CaseClosureRequest, ClosureStatus
 
@@ -51,8 +52,9 @@ def _notify_new_holder(holder: User, references: list[str], role_label: str, rea
 
 @transaction.atomic
 def cases_reallocate(*, actor: User, cases: Iterable[Case], field: str, to_user: User, reason: str) -> list[Case]:
-    """Give each case a new SPOC, offender manager or IDVA. Open reminders the previous holder owed
-    on those cases move with them. Each case's chronology records it; the new holder gets an e-mail."""
+    """Give each case a new SPOC, offender manager or IDVA. Open reminders on those cases go to
+    whichever of the case's holders can now do them. Each case's chronology records it; the new
+    holder gets an e-mail."""
     _require_supervisor(actor)
     if field not in HOLDER_FIELDS:
         raise ApplicationError("Choose whether to reallocate the SPOC, offender manager or IDVA.", field="field")
@@ -77,8 +79,6 @@ def cases_reallocate(*, actor: User, cases: Iterable[Case], field: str, to_user:
         setattr(case, field, to_user)
         case._history_user = actor  # type: ignore[attr-defined]
         case.save(update_fields=[field, "updated_at"])
-        if previous is not None:
-            Reminder.objects.filter(case=case, assignee=previous, status=ReminderStatus.OPEN).update(assignee=to_user)
         before = previous.get_full_name() or previous.username if previous else "nobody"
         chronology_record(
             case=case,
@@ -88,6 +88,9 @@ def cases_reallocate(*, actor: User, cases: Iterable[Case], field: str, to_user:
             f"{to_user.get_full_name() or to_user.username}. Reason: {reason}",
         )
         moved.append(case)
+    # Open tasks follow the case's new holders, each to the one who can do it (not simply every task
+    # the previous holder had: a probation offender manager cannot log a police visit).
+    reminders_reassign(case_ids=[case.pk for case in moved])
     _notify_new_holder(to_user, [case.reference for case in moved], role_label, reason)
     return moved
 

@@ -19,7 +19,7 @@ from dacrre.core.http import AuthenticatedHttpRequest
 from . import services
 from .forms import ClosureDecisionForm, ClosureRequestForm, MoveCaseloadForm, ReallocateForm
 from .models import CaseClosureRequest, ClosureStatus
-from .selectors import SORTS, cases_held_by, team_caseload, team_of
+from .selectors import SORTS, cases_held_by, team_caseload, team_of, team_unassigned
 
 
 def _require_supervisor(request: AuthenticatedHttpRequest) -> None:
@@ -51,6 +51,12 @@ def team(request: AuthenticatedHttpRequest) -> HttpResponse:
             sort=sort,
         )
     )
+    unassigned = team_unassigned(
+        user,
+        area_id=area.pk if area else None,  # type: ignore[attr-defined]
+        operation_id=operation.pk if operation else None,  # type: ignore[attr-defined]
+        risk_level=risk,
+    )
     pending = CaseClosureRequest.objects.filter(
         status=ClosureStatus.PENDING, case__in=services.cases_in_scope_of(user).values("pk")
     ).count()
@@ -62,6 +68,7 @@ def team(request: AuthenticatedHttpRequest) -> HttpResponse:
             [m.get_full_name() or m.username, m.get_role_display(), *(getattr(m, name) for name in counts)]
             for m in members
         ]
+        rows.append(["Not assigned", "", "", "", unassigned["overdue_visits"], unassigned["overdue_reviews"], ""])
         return export_response(request, fmt=fmt, name="team caseload", header=header, rows=rows)
     access_log_record(user=user, action=AccessAction.LIST, request=request, object_type="team caseload")
     query = request.GET.copy()
@@ -71,6 +78,7 @@ def team(request: AuthenticatedHttpRequest) -> HttpResponse:
         "oversight/team.html",
         {
             "members": members,
+            "unassigned": unassigned,
             "areas": areas,
             "operations": operations,
             "area": area,
