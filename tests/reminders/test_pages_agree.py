@@ -181,6 +181,6 @@ def test_my_tasks_the_caseload_and_the_team_caseload_agree(team, login) -> None:
 
 def test_probations_caseload_shows_the_late_visit_but_no_task_of_its_own(team, login) -> None:
     page = login(team["pat"]).get(reverse("cases:caseload")).content.decode()
-    rows = table_rows(page)
+    rows = [row for row in table_rows(page) if len(row) > 1]  # the shared-cases table below is empty
     assert len(rows) == 2 and all("Overdue" in row[5] for row in rows)  # the cases' dates, as they are
     assert all(row[-1] == "None" for row in rows)  # but no task of probation's
