@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases.cadence import next_due
 from cases.models import CadenceKind, Case, CaseChild, CaseStatus, ChronologyKind, ChronologyVisibility
-from cases.services import chronology_record
+from cases.services import case_require_open, chronology_record
 from dacrre.accounts.models import User
 from dacrre.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 from dacrre.permissions.rules import can_edit_safety_plan, can_view_safe_contact
@@ -58,6 +58,7 @@ def safety_plan_save(
     measures: dict[str, MeasureInput],
     safe_contact: str | None = None,
 ) -> SafetyPlan:
+    case_require_open(plan.case)
     if not can_edit_safety_plan(actor, plan.case):
         raise PermissionDeniedError("You cannot change this safety plan.")
     unknown = set(measures) - set(MEASURE_KEYS)
@@ -158,6 +159,7 @@ def school_notifications_raise(*, incident: Incident) -> int:
 def school_notification_record(
     *, actor: User, notification: SchoolNotification, notified_on: datetime.date, notes: str = ""
 ) -> SchoolNotification:
+    case_require_open(notification.case)
     if not can_view_safe_contact(actor, notification.case):
         raise PermissionDeniedError("You cannot record school notifications on this case.")
     if notification.notified_on is not None:

@@ -76,7 +76,9 @@ def test_the_team_page_is_constant_in_queries_and_sortable(team, login) -> None:
     assert page.index("Bob Baker") < page.index("Alice Able")  # most high-risk cases first
 
 
-def test_reallocation_moves_cases_and_their_tasks_records_it_and_tells_the_new_holder(team, login) -> None:
+def test_reallocation_moves_cases_and_their_tasks_records_it_and_tells_the_new_holder(
+    team, login, django_capture_on_commit_callbacks
+) -> None:
     north, supervisor, alice, bob, elsewhere = team
     first, second, kept = _case(north, alice), _case(north, alice), _case(north, alice)
     task = ReminderFactory(case=first, assignee=alice, kind=ReminderKind.PERPETRATOR_VISIT_DUE, due_on=TODAY)
@@ -84,16 +86,17 @@ def test_reallocation_moves_cases_and_their_tasks_records_it_and_tells_the_new_h
     url = f"/team/people/{alice.public_id}/"
     missing = client.post(url, {"action": "reallocate", "case": [str(first.public_id)], "field": "spoc", "reason": ""})
     assert "Give a reason" in missing.content.decode() and "checked" in missing.content.decode()
-    done = client.post(
-        url,
-        {
-            "action": "reallocate",
-            "case": [str(first.public_id), str(second.public_id)],
-            "field": "spoc",
-            "to_user": bob.pk,
-            "reason": "Alice moves to the South team",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            url,
+            {
+                "action": "reallocate",
+                "case": [str(first.public_id), str(second.public_id)],
+                "field": "spoc",
+                "to_user": bob.pk,
+                "reason": "Alice moves to the South team",
+            },
+        )
     assert done.status_code == 302
     first.refresh_from_db(), second.refresh_from_db(), kept.refresh_from_db(), task.refresh_from_db()
     assert (first.spoc, second.spoc, kept.spoc, task.assignee) == (bob, bob, alice, bob)
@@ -101,7 +104,7 @@ def test_reallocation_moves_cases_and_their_tasks_records_it_and_tells_the_new_h
     assert "Alice Able to Bob Baker" in entry.summary and "South team" in entry.summary
     assert mail.outbox[-1].to == ["bob@example.org"] and first.reference in mail.outbox[-1].body
     # Cases outside the supervisor's team cannot be moved, nor to someone unfit for the role.
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(PermissionDeniedError, match="not in your team"):
         cases_reallocate(
             actor=supervisor,
             cases=[_case(elsewhere.area, elsewhere)],
@@ -119,7 +122,8 @@ def test_leave_moves_every_role_a_person_holds_in_one_action(team) -> None:
     north, supervisor, alice, bob, _ = team
     as_spoc = _case(north, alice)
     as_om = CaseFactory(area=north, spoc=bob, offender_manager=alice)
-    assert caseload_move(actor=supervisor, from_user=alice, to_user=bob, reason="Annual leave 1-14 December") == 2
+    moved = caseload_move(actor=supervisor, from_user=alice, to_user=bob, reason="Annual leave 1-14 December")
+    assert len(moved.moved) == 2 and moved.conflicts == []
     as_spoc.refresh_from_db(), as_om.refresh_from_db()
     assert as_spoc.spoc == bob and as_om.offender_manager == bob
     with pytest.raises(ApplicationError, match="no open cases"):
