@@ -268,7 +268,7 @@ def _wind_down(*, actor: User, case: Case) -> list[str]:
     referrals = list(
         Referral.objects.filter(
             case=case, status__in=[ReferralStatus.DRAFT, ReferralStatus.SENT, ReferralStatus.ACCEPTED]
-        )
+        ).order_by("pk")
     )
     for referral in referrals:
         referral.status, referral.withdrawn_at = ReferralStatus.WITHDRAWN, now
