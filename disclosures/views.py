@@ -29,7 +29,7 @@ def _case(request: AuthenticatedHttpRequest, case_id: uuid.UUID, *, writing: boo
     if not can_view_disclosures(request.user, case) or (writing and not can_record_disclosure(request.user, case)):
         raise PermissionDenied
     if writing:
-        case_require_open(case)  # a closed case is read only: back to its page with the reason
+        case_require_open(case, lock=False)  # a closed case is read only: back to its page with the reason
     return case
 
 

@@ -125,9 +125,9 @@ def cases_reallocate(
     ids = {case.pk for case in cases}
     if not ids:
         raise ApplicationError("Choose at least one case.", field="cases")
-    locked = list(
-        cases_in_scope_of(actor).filter(pk__in=ids).select_related(field).select_for_update(of=("self",)).order_by("pk")
-    )
+    # No select_related here: when a row changed while this waited for its lock, PostgreSQL rereads
+    # the row but not the rows joined to it, and the joined holder would come back empty.
+    locked = list(cases_in_scope_of(actor).filter(pk__in=ids).select_for_update().order_by("pk"))
     if len(locked) != len(ids):
         raise PermissionDeniedError("Some of these cases are not in your team.")
     seen = seen_holders or {}
@@ -303,11 +303,8 @@ def closure_decide(*, actor: User, request: CaseClosureRequest, approve: bool, c
     """Approve (the case closes, what is still open on it is wound down) or return with comments.
     The request is locked: of two supervisors deciding at once, the second is told who decided."""
     _require_supervisor(actor)
-    request = (
-        CaseClosureRequest.objects.select_for_update(of=("self",))
-        .select_related("case", "decided_by")
-        .get(pk=request.pk)
-    )
+    # Locked alone: the case and the decider are read after the lock, as they are now.
+    request = CaseClosureRequest.objects.select_for_update().get(pk=request.pk)
     if not cases_in_scope_of(actor).filter(pk=request.case_id).exists():
         raise PermissionDeniedError("This case is not in your team.")
     if request.status != ClosureStatus.PENDING:

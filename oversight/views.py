@@ -229,7 +229,7 @@ def closure_request(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Ht
     case = case_or_404(request.user, case_id)
     if not services.may_request_closure(request.user, case):
         raise PermissionDenied("Only the case's holders or its supervisors can ask for it to be closed.")
-    case_require_open(case)
+    case_require_open(case, lock=False)
     pending = services.closure_pending_for(case)
     if pending is not None:
         messages.info(request, services.already_requested_message(pending))

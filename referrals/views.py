@@ -42,7 +42,7 @@ def referral_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpR
     case = case_or_404(request.user, case_id)
     if not can_make_referral(request.user, case):
         raise PermissionDenied
-    case_require_open(case)
+    case_require_open(case, lock=False)
     form = ReferralForm(request.POST or None, case=case, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

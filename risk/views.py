@@ -34,7 +34,7 @@ def assessment_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Htt
     case = _case(request, case_id)
     if not can_assess_risk(request.user, case):
         raise PermissionDenied
-    case_require_open(case)
+    case_require_open(case, lock=False)
     form = RiskAssessmentForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:

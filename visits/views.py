@@ -30,7 +30,7 @@ def _case(request: AuthenticatedHttpRequest, case_id: uuid.UUID, *, writing: boo
     if writing and not can_record_visit(request.user, case):
         raise PermissionDenied
     if writing:
-        case_require_open(case)  # a closed case is read only: back to its page with the reason
+        case_require_open(case, lock=False)  # a closed case is read only: back to its page with the reason
     return case
 
 

@@ -1,6 +1,7 @@
 """Team caseload, reallocation, leave moves and closure approval."""
 
 import datetime
+import re
 
 import pytest
 from django.core import mail
@@ -15,7 +16,15 @@ from dacrre.reminders.models import Reminder, ReminderKind, ReminderStatus
 from oversight.models import ClosureStatus
 from oversight.selectors import team_caseload
 from oversight.services import caseload_move, cases_reallocate, closure_decide, closure_request
-from tests.factories import AreaFactory, CaseFactory, OperationFactory, ReminderFactory, UserFactory
+from tests.factories import (
+    AreaFactory,
+    CaseFactory,
+    OperationFactory,
+    ReminderFactory,
+    UserFactory,
+    VictimSideAgencyFactory,
+    grant_case_to,
+)
 
 TODAY = timezone.localdate()
 
@@ -161,3 +170,112 @@ def test_closure_needs_a_supervisor_who_approves_or_returns_with_comments(team, 
     assert case.status == CaseStatus.CLOSED
     assert not Reminder.objects.filter(case=case, status=ReminderStatus.OPEN).exists()
     assert login(bob).get(f"/team/cases/{case.public_id}/close/").status_code in {403, 404}
+
+
+CLOSE_LINK = "Ask a supervisor to close this case"
+
+
+@pytest.mark.django_db
+def test_only_the_holders_and_supervisors_may_ask_for_closure_not_everyone_who_sees_the_case(team, login) -> None:
+    """One rule for the service, the form and the case page's link: an analyst sees the force's cases
+    (agency scope) and a granted partner sees this one, but neither may ask for it to close."""
+    north, supervisor, alice, bob, _ = team
+    case = _case(north, alice)
+    analyst = UserFactory(area=north, role=Role.ANALYST, scope=Scope.AGENCY)
+    housing = VictimSideAgencyFactory()
+    partner = UserFactory(area=AreaFactory(agency=housing), role=Role.PARTNER_CASEWORKER, scope=Scope.AGENCY)
+    grant_case_to(case, housing)
+    url = f"/team/cases/{case.public_id}/close/"
+    for outsider in (analyst, partner):
+        client = login(outsider)
+        assert CLOSE_LINK not in client.get(f"/cases/{case.public_id}/").content.decode()
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"reason": "Analyst wants it closed"}).status_code == 403
+        with pytest.raises(PermissionDeniedError):
+            closure_request(actor=outsider, case=case, reason="Analyst wants it closed")
+    assert not case.closure_requests.exists()
+    for insider in (alice, supervisor):
+        client = login(insider)
+        assert CLOSE_LINK in client.get(f"/cases/{case.public_id}/").content.decode()
+        assert client.get(url).status_code == 200
+    done = login(alice).post(url, {"reason": "No incidents for 12 months"}, follow=True)
+    page = done.content.decode()
+    assert "Closure requested" in page and CLOSE_LINK not in page
+    assert "A closure request is awaiting a supervisor: Alice Able asked on" in page
+    assert case.closure_requests.get().requested_by == alice
+
+
+@pytest.mark.django_db
+def test_a_second_request_or_a_second_decision_is_told_who_acted_first(team, login) -> None:
+    north, supervisor, alice, bob, _ = team
+    case = CaseFactory(area=north, spoc=alice, offender_manager=bob)
+    closure_request(actor=alice, case=case, reason="No incidents for 12 months")
+    with pytest.raises(InvalidTransitionError, match="already awaiting a supervisor: Alice Able asked on"):
+        closure_request(actor=bob, case=case, reason="No incidents for a year")
+    # Bob's page was open before Alice asked: he is told, not shown an error page.
+    response = login(bob).get(f"/team/cases/{case.public_id}/close/", follow=True)
+    assert "already awaiting a supervisor: Alice Able asked on" in response.content.decode()
+
+    request = case.closure_requests.get()
+    other = UserFactory(area=north, role=Role.SUPERVISOR, scope=Scope.AREA, first_name="Olu", last_name="Other")
+    stale = login(other)
+    stale_page = stale.get("/team/closures/").content.decode()  # shows the request, with its form
+    assert case.reference in stale_page
+    closure_decide(actor=supervisor, request=request, approve=False, comments="Check the safety plan first")
+    response = stale.post(
+        "/team/closures/", {"request": str(request.public_id), f"c{request.pk}-decision": "approve"}, follow=True
+    )
+    assert response.status_code == 200  # was "Page not found"
+    name = supervisor.get_full_name()
+    assert f"already decided by {name} on {timezone.localdate():%-d %b %Y}" in response.content.decode()
+    assert "who returned it. Nothing was changed." in response.content.decode()
+    with pytest.raises(InvalidTransitionError, match=f"already decided by {name}"):
+        closure_decide(actor=other, request=request, approve=True, comments="")
+
+
+@pytest.mark.django_db
+def test_a_reallocation_from_a_stale_page_changes_nothing_and_says_who_moved_the_case(
+    team, login, django_capture_on_commit_callbacks
+) -> None:
+    north, supervisor, alice, bob, _ = team
+    carol = UserFactory(area=north, first_name="Carol", last_name="Cole", email="carol@example.org")
+    case = _case(north, alice)
+    other = UserFactory(area=north, role=Role.SUPERVISOR, scope=Scope.AREA, first_name="Olu", last_name="Other")
+    url = f"/team/people/{alice.public_id}/"
+    client = login(supervisor)
+    page = client.get(url).content.decode()
+    seen = re.search(rf'name="seen-spoc-{case.public_id}" value="([^"]*)"', page).group(1)
+    assert seen == str(alice.public_id)
+    cases_reallocate(actor=other, cases=[case], field="spoc", to_user=bob, reason="Bob covers North now")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "action": "reallocate",
+                "case": [str(case.public_id)],
+                f"seen-spoc-{case.public_id}": seen,
+                "field": "spoc",
+                "to_user": carol.pk,
+                "reason": "Carol takes Alice's cases",
+            },
+            follow=True,
+        )
+    case.refresh_from_db()
+    assert case.spoc == bob
+    assert mail.outbox == []  # Carol got nothing, so she is not told she did
+    page = response.content.decode()
+    # The case left Alice's list, so the page says nothing of it was moved.
+    assert "nothing changed" in page
+    # A case still listed on the page (its holder keeps another role on it) is named with who moved it.
+    result = cases_reallocate(
+        actor=supervisor,
+        cases=[case],
+        field="spoc",
+        to_user=carol,
+        reason="Carol takes Alice's cases",
+        seen_holders={case.pk: alice.pk},
+    )
+    assert result.moved == []
+    assert result.conflicts == [
+        f"{case.reference} was reallocated to Bob Baker as SPOC by Olu Other a moment ago; nothing changed for it."
+    ]
