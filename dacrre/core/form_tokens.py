@@ -8,8 +8,9 @@ again from the browser's history, saves nothing: it is sent to the first result 
 "This was already saved". Two POSTs that arrive together cannot both save: the second one's claim
 waits on the unique token until the first commits, then finds it.
 
-A POST that saves nothing (the form had errors, a rule refused it) gives its token back, so that the
-corrected form can be sent again. A POST without a token is handled as before.
+A POST that saves nothing (the form had errors, a rule refused it, or the view sent the user back
+with an error message) gives its token back, so that the corrected form can be sent again. A POST
+without a token is handled as before.
 
 `form_view` also answers a write to a case that is closed (`CaseClosedError` escaping the view) by
 sending the user to the case page with the reason, instead of a form that cannot be saved.
@@ -69,6 +70,18 @@ def _replay(request: AuthenticatedHttpRequest, token: uuid.UUID) -> HttpResponse
     return redirect(first.result_url)
 
 
+def _errors_queued(request: HttpRequest) -> int:
+    queued = getattr(getattr(request, "_messages", None), "_queued_messages", [])
+    return sum(1 for message in queued if message.level >= messages.ERROR)
+
+
+def _saved(request: HttpRequest, response: HttpResponse, errors_before: int = 0) -> bool:
+    """A view that saved sends the user on (a redirect). A redirect that carries an error message
+    (a few views send the user back with one) saved nothing."""
+    moved_on = 300 <= response.status_code < 400 and response.has_header("Location")
+    return moved_on and _errors_queued(request) == errors_before
+
+
 def _once(view: View, request: AuthenticatedHttpRequest, token: uuid.UUID, args: Any, kwargs: Any) -> HttpResponse:
     failure: Exception | None = None
     with transaction.atomic():
@@ -80,6 +93,7 @@ def _once(view: View, request: AuthenticatedHttpRequest, token: uuid.UUID, args:
         except IntegrityError:
             return _replay(request, token)
         FormSubmission.objects.filter(user=request.user, created_at__lt=timezone.now() - KEPT_FOR).delete()
+        errors_before = _errors_queued(request)
         try:
             response = view(request, *args, **kwargs)
         except DatabaseError:
@@ -91,7 +105,7 @@ def _once(view: View, request: AuthenticatedHttpRequest, token: uuid.UUID, args:
             claim.delete()
             failure = exc
         else:
-            if 300 <= response.status_code < 400 and response.has_header("Location"):
+            if _saved(request, response, errors_before):
                 claim.result_url = response["Location"][:500]
                 claim.save(update_fields=["result_url"])
             else:

@@ -319,3 +319,15 @@ def test_the_page_script_starts_the_govuk_buttons() -> None:
     assert "initAll()" in script and "govuk-frontend" in script
     base = (ROOT / "templates/base.html").read_text()
     assert "js/dacrre.mjs" in base
+
+
+@pytest.mark.django_db
+def test_a_form_sent_back_with_an_error_message_saved_nothing_and_is_not_called_saved(login) -> None:
+    supervisor = UserFactory(role=Role.SUPERVISOR, scope=Scope.AGENCY)
+    client = login(supervisor)
+    data = {FIELD: _token(client, "/scoring/"), "operation_for_cases": ""}
+    for _ in range(2):
+        page = client.post("/scoring/open-cases/", data, follow=True).content.decode()
+        assert "Choose an operation and at least one perpetrator" in page
+        assert ALREADY_SAVED not in page
+    assert not FormSubmission.objects.exists()
