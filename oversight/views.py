@@ -209,10 +209,11 @@ def closures(request: AuthenticatedHttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Decision recorded for case {item.case.reference}.")
                 return redirect("oversight:closures")
+    blockers = services.closure_blockers_for(item.case_id for item in pending)
     return render(
         request,
         "oversight/closures.html",
-        {"items": [(i, forms[i.pk], services.closure_blockers(i.case)) for i in pending]},
+        {"items": [(i, forms[i.pk], blockers.get(i.case_id, [])) for i in pending]},
     )
 
 

@@ -379,6 +379,7 @@ def test_the_list_of_write_services_is_complete() -> None:
         "may_request_closure",
         "closure_pending_for",
         "closure_blockers",
+        "closure_blockers_for",
         "closure_decided_message",
         "already_requested_message",
     }

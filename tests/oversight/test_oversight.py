@@ -13,12 +13,15 @@ from cases.models import CaseStatus, ChronologyEntry, ChronologyKind, RiskLevel
 from dacrre.accounts.models import Role, Scope
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
 from dacrre.reminders.models import Reminder, ReminderKind, ReminderStatus
+from disclosures.models import Route
+from disclosures.services import application_record
 from oversight.models import ClosureStatus
 from oversight.selectors import team_caseload
 from oversight.services import caseload_move, cases_reallocate, closure_decide, closure_request
 from tests.factories import (
     AreaFactory,
     CaseFactory,
+    CaseVictimFactory,
     OperationFactory,
     ReminderFactory,
     UserFactory,
@@ -279,3 +282,35 @@ def test_a_reallocation_from_a_stale_page_changes_nothing_and_says_who_moved_the
     assert result.conflicts == [
         f"{case.reference} was reallocated to Bob Baker as SPOC by Olu Other a moment ago; nothing changed for it."
     ]
+
+
+@pytest.mark.django_db
+def test_the_closure_requests_page_is_constant_in_queries(team, login) -> None:
+    north, supervisor, alice, bob, _ = team
+    client = login(supervisor)
+
+    def ask(with_blocker: bool) -> None:
+        case = CaseFactory(area=north, spoc=alice)
+        victim = CaseVictimFactory(case=case).victim
+        closure_request(actor=alice, case=case, reason="No incidents for 12 months")
+        if with_blocker:  # an application received after the request: the supervisor must see it
+            application_record(
+                actor=alice,
+                case=case,
+                route=Route.RIGHT_TO_ASK,
+                person_at_risk=victim,
+                applicant_name="A. Applicant",
+                applicant_relationship="",
+                subject_relationship="",
+                received_on=TODAY,
+            )
+
+    ask(with_blocker=True)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/team/closures/")
+    for n in range(6):
+        ask(with_blocker=n % 2 == 0)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/team/closures/").content.decode()
+    assert len(many) == len(few)
+    assert page.count("This case cannot close yet") == 4
