@@ -147,8 +147,8 @@ def meeting_action_assign(
 
 @transaction.atomic
 def meeting_action_complete(*, actor: User, action: MeetingAction, outcome: str) -> MeetingAction:
+    case_require_open(action.agenda_item.case)  # before the action's lock, in the order closing takes them
     action = MeetingAction.objects.select_for_update().select_related("agenda_item__case").get(pk=action.pk)
-    case_require_open(action.agenda_item.case)
     if not can_complete_meeting_action(actor, action):
         raise PermissionDeniedError("Only the agency the action is assigned to can complete it.")
     if action.status != ActionStatus.OPEN:

@@ -136,14 +136,14 @@ def _require_status(referral: Referral, *allowed: ReferralStatus, action: str) -
 
 
 def _locked(referral: Referral) -> Referral:
-    """The referral, locked, for a transition; its case must be open."""
-    locked = (
+    """The referral, locked, for a transition; its case must be open. The case is checked (and
+    share-locked) before the referral is locked, in the order closing a case takes them."""
+    case_require_open(referral.case)
+    return (
         Referral.objects.select_for_update(of=("self",))
         .select_related("case", "to_agency", "from_agency")
         .get(pk=referral.pk)
     )
-    case_require_open(locked.case)
-    return locked
 
 
 @transaction.atomic

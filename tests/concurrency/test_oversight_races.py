@@ -235,3 +235,43 @@ def test_a_visit_sent_while_the_case_is_closing_is_refused(monkeypatch) -> None:
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED and not Visit.objects.filter(case=case).exists()
     assert case.closed_at <= timezone.now() + datetime.timedelta(seconds=1)
+
+
+def test_a_referral_accepted_while_the_case_closes_is_refused_without_a_deadlock(monkeypatch) -> None:
+    """Closing locks the case, then withdraws its referrals; accepting one checks the case before it
+    locks the referral, the same order, so the two wait for each other instead of deadlocking."""
+    from referrals.models import ReferralStatus
+    from referrals.services import referral_accept, referral_send
+    from tests.factories import CaseVictimFactory, VictimSideAgencyFactory
+    from tests.oversight.test_closed_cases import _referral
+
+    area = AreaFactory()
+    officer = UserFactory(area=area)
+    supervisor = UserFactory(area=area, role=Role.SUPERVISOR, scope=Scope.AREA)
+    housing = VictimSideAgencyFactory()
+    worker = UserFactory(area=AreaFactory(agency=housing), role=Role.PARTNER_CASEWORKER)
+    case = CaseFactory(area=area, spoc=officer)
+    victim = CaseVictimFactory(case=case).victim
+    referral = referral_send(actor=officer, referral=_referral(officer, case, victim.person, housing))
+    request = closure_request(actor=officer, case=case, reason="No incidents for a year")
+    real = oversight_services._wind_down
+
+    def slow_wind_down(**kwargs):  # the case is locked; the referral is not yet
+        time.sleep(0.6)
+        return real(**kwargs)
+
+    monkeypatch.setattr(oversight_services, "_wind_down", slow_wind_down)
+
+    def close():
+        return closure_decide(actor=supervisor, request=request, approve=True, comments="")
+
+    def accept():
+        time.sleep(0.2)
+        return referral_accept(actor=worker, referral=referral)
+
+    decided, accepted = all_at_once([close, accept])
+
+    assert decided.status == ClosureStatus.APPROVED
+    assert isinstance(accepted, CaseClosedError), accepted
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.WITHDRAWN
