@@ -132,12 +132,11 @@ def holder(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpRespo
     move = MoveCaseloadForm(request.POST if request.POST.get("action") == "move" else None, colleagues=colleagues)
     chosen = set(request.POST.getlist("case"))
     if request.method == "POST" and request.POST.get("action") == "reallocate" and reallocate.is_valid():
-        picked = [case for case in cases if str(case.public_id) in chosen]
+        # The ticked cases as they are now, even those another supervisor has just moved away from this
+        # person: the service compares each with what this page showed and says who changed it.
+        ticked = [public_id for public_id in map(_uuid_or_none, chosen) if public_id is not None]
+        picked = list(services.cases_in_scope_of(user).filter(public_id__in=ticked)) if ticked else []
         field = reallocate.cleaned_data["field"]
-        if chosen and not picked:
-            # Every ticked case has left this person's open cases since the page was shown.
-            messages.warning(request, "The ticked cases are no longer held by this person: nothing changed.")
-            return redirect("oversight:holder", public_id=person.public_id)
         try:
             result = services.cases_reallocate(
                 actor=user,

@@ -3,6 +3,7 @@ made once, the others are told who made it, and only the person who really got a
 
 import datetime
 import html
+import threading
 import time
 
 import pytest
@@ -176,15 +177,20 @@ def test_supervisors_deciding_one_closure_at_once_decide_it_once_and_the_others_
     assert ChronologyEntry.objects.filter(case=case, kind=ChronologyKind.STATUS_CHANGED).count() == 2
 
 
-def _slowly(monkeypatch, module, name, seconds=0.6):
+def _holding(monkeypatch, module, name, *, before: bool = False) -> threading.Event:
+    """Make `module.name` hold on for a while, once its lock is taken (after the call, or before it
+    when the caller took the lock already); the event says it is holding, for the other thread."""
     real = getattr(module, name)
+    holding = threading.Event()
 
     def slow(*args, **kwargs):
-        result = real(*args, **kwargs)
-        time.sleep(seconds)
-        return result
+        result = None if before else real(*args, **kwargs)
+        holding.set()
+        time.sleep(0.6)
+        return real(*args, **kwargs) if before else result
 
     monkeypatch.setattr(module, name, slow)
+    return holding
 
 
 def test_a_visit_being_saved_when_the_case_closes_is_saved_before_the_closure(monkeypatch) -> None:
@@ -194,13 +200,13 @@ def test_a_visit_being_saved_when_the_case_closes_is_saved_before_the_closure(mo
     supervisor = UserFactory(area=area, role=Role.SUPERVISOR, scope=Scope.AREA)
     case = CaseFactory(area=area, spoc=officer)
     request = closure_request(actor=officer, case=case, reason="No incidents for a year")
-    _slowly(monkeypatch, visit_services, "case_require_open")
+    checked = _holding(monkeypatch, visit_services, "case_require_open")
 
     def log():
         return visit_log(actor=officer, case=case, victim=None, occurred_at=timezone.now(), outcome=VisitOutcome.SEEN)
 
     def close():
-        time.sleep(0.2)  # the visit has checked the case by now
+        assert checked.wait(timeout=30)  # the visit has checked the case (and holds its share lock)
         return closure_decide(actor=supervisor, request=request, approve=True, comments="")
 
     visit, decided = all_at_once([log, close])
@@ -219,13 +225,13 @@ def test_a_visit_sent_while_the_case_is_closing_is_refused(monkeypatch) -> None:
     supervisor = UserFactory(area=area, role=Role.SUPERVISOR, scope=Scope.AREA)
     case = CaseFactory(area=area, spoc=officer)
     request = closure_request(actor=officer, case=case, reason="No incidents for a year")
-    _slowly(monkeypatch, oversight_services, "_wind_down")
+    closing = _holding(monkeypatch, oversight_services, "_wind_down", before=True)
 
     def close():
         return closure_decide(actor=supervisor, request=request, approve=True, comments="")
 
     def log():
-        time.sleep(0.2)  # the closure holds the case by now
+        assert closing.wait(timeout=30)  # the closure holds the case by now
         return visit_log(actor=officer, case=case, victim=None, occurred_at=timezone.now(), outcome=VisitOutcome.SEEN)
 
     decided, visit = all_at_once([close, log])
@@ -254,19 +260,14 @@ def test_a_referral_accepted_while_the_case_closes_is_refused_without_a_deadlock
     victim = CaseVictimFactory(case=case).victim
     referral = referral_send(actor=officer, referral=_referral(officer, case, victim.person, housing))
     request = closure_request(actor=officer, case=case, reason="No incidents for a year")
-    real = oversight_services._wind_down
-
-    def slow_wind_down(**kwargs):  # the case is locked; the referral is not yet
-        time.sleep(0.6)
-        return real(**kwargs)
-
-    monkeypatch.setattr(oversight_services, "_wind_down", slow_wind_down)
+    # The case is locked (case_change_status ran); the referral is not yet.
+    closing = _holding(monkeypatch, oversight_services, "_wind_down", before=True)
 
     def close():
         return closure_decide(actor=supervisor, request=request, approve=True, comments="")
 
     def accept():
-        time.sleep(0.2)
+        assert closing.wait(timeout=30)
         return referral_accept(actor=worker, referral=referral)
 
     decided, accepted = all_at_once([close, accept])
