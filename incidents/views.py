@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from dacrre.core.exceptions import ApplicationError
+from dacrre.core.form_tokens import form_view
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.roles import has_role_permission
 
@@ -23,6 +24,7 @@ def _require_importer(request: AuthenticatedHttpRequest) -> None:
 
 
 @login_required
+@form_view
 def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_importer(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -75,6 +77,7 @@ def import_progress(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> 
 
 
 @login_required
+@form_view
 @require_POST
 def import_confirm(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     _require_importer(request)

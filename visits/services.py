@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cases.cadence import next_due
 from cases.models import CadenceKind, Case, CaseVictim, ChronologyKind, ChronologyVisibility
-from cases.services import chronology_record
+from cases.services import case_require_open, chronology_record
 from dacrre.accounts.models import User
 from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
@@ -25,6 +25,7 @@ MAX_OVERRIDE_DAYS = 365
 
 
 def _check(actor: User, case: Case, victim: Victim | None) -> None:
+    case_require_open(case)
     if not can_record_visit(actor, case):
         raise PermissionDeniedError("Only officers of the owning force record visits.")
     if victim is not None and not CaseVictim.objects.filter(case=case, victim=victim).exists():
