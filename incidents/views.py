@@ -93,6 +93,7 @@ def import_confirm(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
 
 @login_required
 @require_POST
+@form_view
 def import_run_again(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """A failed or stalled job, run again from the file it holds: no new upload."""
     _require_importer(request)

@@ -136,7 +136,6 @@ def meeting_action_assign(
         raise ApplicationError("Assign actions to an agency attending the meeting", field="agency")
     if not description.strip():
         raise ApplicationError("Describe the action", field="description")
-    dates.MEETING_ACTION_DUE.check(due_on, field="due_on")
     if due_on < item.meeting.held_on:
         raise ApplicationError("The due date must be on or after the meeting date", field="due_on")
     latest = item.meeting.held_on + ACTION_DUE_WITHIN
@@ -144,6 +143,7 @@ def meeting_action_assign(
         raise ApplicationError(
             f"The due date must be within a year of the meeting (by {latest:%d/%m/%Y})", field="due_on"
         )
+    dates.MEETING_ACTION_DUE.check(due_on, field="due_on")
     action = MeetingAction.objects.create(
         agenda_item=item, assigned_agency=agency, description=description.strip(), due_on=due_on, created_by=actor
     )

@@ -334,6 +334,8 @@ def reminders_reassign(*, case_ids: Collection[int] | None = None) -> int:
     One UPDATE ... FROM (each case's owner for every kind) over the open reminders; a high-risk one
     is e-mailed again, to its new holder. The sweep runs it for every case, a reallocation for the
     cases it changed. Returns the reminders moved."""
+    if case_ids is not None and not case_ids:
+        return 0
     owned = [(sweep.kind.value, sweep.owner) for sweep in KINDS if sweep.owner is not None]
     columns = {f"r_owner_{index}": owner_of("") for index, (_kind, owner_of) in enumerate(owned)}
     cases = Case.objects.all() if case_ids is None else Case.objects.filter(pk__in=list(case_ids))
