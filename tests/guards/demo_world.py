@@ -1,9 +1,10 @@
 """The demo data (`manage.py seed_demo`) with what each role needs for its pages to have something
 on them, and the demo users' second factor, for the crawl guards.
 
-The demo has no referral, meeting, closure request, Clare's Law application, planned visit,
-programme allocation, possible duplicate, tasking list, import, break-glass look or school
-notification; without them a partner's inbox, the auditor's reviews and most of a supervisor's
+The demo has no referral (to an agency on the system or outside it), meeting, closure request,
+Clare's Law application, planned visit, programme allocation, possible duplicate, merge, tasking
+list, import (checked, or waiting for the worker), break-glass look, school notification or second
+risk assessment on a case; without them a partner's inbox, the auditor's reviews and most of a supervisor's
 pages would be empty and their links never crawled. `demo_extras_add` builds them with the
 services, as users would, on top of the seeded data (dacrre/core/demo.py stays as it is).
 """
@@ -68,7 +69,9 @@ def demo_extras_add(users: dict[str, User]) -> dict[str, object]:  # noqa: PLR09
     from offender_management.models import Programme
     from offender_management.services import intervention_record, programme_allocate
     from oversight.services import closure_request
+    from people.merging import duplicate_merge
     from people.models import DuplicateCandidate
+    from people.services import person_create
     from referrals.models import Consent, Sharing, Urgency
     from referrals.services import referral_accept, referral_create, referral_send
     from risk.models import Answer
@@ -217,6 +220,40 @@ def demo_extras_add(users: dict[str, User]) -> dict[str, object]:  # noqa: PLR09
         rows_total=count_rows(content),
     )
     extras["import"] = import_job_start(actor=users["analyst"], job=job, dry_run=True)
+    extras["import_waiting"] = IncidentImport.objects.create(  # queued for the worker, which has not started
+        agency=agencies[POLICE],
+        uploaded_by=users["analyst"],
+        filename="large.csv",
+        content=content,
+        status=ImportStatus.WAITING_IMPORT,
+        rows_total=50_000,
+    )
+    extras["external_referral"] = referral_send(
+        actor=officer,
+        referral=referral_create(
+            actor=officer,
+            case=referred,
+            subject_person=referred.case_victims.all()[0].victim.person,
+            to_agency=None,
+            external_agency_name="Northshire Women's Aid",
+            external_agency_contact="Duty worker, 01632 960000",
+            reason="Refuge space needed.",
+            urgency=Urgency.HIGH,
+            sharing=Sharing.SUMMARY,
+            consent=Consent.GIVEN,
+            consent_method="verbal",
+        ),
+    )
+    twin, other_twin = (
+        person_create(
+            actor=users["analyst"], given_name="Sam", family_name="Twin", date_of_birth=datetime.date(1990, 1, 1)
+        )
+        for _ in range(2)
+    )
+    merged_pair = DuplicateCandidate.objects.create(
+        first=twin, second=other_twin, reason="same name and date of birth", agency=agencies[POLICE]
+    )
+    extras["merge"] = duplicate_merge(actor=supervisor, candidate=merged_pair, keep=twin, reason="One person.")
     south = Case.objects.filter(area__name="South", owning_agency__name=POLICE).order_by("reference").first()
     assert south is not None
     break_glass_open(

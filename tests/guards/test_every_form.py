@@ -17,7 +17,6 @@ test fails once it is fixed until the entry is deleted.
 
 import datetime
 import html
-import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, resolve, reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
 
 from cases.models import RiskLevel
@@ -47,7 +46,7 @@ from tests.factories import (
     grant_case_to,
 )
 from tests.guards.crawl import Form, forms_of
-from tests.permissions.test_matrix import _all_named_patterns
+from tests.guards.routes import post_url_names
 
 # url name, or "url name[variant]": why it cannot succeed today. Delete an entry when its fix lands.
 KNOWN_FAILING_FORMS: dict[str, str] = {
@@ -62,44 +61,6 @@ TODAY = timezone.localdate
 
 def day(offset: int = 0) -> str:
     return (TODAY() + datetime.timedelta(days=offset)).strftime("%d/%m/%Y")
-
-
-# --- What accepts POST ------------------------------------------------------------------------------
-
-POST_IN_SOURCE = re.compile(
-    r"require_POST|require_http_methods\([^)]*POST|request\.method\s*==\s*[\"']POST[\"']|request\.POST"
-)
-
-
-def accepts_post(pattern: URLPattern) -> bool:
-    callback = pattern.callback
-    actions = getattr(callback, "actions", None)
-    if actions is not None:  # a DRF viewset route: {method: action}
-        return "post" in actions
-    view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
-    if view_class is not None:
-        return callable(getattr(view_class, "post", None))
-    view = inspect.unwrap(callback)
-    try:
-        source = inspect.getsource(view)
-    except (OSError, TypeError):
-        return False
-    return bool(POST_IN_SOURCE.search(source))
-
-
-def is_project_view(name: str, pattern: URLPattern) -> bool:
-    """Every route outside the Django admin is the project's. In the admin, only views the project
-    wrote (people's reverse-merge): the ModelAdmin machinery is Django's and simple-history's."""
-    if not name.startswith("admin:"):
-        return True
-    module = getattr(inspect.unwrap(pattern.callback), "__module__", "") or ""
-    return not module.startswith(("django.", "simple_history.", "django_otp.", "guardian."))
-
-
-def post_url_names() -> list[str]:
-    return sorted(
-        name for name, pattern in _all_named_patterns() if is_project_view(name, pattern) and accepts_post(pattern)
-    )
 
 
 # --- The worlds ---------------------------------------------------------------------------------------

@@ -10,6 +10,10 @@ own forms apart) is pressed as it stands, inside a transaction that is rolled ba
 the empty form with a message (200 or 400) but must not answer 403, 404, 405 or 500. A button
 shown to someone who may not use it is a dead end too.
 
+Each page of the app is assigned to the role whose work it is (ROUTE_REACHED_BY): that role's crawl
+must reach it, so that a page no link leads to, or a crawl that stopped short, fails. Pages no link
+leads to by design are in NOT_LINKED.
+
 The Django admin is crawled for the admin user with the same rules, each admin page once (see
 tests/guards/crawl.py): it is the admin role's whole job, and its pages are the project's
 ModelAdmins (list columns, read-only fields, the reverse-merge view), which can fail like any other.
@@ -29,6 +33,7 @@ from dacrre.core.demo import DEMO_PASSWORD
 from tests.factories import current_totp
 from tests.guards.crawl import Button, CrawlResult, crawl
 from tests.guards.demo_world import DEMO_USERNAMES, DemoWorld, demo_world_build
+from tests.guards.routes import page_url_names
 
 # (username, url name, status): why. Delete an entry when its fix lands.
 KNOWN_DEAD_ENDS: dict[tuple[str, str, int], str] = {
@@ -46,8 +51,100 @@ KNOWN_DEAD_ENDS: dict[tuple[str, str, int], str] = {
 # (username, url name the button posts to, status): why. Delete an entry when its fix lands.
 KNOWN_REFUSED_BUTTONS: dict[tuple[str, str, int], str] = {}
 
+# Which role's crawl must reach each page of the app: one role each, the one whose work it is. A
+# page no role reaches by links is an orphan (or the demo lacks the record that links to it).
+ROUTE_REACHED_BY: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "cases:caseload",
+            "cases:list",
+            "cases:detail",
+            "case_referrals:new",
+            "disclosures:new",
+            "disclosures:detail",
+            "meetings:list",
+            "meetings:detail",
+            "meetings:actions",
+            "offender_management:allocate",
+            "offender_management:end_allocation",
+            "offender_management:record_intervention",
+            "orders:new",
+            "orders:detail",
+            "orders:edit",
+            "oversight:closure_request",
+            "perpetrators:detail",
+            "referrals:inbox",
+            "referrals:detail",
+            "referrals:summary",
+            "reminders:my_tasks",
+            "reminders:dismiss",
+            "risk:new",
+            "risk:detail",
+            "risk:compare",
+            "safety_plans:children",
+            "safety_plans:plan",
+            "safety_plans:versions",
+            "victims:detail",
+            "visits:new",
+            "visits:plan",
+            "visits:detail",
+        ],
+        "officer.north",
+    ),
+    **dict.fromkeys(
+        [
+            "cases:break_glass",
+            "cases:operation_cadences",
+            "oversight:team",
+            "oversight:holder",
+            "oversight:closures",
+            "people:duplicates",
+            "people:duplicate_detail",
+            "reports:performance",
+            "safety_plans:version",
+            "scoring:ranking",
+            "scoring:tasking",
+            "scoring:tasking_detail",
+        ],
+        "supervisor.north",
+    ),
+    **dict.fromkeys(["incidents:import", "incidents:import_detail", "incidents:import_progress"], "analyst"),
+    **dict.fromkeys(["audit:access_log", "audit:break_glass_reviews"], "auditor"),
+    "admin:people_personmerge_reverse": "admin",
+}
+# Pages no link leads to, by design.
+NOT_LINKED: dict[str, str] = {
+    "accounts:login": "signing in comes before the crawl (tests/accounts)",
+    "accounts:second_factor": "signing in comes before the crawl (tests/accounts)",
+    "accounts:recovery_codes": "shown once, straight after enrolling an authenticator (tests/accounts)",
+    "healthz": "for the load balancer",
+    "api-docs": "for partner systems' developers",
+    "api-schema": "for partner systems' developers",
+    **{
+        f"api:{name}": "the API is for partner systems (tests/permissions/matrix_api.py, tests/referrals)"
+        for name in [
+            "api-root",
+            *(
+                f"{kind}-{view}"
+                for kind in ["case", "person", "visit", "riskassessment", "safetyplan", "task", "referral"]
+                for view in ["list", "detail"]
+            ),
+        ]
+    },
+}
+
 REFUSED = {403, 404, 405}
 BUTTONS_PER_ROLE = 60
+
+
+def test_every_page_is_reached_by_a_role_or_says_why_not() -> None:
+    pages = page_url_names()
+    assert "cases:detail" in pages and "visits:cancel" not in pages  # GET pages, not POST-only actions
+    missing = [name for name in pages if name not in ROUTE_REACHED_BY and name not in NOT_LINKED]
+    assert not missing, f"pages no role is expected to reach: add them to ROUTE_REACHED_BY or NOT_LINKED: {missing}"
+    stale = [name for name in [*ROUTE_REACHED_BY, *NOT_LINKED] if name not in pages]
+    assert not stale, f"no such page (any more): {stale}"
+    assert set(ROUTE_REACHED_BY.values()) <= set(DEMO_USERNAMES)
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +225,12 @@ def test_nothing_a_role_is_shown_leads_to_a_dead_end(demo, client, username) -> 
         for key in known_buttons
         if key not in refused
     ]
+
+    unreached = sorted(name for name, who in ROUTE_REACHED_BY.items() if who == username and name not in result.names)
+    if unreached:
+        problems.append(
+            f"pages this role's crawl no longer reaches (a link gone, or a record the demo lacks): {unreached}"
+        )
 
     report = result.summary(username) + f"\n  {len(buttons)} POST buttons pressed (rolled back)"
     print(report)
