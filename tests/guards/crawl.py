@@ -287,9 +287,11 @@ def crawl(
     skip: tuple[str, ...] = (),
     skip_names: frozenset[str] = frozenset(),
 ) -> CrawlResult:
-    """Breadth-first from `start`, links to URL patterns not yet visited first. A dead end is any
-    answer of 400 or more, a redirect to the sign-in page, a download that is not 200, or a link to
-    a URL the project does not have."""
+    """Breadth-first from `start`, links to URL patterns not yet visited first. Each pattern (with
+    one set of query keys) is visited `per_pattern` times, or up to `per_pattern_more` when its pages
+    led somewhere new, and each kind of link (the page's URL name, the target's pattern) at least
+    once. A dead end is any answer of 400 or more, a redirect to the sign-in page, a download that
+    is not 200, or a link to a URL the project does not have."""
     began = time.monotonic()
     result = CrawlResult()
     order = itertools.count()
@@ -299,6 +301,7 @@ def crawl(
     per_key: Counter = Counter()
     keys_found: set[tuple] = {pattern_key(start)}
     productive: set[tuple] = set()  # patterns one of whose pages linked to a pattern not found before
+    edges_done: set[tuple] = set()  # (URL name of the page a link was on, pattern key of its target)
 
     def push(link: Link, *, first: bool = False) -> bool:
         """Queue a link; True when it is to a pattern not found before."""
@@ -321,12 +324,17 @@ def crawl(
         if urlsplit(link.url).path.startswith(skip) or (name in skip_names and link.url != start):
             continue
         first_visits, most_visits = _limit(name, per_pattern, per_pattern_more)
-        if per_key[key] >= most_visits or (per_key[key] >= first_visits and key not in productive):
-            result.skipped_by_cap += 1
-            continue
-        if per_key[key] >= first_visits and tier == 0:
-            heapq.heappush(queue, (1, position, link))  # after everything new
-            continue
+        # Every kind of link from every kind of page is followed once (a link the case page shows is
+        # not the same click as one in the caseload), whatever the pattern's count; the admin apart.
+        edge = (url_name(link.via) or link.via, key)
+        if edge in edges_done or name.startswith("admin:"):
+            if per_key[key] >= most_visits or (per_key[key] >= first_visits and key not in productive):
+                result.skipped_by_cap += 1
+                continue
+            if per_key[key] >= first_visits and tier == 0:
+                heapq.heappush(queue, (1, position, link))  # after everything new
+                continue
+        edges_done.add(edge)
         per_key[key] += 1
         status, location, content_type, body = fetch(link.url)
         result.visited.append((link.url, name, status))

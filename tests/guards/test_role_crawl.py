@@ -168,6 +168,8 @@ def sign_in(client, user) -> str:
 
 
 def fetch_with(client):
+    client.raise_request_exception = False  # a 500 is a dead end to report with where it was clicked
+
     def fetch(path: str) -> tuple[int, str, str, str]:
         response = client.get(path)
         content_type = response.get("Content-Type", "")
