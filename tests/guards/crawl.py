@@ -151,8 +151,14 @@ class _Page(HTMLParser):
         self._option: tuple[str | None, bool, list[str]] | None = None
         self._textarea: tuple[Field, list[str]] | None = None
         self._button: tuple[str, str, list[str]] | None = None
+        self._in_title = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._in_title:
+            return  # a browser reads a title's content as text: a link in it is no link
+        if tag == "title":
+            self._in_title = True
+            return
         a = {key: value or "" for key, value in attrs}
         if "hx-get" in a:
             self.links.append((a["hx-get"], f"(fetched by the page's {tag})"))
@@ -183,6 +189,9 @@ class _Page(HTMLParser):
                 open_text[-1].append(data)
 
     def handle_endtag(self, tag: str) -> None:
+        if self._in_title:
+            self._in_title = tag != "title"
+            return
         if tag == "a" and self._anchor is not None:
             self.links.append((self._anchor[0], " ".join("".join(self._anchor[1]).split())))
             self._anchor = None
@@ -254,11 +263,11 @@ def url_name(path: str) -> str | None:
         return None
 
 
-def pattern_key(path: str) -> tuple[str, tuple[str, ...]]:
+def pattern_key(path: str, *, with_query: bool = True) -> tuple[str, tuple[str, ...]]:
     """One URL pattern with one set of query keys: visited at most PER_PATTERN times per role."""
     parts = urlsplit(path)
     name = url_name(path) or parts.path
-    if name.startswith("admin:"):
+    if name.startswith("admin:") or not with_query:
         return (name, ())
     keys = tuple(sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)} - {"page"}))
     return (name, keys)
@@ -286,12 +295,15 @@ def crawl(
     per_pattern_more: int = PER_PATTERN_MORE,
     skip: tuple[str, ...] = (),
     skip_names: frozenset[str] = frozenset(),
+    every_link_kind: bool = True,
+    routes_only: bool = False,
 ) -> CrawlResult:
     """Breadth-first from `start`, links to URL patterns not yet visited first. Each pattern (with
     one set of query keys) is visited `per_pattern` times, or up to `per_pattern_more` when its pages
-    led somewhere new, and each kind of link (the page's URL name, the target's pattern) at least
-    once. A dead end is any answer of 400 or more, a redirect to the sign-in page, a download that
-    is not 200, or a link to a URL the project does not have."""
+    led somewhere new, and (with `every_link_kind`) each kind of link (the page's URL name, the
+    target's pattern) at least once. With `routes_only`, a pattern is one whatever its query, and
+    downloads are left out. A dead end is any answer of 400 or more, a redirect to the
+    sign-in page, a download that is not 200, or a link to a URL the project does not have."""
     began = time.monotonic()
     result = CrawlResult()
     order = itertools.count()
@@ -299,7 +311,7 @@ def crawl(
     queue: list[tuple[int, int, Link]] = [(0, next(order), Link(start, "(sign-in)", "(home after sign-in)"))]
     seen: set[str] = {start}
     per_key: Counter = Counter()
-    keys_found: set[tuple] = {pattern_key(start)}
+    keys_found: set[tuple] = {pattern_key(start, with_query=not routes_only)}
     productive: set[tuple] = set()  # patterns one of whose pages linked to a pattern not found before
     edges_done: set[tuple] = set()  # (URL name of the page a link was on, pattern key of its target)
 
@@ -309,7 +321,7 @@ def crawl(
             return False
         seen.add(link.url)
         heapq.heappush(queue, (0, -next(order) if first else next(order), link))
-        key = pattern_key(link.url)
+        key = pattern_key(link.url, with_query=not routes_only)
         new = key not in keys_found
         keys_found.add(key)
         return new
@@ -320,14 +332,16 @@ def crawl(
         if name is None:
             result.dead_ends.append(DeadEnd(link.url, "(no such URL)", 404, link.via, link.text))
             continue
-        key = pattern_key(link.url)
+        key = pattern_key(link.url, with_query=not routes_only)
         if urlsplit(link.url).path.startswith(skip) or (name in skip_names and link.url != start):
+            continue
+        if routes_only and is_download(link.url):
             continue
         first_visits, most_visits = _limit(name, per_pattern, per_pattern_more)
         # Every kind of link from every kind of page is followed once (a link the case page shows is
         # not the same click as one in the caseload), whatever the pattern's count; the admin apart.
         edge = (url_name(link.via) or link.via, key)
-        if edge in edges_done or name.startswith("admin:"):
+        if edge in edges_done or name.startswith("admin:") or not every_link_kind:
             if per_key[key] >= most_visits or (per_key[key] >= first_visits and key not in productive):
                 result.skipped_by_cap += 1
                 continue

@@ -68,6 +68,8 @@ def demo_extras_add(users: dict[str, User]) -> dict[str, object]:  # noqa: PLR09
     from meetings.services import meeting_action_assign, meeting_add_case, meeting_schedule
     from offender_management.models import Programme
     from offender_management.services import intervention_record, programme_allocate
+    from orders.models import OrderKind
+    from orders.services import order_record
     from oversight.services import closure_request
     from people.merging import duplicate_merge
     from people.models import DuplicateCandidate
@@ -77,7 +79,9 @@ def demo_extras_add(users: dict[str, User]) -> dict[str, object]:  # noqa: PLR09
     from risk.models import Answer
     from risk.questions import QUESTION_KEYS
     from risk.services import risk_assessment_record
-    from safety_plans.services import school_notifications_raise
+    from safety_plans.measures import MEASURE_KEYS
+    from safety_plans.models import MeasureStatus
+    from safety_plans.services import MeasureInput, safety_plan_for, safety_plan_save, school_notifications_raise
     from scoring.services import tasking_snapshot_take
     from visits.services import visit_plan
 
@@ -177,14 +181,33 @@ def demo_extras_add(users: dict[str, User]) -> dict[str, object]:  # noqa: PLR09
         planned_for=timezone.now() + datetime.timedelta(days=2),
         notes="Bail check.",
     )
-    # A second DASH on a case with one, so that the comparison page is linked.
-    assessed = next(case for case in cases if case.risk_assessments.exists())
-    risk_assessment_record(
+    # The first case of the caseload, which every crawl opens first, gets a record of each kind:
+    # two DASH assessments (the comparison is linked), an order, a safety plan saved twice (its
+    # versions are linked). The demo gives these to even-numbered cases only.
+    first_victim = referred.case_victims.all()[0].victim
+    for yes in (4, 9):
+        risk_assessment_record(
+            actor=officer,
+            case=referred,
+            victim=first_victim,
+            answers={key: Answer.YES if n < yes else Answer.NO for n, key in enumerate(QUESTION_KEYS)},
+        )
+    order_record(
         actor=officer,
-        case=assessed,
-        victim=assessed.case_victims.all()[0].victim,
-        answers=dict.fromkeys(QUESTION_KEYS, Answer.NO),
+        case=referred,
+        kind=OrderKind.BAIL,
+        starts_on=today - datetime.timedelta(days=7),
+        ends_on=today + datetime.timedelta(days=21),
+        conditions="Not to contact the victim.",
+        protected_victims=[first_victim],
     )
+    plan = safety_plan_for(case=referred, victim=first_victim)
+    for status in [MeasureStatus.PROPOSED, MeasureStatus.IN_PLACE]:
+        measures: dict[str, MeasureInput] = {
+            key: {"status": status if key == "target_locks" else "", "owner": "", "due_on": None, "notes": ""}
+            for key in MEASURE_KEYS
+        }
+        plan = safety_plan_save(actor=officer, plan=plan, expected_version=plan.version, measures=measures)
     allocation = programme_allocate(
         actor=users["probation"],
         perpetrator=on_agenda.perpetrator,
