@@ -67,3 +67,19 @@ def post_url_names() -> list[str]:
 def page_url_names() -> list[str]:
     """Routes a GET can open (the admin's own apart)."""
     return sorted(name for name, pattern in project_routes() if accepts_get(pattern))
+
+
+def slug_choices(pattern: URLPattern) -> set[str]:
+    """The values a view tells apart in a slug of its URL (`change == "attendance"`,
+    `action in ("decline", "withdraw")`): each is a different form."""
+    from django.urls.converters import SlugConverter
+
+    source = _source(pattern)
+    found: set[str] = set()
+    for name, converter in getattr(pattern.pattern, "converters", {}).items():
+        if not isinstance(converter, SlugConverter):
+            continue
+        found |= set(re.findall(rf"\b{name}\s*==\s*[\"']([\w-]+)[\"']", source))
+        for group in re.findall(rf"\b{name}\s+in\s+[(\[{{]([^)\]}}]*)[)\]}}]", source):
+            found |= set(re.findall(r"[\"']([\w-]+)[\"']", group))
+    return found

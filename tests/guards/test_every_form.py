@@ -46,7 +46,7 @@ from tests.factories import (
     grant_case_to,
 )
 from tests.guards.crawl import Form, forms_of
-from tests.guards.routes import post_url_names
+from tests.guards.routes import post_url_names, project_routes, slug_choices
 
 # url name, or "url name[variant]": why it cannot succeed today. Delete an entry when its fix lands.
 KNOWN_FAILING_FORMS: dict[str, str] = {
@@ -1061,6 +1061,18 @@ def test_every_form_has_a_test() -> None:
     assert not missing, f"forms without a test: add them to FORMS in {__file__}: {missing}"
     stale = [name for name in FORMS if name not in names]
     assert not stale, f"FORMS has entries for URLs that take no POST (or no longer exist): {stale}"
+
+
+def test_every_form_behind_one_url_has_a_test() -> None:
+    """A view that tells forms apart by a slug of its URL (meetings:change/attendance, .../add-case)
+    has one entry per slug value, named by it."""
+    routes = dict(project_routes())
+    for name in post_url_names():
+        choices = slug_choices(routes[name])
+        if choices:
+            missing = choices - set(FORMS.get(name, {}))
+            assert not missing, f"{name}: add FORMS entries @form({name!r}, ...) for {sorted(missing)}"
+    assert slug_choices(routes["referrals:action"]) >= {"accept", "decline", "withdraw"}
 
 
 def _cases() -> list:
