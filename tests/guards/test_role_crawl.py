@@ -5,18 +5,19 @@ every same-site link, GET form (submitted as it stands) and htmx GET they are sh
 400 or more (403, 404, 500...), send them back to sign in, or be a download that is not 200. The
 crawl itself is GET only, so it changes nothing; sign-out is never followed.
 
-Then every kind of POST button the user was shown (one per URL name and label, the Django admin's
-own forms apart) is pressed as it stands, inside a transaction that is rolled back: it may refuse
+Then every kind of POST button the user was shown (one per URL name, path words and field names;
+the Django admin's own forms apart) is pressed as it stands, inside a transaction that is rolled back: it may refuse
 the empty form with a message (200 or 400) but must not answer 403, 404, 405 or 500. A button
 shown to someone who may not use it is a dead end too.
 
 Each page of the app is assigned to the role whose work it is (ROUTE_REACHED_BY): that role's crawl
 must reach it, so that a page no link leads to, or a crawl that stopped short, fails. Pages no link
-leads to by design are in NOT_LINKED.
+leads to by design are in NOT_LINKED; pages their role cannot reach today in KNOWN_UNREACHED.
 
-The Django admin is crawled for the admin user with the same rules, each admin page once (see
-tests/guards/crawl.py): it is the admin role's whole job, and its pages are the project's
-ModelAdmins (list columns, read-only fields, the reverse-merge view), which can fail like any other.
+The Django admin is crawled for the admin user with the same rules, each admin page once and its
+delete confirmations left out (see tests/guards/crawl.py): it is the admin role's whole job, and
+its pages are the project's ModelAdmins (list columns, read-only fields, the reverse-merge view),
+which can fail like any other.
 
 Today's known dead ends are in KNOWN_DEAD_ENDS and KNOWN_REFUSED_BUTTONS, each with its reason. A
 test fails on any dead end not listed, and on any listed one it no longer meets (it was fixed:
