@@ -49,12 +49,7 @@ from tests.guards.crawl import Form, forms_of
 from tests.guards.routes import post_url_names, project_routes, slug_choices
 
 # url name, or "url name[variant]": why it cannot succeed today. Delete an entry when its fix lands.
-KNOWN_FAILING_FORMS: dict[str, str] = {
-    "meetings:item_change[action]": (
-        "issue 15 #13: the agency choice of the meeting-action form is built from an empty queryset, so "
-        "every submission fails 'Select a valid choice'"
-    ),
-}
+KNOWN_FAILING_FORMS: dict[str, str] = {}
 
 TODAY = timezone.localdate
 
@@ -312,7 +307,7 @@ def _marac_referral(w: World) -> Submission:
         page=case_page(w),
         url=reverse("risk:marac_referral", args=[w.case.public_id]),
         redirect=case_page(w),
-        message="MARAC referral recorded.",
+        message=f"MARAC referral recorded for {TODAY():%-d %b %Y}.",
         check=lambda _: type(w.case).objects.get(pk=w.case.pk).last_marac_referral_on == TODAY(),
     )
 
@@ -720,6 +715,44 @@ def _scored_perpetrator(w: World):
     return incident.perpetrator
 
 
+@form("incidents:import_run_again")
+def _import_run_again(w: World) -> Submission:
+    from incidents.jobs import count_rows
+    from incidents.models import Incident, IncidentImport
+
+    content = CSV.format(date=TODAY().isoformat())
+    job = IncidentImport.objects.create(
+        agency=w.police,
+        uploaded_by=w.analyst,
+        filename="incidents.csv",
+        content=content,
+        status="failed",
+        rows_total=count_rows(content),
+        report={"errors": [], "failed": "import", "failure": "The job stopped with an error."},
+    )
+    detail = reverse("incidents:import_detail", args=[job.public_id])
+    return Submission(
+        user=w.analyst,
+        page=detail,
+        url=reverse("incidents:import_run_again", args=[job.public_id]),
+        redirect=detail,
+        message="Incidents imported.",
+        check=lambda _: Incident.objects.filter(source_reference="FORM/1").exists(),
+    )
+
+
+@form("accounts:keep_alive")
+def _keep_alive(w: World) -> Submission:
+    return Submission(
+        user=w.officer,
+        page=reverse("cases:caseload"),
+        url=reverse("accounts:keep_alive"),
+        button="Stay signed in",
+        status=200,
+        check=lambda response: response.json()["remaining_seconds"] > 0,
+    )
+
+
 @form("scoring:open_cases")
 def _open_cases(w: World) -> Submission:
     from cases.models import Case
@@ -826,7 +859,7 @@ def _move_caseload(w: World) -> Submission:
         pick={"action": "move"},
         data={"to_user": str(colleague.pk), "reason": "Leave from 1 to 14 June."},
         redirect=reverse("oversight:team"),
-        message="Caseload moved: 1 case role.",
+        message="1 case role reallocated.",
         check=lambda _: type(case).objects.get(pk=case.pk).spoc_id == colleague.pk,
     )
 
@@ -979,7 +1012,7 @@ def _second_factor(w: World) -> Submission:
         user=None,
         url=reverse("accounts:second_factor"),
         data={"token": current_totp(user)},
-        redirect=reverse("cases:caseload"),
+        redirect=reverse("cases:home"),
         check=lambda _: w.client.get(reverse("cases:caseload")).status_code == 200,
     )
 

@@ -55,3 +55,11 @@ def get_item(mapping: dict | None, key: str) -> object:
 def form_token() -> SafeString:
     """A form's one-time token (dacrre.core.form_tokens): a new one for every form on every page."""
     return format_html('<input type="hidden" name="{}" value="{}">', FIELD, form_token_new())
+
+
+@register.simple_tag(takes_context=True)
+def page_link(context: template.Context, number: int) -> str:
+    """This page's address for another page number, keeping every other parameter (search, filters)."""
+    query = context["request"].GET.copy()
+    query["page"] = str(number)
+    return "?" + query.urlencode()
