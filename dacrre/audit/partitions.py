@@ -338,11 +338,12 @@ def access_log_partitions_archive(
     now: datetime.datetime | None = None,
     database_url: str | None = None,
 ) -> list[ArchivedPartition]:
-    """Export each month partition that ended more than `retention_months` months before the current
-    month began, then drop it: one transaction per partition, which holds the partition against new
-    rows from the export to the drop, so every row dropped is in the file. A partition whose file
-    cannot be written or checked is not dropped. Rows in the default partition are first moved into
-    their months, so that old ones are archived too."""
+    """Export each month partition that ended `retention_months` months or more before the current
+    month began (retention 120 in November 2026: October 2016 and before), then drop it: one
+    transaction per partition, which holds the partition against new rows from the export to the
+    drop, so every row dropped is in the file. A partition whose file cannot be written or checked is
+    not dropped. Rows in the default partition are first moved into their months, so that old ones
+    are archived too."""
     retention_months = settings.ACCESS_LOG_RETENTION_MONTHS if retention_months is None else retention_months
     if retention_months < 1:
         raise ValueError("The access log's retention must be at least one month.")

@@ -91,7 +91,8 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"ok  file: {dump.name} matches its manifest (sha256 {digest[:16]}...)")
         stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d%H%M%S")
-        default_name = f"{connection.settings_dict['NAME'][:30]}_restore_check_{stamp}_{secrets.token_hex(2)}"
+        # At most 63 characters, PostgreSQL's limit for a name.
+        default_name = f"{connection.settings_dict['NAME'][:29]}_restore_check_{stamp}_{secrets.token_hex(2)}"
         database = options["database"] or default_name
         conn = _admin_connection()
         try:
