@@ -85,7 +85,11 @@ def import_confirm(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
     if job.status != ImportStatus.CHECKED:
         messages.error(request, "Only a checked file without errors can be imported.")
         return redirect("incidents:import_detail", public_id=job.public_id)
-    job = import_job_start(actor=request.user, job=job, dry_run=False)
+    try:
+        job = import_job_start(actor=request.user, job=job, dry_run=False)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("incidents:import_detail", public_id=job.public_id)
     if job.status == ImportStatus.IMPORTED:
         messages.success(request, "Incidents imported.")
     return redirect("incidents:import_detail", public_id=job.public_id)
