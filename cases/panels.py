@@ -12,7 +12,7 @@ from django.utils.module_loading import autodiscover_modules
 
 from dacrre.accounts.models import User
 
-from .models import Case
+from .models import Case, CaseStatus
 
 
 @dataclass
@@ -35,5 +35,11 @@ def register_case_panel(order: int) -> Callable[[PanelFunction], PanelFunction]:
 
 
 def case_panels_for(user: User, case: Case) -> list[CasePanel]:
+    """The panels for this user. On a closed case, which is read only, every panel's `can_*` flag is
+    off, so no panel offers a change that would be refused."""
     autodiscover_modules("panels")
-    return [panel for _, function in _registry if (panel := function(user, case)) is not None]
+    panels = [panel for _, function in _registry if (panel := function(user, case)) is not None]
+    if case.status == CaseStatus.CLOSED:
+        for panel in panels:
+            panel.context.update({key: False for key in panel.context if key.startswith("can_")})
+    return panels

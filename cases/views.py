@@ -12,6 +12,7 @@ from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from dacrre.core.exports import FORMATS, export_response
+from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.core.paging import page_of
@@ -178,6 +179,7 @@ def case_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Http
 
 
 @login_required
+@form_view
 def break_glass(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not has_role_permission(request.user, "permissions.add_breakglassaccess"):
         raise PermissionDenied
@@ -200,6 +202,7 @@ def break_glass(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@form_view
 def operation_cadences(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The operation's cadences (visits, risk reviews, safety-plan reviews by risk level), edited by
     the lead force's supervisors."""

@@ -59,4 +59,18 @@ app.conf.beat_schedule = {
         "task": "referrals.tasks.expire_completed_referral_access",
         "schedule": crontab(minute=5),
     },
+    # Records management (docs/operations.md): the access log's months ahead, its months past the
+    # retention archived and dropped (PostgreSQL), and uploaded incident files removed.
+    "audit-access-log-partitions": {
+        "task": "dacrre.audit.tasks.ensure_access_log_partitions",
+        "schedule": crontab(hour=1, minute=10),
+    },
+    "audit-access-log-archive": {
+        "task": "dacrre.audit.tasks.archive_access_log_partitions",
+        "schedule": crontab(hour=1, minute=40),
+    },
+    "incidents-purge-import-content": {
+        "task": "incidents.tasks.purge_import_content",
+        "schedule": crontab(hour=3, minute=20),
+    },
 }

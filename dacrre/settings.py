@@ -376,6 +376,24 @@ BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=4)
 # After a referral is completed the receiving agency keeps access this long (0: removed at once).
 REFERRAL_ACCESS_RETENTION_DAYS = env.int("REFERRAL_ACCESS_RETENTION_DAYS", default=30)
 
+# Records management (docs/operations.md, "Retention of the access log and of imported files").
+# The access log stays in the database this many whole months (then its month partitions are
+# exported to ACCESS_LOG_ARCHIVE_DIR and dropped). Ten years: the review period of the police
+# records guidance for violent and sexual offences, which domestic abuse records are, so that the
+# log outlives the records it describes.
+ACCESS_LOG_RETENTION_MONTHS = env.int("ACCESS_LOG_RETENTION_MONTHS", default=120)
+if ACCESS_LOG_RETENTION_MONTHS < 1:
+    raise ImproperlyConfigured("ACCESS_LOG_RETENTION_MONTHS must be at least 1.")
+# Month partitions are made this many months ahead of the current one.
+ACCESS_LOG_PARTITION_MONTHS_AHEAD = env.int("ACCESS_LOG_PARTITION_MONTHS_AHEAD", default=3)
+ACCESS_LOG_ARCHIVE_DIR = env.str("ACCESS_LOG_ARCHIVE_DIR", default=str(VAR_DIR / "access-log-archive"))
+# The partition jobs' own login, a member of the log's owner role; used by those jobs only.
+ACCESS_LOG_OWNER_DATABASE_URL = env.str("ACCESS_LOG_OWNER_DATABASE_URL", default="")
+# An uploaded incident file is removed this many days after its import finished (imported, or
+# checked and never imported); a refused or failed upload's after IMPORT_FAILED_CONTENT_RETENTION_DAYS.
+IMPORT_CONTENT_RETENTION_DAYS = env.int("IMPORT_CONTENT_RETENTION_DAYS", default=30)
+IMPORT_FAILED_CONTENT_RETENTION_DAYS = env.int("IMPORT_FAILED_CONTENT_RETENTION_DAYS", default=7)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case, ChronologyKind, ChronologyVisibility
-from cases.services import chronology_record
+from cases.services import case_require_open, chronology_record
 from dacrre.accounts.models import User
 from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
@@ -38,6 +38,7 @@ def application_record(
     subject_relationship: str,
     received_on: datetime.date,
 ) -> DisclosureApplication:
+    case_require_open(case)
     if not can_record_disclosure(actor, case):
         raise PermissionDeniedError("Only officers of the owning force record Clare's Law applications.")
     if not case.case_victims.filter(victim=person_at_risk).exists():
@@ -77,6 +78,7 @@ def application_decide(
     rationale: str,
     decided_on: datetime.date,
 ) -> DisclosureApplication:
+    case_require_open(application.case)
     if not can_record_disclosure(actor, application.case):
         raise PermissionDeniedError("Only officers of the owning force decide Clare's Law applications.")
     if application.decision:
@@ -106,6 +108,7 @@ def application_decide(
 def application_record_disclosure(
     *, actor: User, application: DisclosureApplication, outcome: DisclosureOutcome | str, outcome_on: datetime.date
 ) -> DisclosureApplication:
+    case_require_open(application.case)
     if not can_record_disclosure(actor, application.case):
         raise PermissionDeniedError("Only officers of the owning force record disclosures.")
     if application.decision != Decision.DISCLOSE:

@@ -9,9 +9,11 @@ from django.shortcuts import redirect, render
 
 from cases.http import case_or_404
 from cases.models import Case
+from cases.services import case_require_open
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
+from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_record_disclosure, can_view_disclosures
@@ -26,10 +28,13 @@ def _case(request: AuthenticatedHttpRequest, case_id: uuid.UUID, *, writing: boo
     case = case_or_404(request.user, case_id)
     if not can_view_disclosures(request.user, case) or (writing and not can_record_disclosure(request.user, case)):
         raise PermissionDenied
+    if writing:
+        case_require_open(case, lock=False)  # a closed case is read only: back to its page with the reason
     return case
 
 
 @login_required
+@form_view
 def application_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, writing=True)
     form = ApplicationForm(request.POST or None, case=case)
@@ -47,6 +52,7 @@ def application_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Ht
 
 
 @login_required
+@form_view
 def application_detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID, public_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, writing=False)
     application = (

@@ -4,6 +4,7 @@ number and column, nothing written here. `incidents.services.incident_import` wr
 import csv
 import datetime
 import io
+import re
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -78,6 +79,15 @@ class RowError:
     row: int  # as a spreadsheet numbers it: the header is row 1
     column: str
     message: str
+    # The file's own value when the message quotes it (as '<value>'), so that it can be taken out of
+    # the report when the file is removed (report_without_file_values).
+    value: str = ""
+
+    def as_report(self) -> dict[str, object]:
+        entry: dict[str, object] = {"row": self.row, "column": self.column, "message": self.message}
+        if self.value:
+            entry["value"] = self.value
+        return entry
 
 
 @dataclass
@@ -114,7 +124,7 @@ def _flag(value: str, row: int, column: str, errors: list[RowError]) -> bool:
     if lowered in YES:
         return True
     if lowered not in NO:
-        errors.append(RowError(row, column, f"Enter yes or no, not '{value}'"))
+        errors.append(RowError(row, column, f"Enter yes or no, not '{value}'", value))
     return False
 
 
@@ -130,7 +140,7 @@ def _date(value: str, row: int, column: str, errors: list[RowError]) -> datetime
         if problem is not None:
             errors.append(RowError(row, column, problem))
         return born
-    errors.append(RowError(row, column, f"Enter the date as YYYY-MM-DD or DD/MM/YYYY, not '{value}'"))
+    errors.append(RowError(row, column, f"Enter the date as YYYY-MM-DD or DD/MM/YYYY, not '{value}'", value))
     return None
 
 
@@ -149,7 +159,7 @@ def _datetime(value: str, row: int, errors: list[RowError]) -> datetime.datetime
             if problem is not None:
                 errors.append(RowError(row, "occurred_at", problem))
         return moment
-    errors.append(RowError(row, "occurred_at", f"Enter the date and time as YYYY-MM-DD HH:MM, not '{value}'"))
+    errors.append(RowError(row, "occurred_at", f"Enter the date and time as YYYY-MM-DD HH:MM, not '{value}'", value))
     return None
 
 
@@ -223,12 +233,17 @@ def parse_incident_csv(content: str, *, known_areas: set[str]) -> ParsedFile:
         if values.get("area") and values["area"] not in known_areas:
             errors.append(
                 RowError(
-                    index, "area", f"Unknown area '{values['area']}'. Use one of: {', '.join(sorted(known_areas))}"
+                    index,
+                    "area",
+                    f"Unknown area '{values['area']}'. Use one of: {', '.join(sorted(known_areas))}",
+                    values["area"],
                 )
             )
         category = values.get("offence_category", "")
         if category and category not in OffenceCategory.values:
-            errors.append(RowError(index, "offence_category", f"Unknown category '{category}'. See docs/import.md"))
+            errors.append(
+                RowError(index, "offence_category", f"Unknown category '{category}'. See docs/import.md", category)
+            )
         occurred = _datetime(values["occurred_at"], index, errors) if values.get("occurred_at") else None
         flags = {
             name: _flag(values.get(name, ""), index, name, errors) for name in ("is_crime", "injury", "weapon_used")
@@ -275,3 +290,39 @@ def parse_incident_csv(content: str, *, known_areas: set[str]) -> ParsedFile:
             )
         )
     return result
+
+
+# Messages written before errors carried their value: the quoted part is the file's.
+_LEGACY_QUOTED = [
+    (re.compile(r"^(Enter .+?), not '.*'$", re.DOTALL), r"\1, not {removed}"),
+    (
+        re.compile(r"^Unknown (area|category) '.*'\. (Use one of: .*|See docs/import\.md)$", re.DOTALL),
+        r"Unknown \1 {removed}. \2",
+    ),
+]
+REMOVED_VALUE = "(a value from the file, removed with it)"
+REMOVED_COLUMN = "(a column the file named, removed with it)"
+_KNOWN_COLUMNS = {*COLUMNS, "", "(a cell beyond the last column)"}
+
+
+def _error_without_file_values(error: dict[str, object]) -> dict[str, object]:
+    message, value, column = str(error.get("message", "")), str(error.get("value", "")), str(error.get("column", ""))
+    if value:
+        message = message.replace(f"'{value}'", REMOVED_VALUE)
+    else:
+        for pattern, replacement in _LEGACY_QUOTED:
+            message = pattern.sub(replacement.format(removed=REMOVED_VALUE), message)
+    if not set(column.split(", ")) <= _KNOWN_COLUMNS:
+        # A header cell of the file (a file without a header row names its columns by its first row).
+        column = REMOVED_COLUMN
+    return {"row": error.get("row"), "column": column, "message": message}
+
+
+def report_without_file_values(report: dict[str, object]) -> dict[str, object]:
+    """The report of a check or import with nothing the file held, for when the file is removed: each
+    error keeps its row, its column (unless the file named it) and its message, without the quoted
+    value. Counts, incident numbers and the names of changed fields stay."""
+    errors = report.get("errors")
+    if not isinstance(errors, list):
+        return report
+    return {**report, "errors": [_error_without_file_values(error) for error in errors if isinstance(error, dict)]}

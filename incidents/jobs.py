@@ -16,8 +16,10 @@ import logging
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dacrre.accounts.models import Agency, User
@@ -25,7 +27,8 @@ from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ConflictError, InvalidTransitionError
 
-from .models import IMPORT_IN_PROGRESS, ImportStatus, IncidentImport
+from .importer import report_without_file_values
+from .models import IMPORT_DONE, IMPORT_IN_PROGRESS, IMPORT_NOT_DONE, ImportStatus, IncidentImport
 from .services import ImportBusyError, incident_import
 
 logger = logging.getLogger(__name__)
@@ -208,7 +211,9 @@ def _mark_failed(job: IncidentImport, running: str, dry_run: bool) -> None:
         f"{'checked' if dry_run else 'imported'}: you can run it again from this page."
     )
     try:
-        IncidentImport.objects.filter(pk=job.pk, status=running).update(status=ImportStatus.FAILED, report=report)
+        IncidentImport.objects.filter(pk=job.pk, status=running).update(
+            status=ImportStatus.FAILED, report=report, finished_at=timezone.now()
+        )
     except Exception:  # noqa: BLE001 - the original error is the one to report
         logger.exception("Incident import %s could not be marked as failed", job.pk)
 
@@ -247,8 +252,8 @@ def import_job_run(job_id: int, *, dry_run: bool, lock_wait_seconds: float | Non
                 job.status = ImportStatus.CHECKED
             else:
                 job.status, job.imported_at = ImportStatus.IMPORTED, timezone.now()
-            job.report = report
-            job.save(update_fields=["status", "report", "imported_at"])
+            job.report, job.finished_at = report, timezone.now()
+            job.save(update_fields=["status", "report", "imported_at", "finished_at"])
             if job.status == ImportStatus.IMPORTED:
                 access_log_record(
                     user=job.uploaded_by,
@@ -293,6 +298,7 @@ def import_job_create(*, actor: User, agency: Agency, filename: str, content: st
         status=ImportStatus.REFUSED,
         rows_total=count_rows(content),
         report=report,
+        finished_at=timezone.now(),
     )
 
 
@@ -304,7 +310,11 @@ def import_job_start(*, actor: User, job: IncidentImport, dry_run: bool) -> Inci
     from .tasks import run_incident_import
 
     waiting = ImportStatus.WAITING_CHECK if dry_run else ImportStatus.WAITING_IMPORT
-    IncidentImport.objects.filter(pk=job.pk).update(status=waiting, queued_at=timezone.now())
+    # Not once its file is removed (import_content_purge, which locks the row and checks the status).
+    if not IncidentImport.objects.filter(pk=job.pk, content_removed_at__isnull=True).update(
+        status=waiting, queued_at=timezone.now()
+    ):
+        raise InvalidTransitionError(_file_removed_message(job))
     background = job.rows_total > INLINE_ROWS
     if not background:
         try:
@@ -330,9 +340,12 @@ def import_job_run_again(*, actor: User, job: IncidentImport) -> IncidentImport:
         dry_run = job.report.get("failed") == "check"
         report = {key: value for key, value in job.report.items() if key not in {"failure", "failed"}}
         waiting = ImportStatus.WAITING_CHECK if dry_run else ImportStatus.WAITING_IMPORT
-        if not IncidentImport.objects.filter(pk=job.pk, status=ImportStatus.FAILED).update(
-            status=waiting, report=report
-        ):
+        if not IncidentImport.objects.filter(
+            pk=job.pk, status=ImportStatus.FAILED, content_removed_at__isnull=True
+        ).update(status=waiting, report=report):
+            job.refresh_from_db(fields=["status", "content_removed_at"])
+            if job.content_removed_at is not None:
+                raise InvalidTransitionError(_file_removed_message(job))
             raise ConflictError("This import has already been started again.")
         return import_job_start(actor=actor, job=job, dry_run=dry_run)
     if job.in_progress and import_progress_get(job).stalled:
@@ -357,3 +370,47 @@ def import_jobs_resume() -> int:
             enqueue_after_commit(run_incident_import, job.pk, dry_run)
             resumed += 1
     return resumed
+
+
+def _file_removed_message(job: IncidentImport) -> str:
+    job.refresh_from_db(fields=["content_removed_at"])
+    when = timezone.localtime(job.content_removed_at) if job.content_removed_at else timezone.localtime()
+    return f"The uploaded file was removed on {when:%-d %B %Y}: upload the file again to check and import it."
+
+
+def _due_for_removal(now: datetime.datetime) -> Q:
+    done_before = now - datetime.timedelta(days=settings.IMPORT_CONTENT_RETENTION_DAYS)
+    not_done_before = now - datetime.timedelta(days=settings.IMPORT_FAILED_CONTENT_RETENTION_DAYS)
+    return Q(content_removed_at__isnull=True) & (
+        Q(status__in=IMPORT_DONE, finished_at__lte=done_before)
+        | Q(status__in=IMPORT_NOT_DONE, finished_at__lte=not_done_before)
+    )
+
+
+def import_content_purge(*, now: datetime.datetime | None = None) -> int:
+    """Remove the uploaded file (names, dates of birth, police identifiers) of every import that
+    finished IMPORT_CONTENT_RETENTION_DAYS ago (imported, or checked and never imported), or
+    IMPORT_FAILED_CONTENT_RETENTION_DAYS ago when it was refused or failed. The job row stays with
+    its counts and errors, without any value the file held. A job that is running, or was started
+    again, keeps its file: each row is locked and checked again before its file is removed, and
+    starting a job refuses one whose file is gone. Idempotent; returns the files removed."""
+    now = now or timezone.now()
+    removed = 0
+    for pk in list(IncidentImport.objects.filter(_due_for_removal(now)).values_list("pk", flat=True)):
+        with transaction.atomic():
+            job = (
+                IncidentImport.objects.select_for_update()
+                .filter(_due_for_removal(now), pk=pk)
+                .only("pk", "report", "content", "content_removed_at")
+                .first()
+            )
+            if job is None:
+                continue  # started again, or removed by another run, since the list was read
+            job.content = ""
+            job.report = report_without_file_values(job.report)
+            job.content_removed_at = now
+            job.save(update_fields=["content", "report", "content_removed_at"])
+            removed += 1
+    if removed:
+        logger.info("Uploaded files of %s incident imports removed", removed)
+    return removed

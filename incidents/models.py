@@ -1,5 +1,8 @@
 """Recorded DA incidents and crimes, as imported from the police records system."""
 
+import datetime
+
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -70,6 +73,11 @@ IMPORT_IN_PROGRESS = {
     ImportStatus.WAITING_IMPORT,
     ImportStatus.IMPORTING,
 }
+# Finished jobs whose file is removed IMPORT_CONTENT_RETENTION_DAYS after they finished (a checked
+# file that is never imported included), and those whose file goes after
+# IMPORT_FAILED_CONTENT_RETENTION_DAYS (see incidents.jobs.import_content_purge).
+IMPORT_DONE = {ImportStatus.IMPORTED, ImportStatus.CHECKED}
+IMPORT_NOT_DONE = {ImportStatus.REFUSED, ImportStatus.FAILED}
 
 
 class IncidentImport(PublicIdModel):
@@ -86,9 +94,16 @@ class IncidentImport(PublicIdModel):
     queued_at = models.DateTimeField(null=True, blank=True, help_text="When the job was last given to the worker.")
     started_at = models.DateTimeField(null=True, blank=True)
     imported_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the job last finished: checked, refused, imported or failed."
+    )
+    content_removed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the uploaded file was removed (the job and its report are kept)."
+    )
 
     class Meta:
         ordering = ["-uploaded_at"]
+        indexes = [models.Index(fields=["status", "finished_at"], name="incidents_import_finished_idx")]
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display().lower()})"
@@ -96,3 +111,16 @@ class IncidentImport(PublicIdModel):
     @property
     def in_progress(self) -> bool:
         return self.status in IMPORT_IN_PROGRESS
+
+    @property
+    def content_retention_days(self) -> int:
+        if self.status in IMPORT_NOT_DONE:
+            return int(settings.IMPORT_FAILED_CONTENT_RETENTION_DAYS)
+        return int(settings.IMPORT_CONTENT_RETENTION_DAYS)
+
+    @property
+    def content_removal_due(self) -> datetime.datetime | None:
+        """When the purge job will remove the file; None while the job runs or once it is removed."""
+        if self.content_removed_at is not None or self.finished_at is None or self.in_progress:
+            return None
+        return self.finished_at + datetime.timedelta(days=self.content_retention_days)

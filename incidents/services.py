@@ -204,7 +204,7 @@ def incident_import(
     parsed = parse_incident_csv(content, known_areas=set(areas))
     report: dict[str, object] = {"rows": len(parsed.rows) + len({e.row for e in parsed.errors}), "errors": []}
     if parsed.errors:
-        report["errors"] = [{"row": e.row, "column": e.column, "message": e.message} for e in parsed.errors]
+        report["errors"] = [error.as_report() for error in parsed.errors]
         return report
     with transaction.atomic():
         if not dry_run:
@@ -220,7 +220,7 @@ def incident_import(
             phase="checking" if dry_run else "preparing",
         )
         if plan.errors:
-            report["errors"] = [{"row": e.row, "column": e.column, "message": e.message} for e in plan.errors]
+            report["errors"] = [error.as_report() for error in plan.errors]
             return report
         duplicates = 0
         if not dry_run:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from dacrre.core.exceptions import ApplicationError
+from dacrre.core.form_tokens import form_view
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.roles import has_role_permission
 
@@ -23,6 +24,7 @@ def _require_importer(request: AuthenticatedHttpRequest) -> None:
 
 
 @login_required
+@form_view
 def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_importer(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -75,6 +77,7 @@ def import_progress(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> 
 
 
 @login_required
+@form_view
 @require_POST
 def import_confirm(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     _require_importer(request)
@@ -82,7 +85,11 @@ def import_confirm(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
     if job.status != ImportStatus.CHECKED:
         messages.error(request, "Only a checked file without errors can be imported.")
         return redirect("incidents:import_detail", public_id=job.public_id)
-    job = import_job_start(actor=request.user, job=job, dry_run=False)
+    try:
+        job = import_job_start(actor=request.user, job=job, dry_run=False)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("incidents:import_detail", public_id=job.public_id)
     if job.status == ImportStatus.IMPORTED:
         messages.success(request, "Incidents imported.")
     return redirect("incidents:import_detail", public_id=job.public_id)
@@ -90,6 +97,7 @@ def import_confirm(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
 
 @login_required
 @require_POST
+@form_view
 def import_run_again(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """A failed or stalled job, run again from the file it holds: no new upload."""
     _require_importer(request)

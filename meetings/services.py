@@ -8,8 +8,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from cases.models import Case, ChronologyKind, ChronologyVisibility
-from cases.services import chronology_record
+from cases.models import Case, CaseStatus, ChronologyKind, ChronologyVisibility
+from cases.services import case_require_open, chronology_record
 from dacrre.accounts.models import Agency, User
 from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
@@ -33,6 +33,8 @@ def _require_manager(actor: User, meeting: Meeting) -> None:
 
 
 def _share(actor: User, meeting: Meeting, case: Case, agencies: Iterable[Agency], request: HttpRequest | None) -> None:
+    if case.status == CaseStatus.CLOSED:
+        return  # a closed case is shared with no other agency (its grants ended at closure)
     for agency in agencies:
         if agency.pk == case.owning_agency_id:
             continue
@@ -93,6 +95,7 @@ def meeting_set_attendance(
 @transaction.atomic
 def meeting_add_case(*, actor: User, meeting: Meeting, case: Case, request: HttpRequest | None = None) -> AgendaItem:
     """Put a case on the agenda: every attending agency gets access to it for the meeting's purpose."""
+    case_require_open(case)
     _require_manager(actor, meeting)
     if AgendaItem.objects.filter(meeting=meeting, case=case).exists():
         raise ApplicationError(f"Case {case.reference} is already on the agenda.", field="case_reference")
@@ -106,6 +109,7 @@ def meeting_add_case(*, actor: User, meeting: Meeting, case: Case, request: Http
 
 @transaction.atomic
 def agenda_item_record_discussion(*, actor: User, item: AgendaItem, summary: str) -> AgendaItem:
+    case_require_open(item.case)
     _require_manager(actor, item.meeting)
     if not summary.strip():
         raise ApplicationError("Enter a summary of the discussion", field="summary")
@@ -126,12 +130,12 @@ def agenda_item_record_discussion(*, actor: User, item: AgendaItem, summary: str
 def meeting_action_assign(
     *, actor: User, item: AgendaItem, agency: Agency, description: str, due_on: datetime.date
 ) -> MeetingAction:
+    case_require_open(item.case)
     _require_manager(actor, item.meeting)
     if not item.meeting.attending_agencies.filter(pk=agency.pk).exists():
         raise ApplicationError("Assign actions to an agency attending the meeting", field="agency")
     if not description.strip():
         raise ApplicationError("Describe the action", field="description")
-    dates.MEETING_ACTION_DUE.check(due_on, field="due_on")
     if due_on < item.meeting.held_on:
         raise ApplicationError("The due date must be on or after the meeting date", field="due_on")
     latest = item.meeting.held_on + ACTION_DUE_WITHIN
@@ -139,6 +143,7 @@ def meeting_action_assign(
         raise ApplicationError(
             f"The due date must be within a year of the meeting (by {latest:%d/%m/%Y})", field="due_on"
         )
+    dates.MEETING_ACTION_DUE.check(due_on, field="due_on")
     action = MeetingAction.objects.create(
         agenda_item=item, assigned_agency=agency, description=description.strip(), due_on=due_on, created_by=actor
     )
@@ -153,6 +158,7 @@ def meeting_action_assign(
 
 @transaction.atomic
 def meeting_action_complete(*, actor: User, action: MeetingAction, outcome: str) -> MeetingAction:
+    case_require_open(action.agenda_item.case)  # before the action's lock, in the order closing takes them
     action = MeetingAction.objects.select_for_update().select_related("agenda_item__case").get(pk=action.pk)
     if not can_complete_meeting_action(actor, action):
         raise PermissionDeniedError("Only the agency the action is assigned to can complete it.")

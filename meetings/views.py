@@ -15,6 +15,7 @@ from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from dacrre.core.exports import FORMATS, export_response
+from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_manage_meeting, can_schedule_meeting
@@ -40,6 +41,7 @@ def _meeting_or_404(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> 
 
 
 @login_required
+@form_view
 def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = MeetingForm(request.POST or None)
     if request.method == "POST":
@@ -138,6 +140,7 @@ def meeting_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
 
 
 @login_required
+@form_view
 @require_POST
 def meeting_change(request: AuthenticatedHttpRequest, public_id: uuid.UUID, change: str) -> HttpResponse:
     meeting = _meeting_or_404(request, public_id)
@@ -188,6 +191,7 @@ def meeting_change(request: AuthenticatedHttpRequest, public_id: uuid.UUID, chan
 
 
 @login_required
+@form_view
 @require_POST
 def agenda_item_change(request: AuthenticatedHttpRequest, public_id: uuid.UUID, change: str) -> HttpResponse:
     try:
@@ -244,6 +248,7 @@ def agency_actions(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@form_view
 @require_POST
 def action_complete(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     actions = list(actions_for_agency_of(request.user)[:200])

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseStatus, ChronologyKind
 from cases.selectors import cases_visible_to
-from cases.services import chronology_record
+from cases.services import case_require_open, chronology_record
 from dacrre.accounts.models import Agency, User
 from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
@@ -106,6 +106,8 @@ def intervention_record(
     if occurred_on > timezone.localdate():
         raise ApplicationError("The date of the intervention cannot be in the future", field="occurred_on")
     dates.INTERVENTION_OCCURRED.check(occurred_on, field="occurred_on")
+    if case is not None:
+        case_require_open(case)
     if case is not None and not cases_visible_to(actor).filter(pk=case.pk, perpetrator=perpetrator).exists():
         raise ApplicationError("Choose one of this perpetrator's cases", field="case")
     if not description.strip():

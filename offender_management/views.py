@@ -6,8 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from cases.models import CaseStatus
 from cases.selectors import cases_visible_to
 from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_allocate_programme, can_record_intervention
@@ -32,6 +34,7 @@ def _done(request: AuthenticatedHttpRequest, perpetrator: Perpetrator, message: 
 
 
 @login_required
+@form_view
 def allocate(request: AuthenticatedHttpRequest, perpetrator_id: uuid.UUID) -> HttpResponse:
     perpetrator = _perpetrator(request, perpetrator_id)
     if not can_allocate_programme(request.user, perpetrator):
@@ -59,6 +62,7 @@ def allocate(request: AuthenticatedHttpRequest, perpetrator_id: uuid.UUID) -> Ht
 
 
 @login_required
+@form_view
 def end_allocation(request: AuthenticatedHttpRequest, perpetrator_id: uuid.UUID, public_id: uuid.UUID) -> HttpResponse:
     perpetrator = _perpetrator(request, perpetrator_id)
     try:
@@ -90,11 +94,17 @@ def end_allocation(request: AuthenticatedHttpRequest, perpetrator_id: uuid.UUID,
 
 
 @login_required
+@form_view
 def record_intervention(request: AuthenticatedHttpRequest, perpetrator_id: uuid.UUID) -> HttpResponse:
     perpetrator = _perpetrator(request, perpetrator_id)
     if not can_record_intervention(request.user, perpetrator):
         raise PermissionDenied
-    cases = list(cases_visible_to(request.user).filter(perpetrator=perpetrator).order_by("reference"))
+    cases = list(
+        cases_visible_to(request.user)
+        .filter(perpetrator=perpetrator)
+        .exclude(status=CaseStatus.CLOSED)  # closed cases are read only
+        .order_by("reference")
+    )
     form = InterventionForm(request.POST or None, cases=cases)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case, ChronologyKind
-from cases.services import chronology_record
+from cases.services import case_require_open, chronology_record
 from dacrre.accounts.models import User
 from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
@@ -18,6 +18,7 @@ from .models import OrderBreach, OrderKind, ProtectiveOrder
 
 
 def _check(actor: User, case: Case) -> None:
+    case_require_open(case)
     if not can_record_order(actor, case):
         raise PermissionDeniedError("Only officers of the owning force record orders and conditions.")
 

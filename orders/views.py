@@ -8,9 +8,11 @@ from django.shortcuts import redirect, render
 
 from cases.http import case_or_404
 from cases.models import Case
+from cases.services import case_require_open
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
+from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_record_order
@@ -24,6 +26,8 @@ def _case(request: AuthenticatedHttpRequest, case_id: uuid.UUID, *, writing: boo
     case = case_or_404(request.user, case_id)
     if writing and not can_record_order(request.user, case):
         raise PermissionDenied
+    if writing:
+        case_require_open(case, lock=False)  # a closed case is read only: back to its page with the reason
     return case
 
 
@@ -35,6 +39,7 @@ def _order(case: Case, public_id: uuid.UUID) -> ProtectiveOrder:
 
 
 @login_required
+@form_view
 def order_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, writing=True)
     form = OrderForm(request.POST or None, case=case)
@@ -63,6 +68,7 @@ def order_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
 
 
 @login_required
+@form_view
 def order_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, public_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, writing=True)
     order = _order(case, public_id)
@@ -98,6 +104,7 @@ def order_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, public_id:
 
 
 @login_required
+@form_view
 def order_detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID, public_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, writing=False)
     order = _order(case, public_id)

@@ -41,6 +41,15 @@ def _count(queryset: QuerySet) -> Coalesce:
     )
 
 
+def _open_cases(supervisor: User, *, operation_id: int | None, risk_level: str | None) -> QuerySet[Case]:
+    cases = cases_in_scope_of(supervisor).exclude(status=CaseStatus.CLOSED)
+    if operation_id is not None:
+        cases = cases.filter(operation_id=operation_id)
+    if risk_level:
+        cases = cases.filter(risk_level=risk_level)
+    return cases
+
+
 def team_caseload(
     supervisor: User,
     *,
@@ -52,11 +61,7 @@ def team_caseload(
     """Each team member annotated with open_cases, high_risk_cases, overdue_visits, overdue_reviews
     and referrals_awaiting, counted over the supervisor's cases (optionally one operation or risk)."""
     today = timezone.localdate()
-    cases = cases_in_scope_of(supervisor).exclude(status=CaseStatus.CLOSED)
-    if operation_id is not None:
-        cases = cases.filter(operation_id=operation_id)
-    if risk_level:
-        cases = cases.filter(risk_level=risk_level)
+    cases = _open_cases(supervisor, operation_id=operation_id, risk_level=risk_level)
     held = Q(spoc_id=OuterRef("pk")) | Q(offender_manager_id=OuterRef("pk")) | Q(idva_id=OuterRef("pk"))
     # The scope as a set to test membership in, not a condition to AND with each person's cases: ANDed,
     # PostgreSQL intersected every person's few cases with the whole area's index (0.17 s for a team).
@@ -86,4 +91,21 @@ def cases_held_by(supervisor: User, holder: User) -> QuerySet[Case]:
         .filter(Q(spoc=holder) | Q(offender_manager=holder) | Q(idva=holder))
         .select_related("perpetrator__person", "area", "spoc", "offender_manager", "idva")
         .order_by("reference")
+    )
+
+
+def team_unassigned(
+    supervisor: User, *, area_id: int | None = None, operation_id: int | None = None, risk_level: str | None = None
+) -> dict[str, int]:
+    """Overdue visits and reviews that nobody on the case can do (no officer of the force, no IDVA):
+    the supervisors' own, counted beside the team's so that none is missing from the totals."""
+    cases = _open_cases(supervisor, operation_id=operation_id, risk_level=risk_level)
+    if area_id is not None:
+        cases = cases.filter(area_id=area_id)
+    overdue = Q(due_on__lt=timezone.localdate())
+    return Reminder.objects.filter(
+        assignee__isnull=True, agency__isnull=True, status=ReminderStatus.OPEN, case__in=cases.values("pk")
+    ).aggregate(
+        overdue_visits=Count("pk", filter=overdue & Q(kind__in=VISIT_KINDS)),
+        overdue_reviews=Count("pk", filter=overdue & Q(kind__in=REVIEW_KINDS)),
     )

@@ -7,19 +7,21 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from cases.http import case_or_404
-from cases.models import Operation, RiskLevel
-from dacrre.accounts.models import Area, Role
+from cases.models import Case, Operation, RiskLevel
+from cases.services import case_require_open
+from dacrre.accounts.models import Area, Role, User
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
-from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
+from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
 from dacrre.core.exports import FORMATS, export_response
+from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 
 from . import services
 from .forms import ClosureDecisionForm, ClosureRequestForm, MoveCaseloadForm, ReallocateForm
 from .models import CaseClosureRequest, ClosureStatus
-from .selectors import SORTS, cases_held_by, team_caseload, team_of
+from .selectors import SORTS, cases_held_by, team_caseload, team_of, team_unassigned
 
 
 def _require_supervisor(request: AuthenticatedHttpRequest) -> None:
@@ -51,6 +53,12 @@ def team(request: AuthenticatedHttpRequest) -> HttpResponse:
             sort=sort,
         )
     )
+    unassigned = team_unassigned(
+        user,
+        area_id=area.pk if area else None,  # type: ignore[attr-defined]
+        operation_id=operation.pk if operation else None,  # type: ignore[attr-defined]
+        risk_level=risk,
+    )
     pending = CaseClosureRequest.objects.filter(
         status=ClosureStatus.PENDING, case__in=services.cases_in_scope_of(user).values("pk")
     ).count()
@@ -62,6 +70,7 @@ def team(request: AuthenticatedHttpRequest) -> HttpResponse:
             [m.get_full_name() or m.username, m.get_role_display(), *(getattr(m, name) for name in counts)]
             for m in members
         ]
+        rows.append(["Not assigned", "", "", "", unassigned["overdue_visits"], unassigned["overdue_reviews"], ""])
         return export_response(request, fmt=fmt, name="team caseload", header=header, rows=rows)
     access_log_record(user=user, action=AccessAction.LIST, request=request, object_type="team caseload")
     query = request.GET.copy()
@@ -71,6 +80,7 @@ def team(request: AuthenticatedHttpRequest) -> HttpResponse:
         "oversight/team.html",
         {
             "members": members,
+            "unassigned": unassigned,
             "areas": areas,
             "operations": operations,
             "area": area,
@@ -84,7 +94,37 @@ def team(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _seen_holders(request: AuthenticatedHttpRequest, field: str, cases: list[Case]) -> dict[int, int | None]:
+    """The holder of `field` the supervisor saw on each case (the page sends it with the form)."""
+    posted = {case.pk: request.POST.get(f"seen-{field}-{case.public_id}") for case in cases}
+    public_ids = set()
+    for value in posted.values():
+        try:
+            public_ids.add(uuid.UUID(value or ""))
+        except ValueError:
+            continue
+    users = dict(User.objects.filter(public_id__in=public_ids).values_list("public_id", "pk"))
+    seen: dict[int, int | None] = {}
+    for pk, value in posted.items():
+        if value is None:
+            continue  # not sent: nothing to compare with
+        try:
+            seen[pk] = users.get(uuid.UUID(value)) if value else None
+        except ValueError:
+            seen[pk] = None
+    return seen
+
+
+def _reallocated(request: AuthenticatedHttpRequest, result: services.Reallocation, what: str) -> None:
+    if result.moved:
+        count = len(result.moved)
+        messages.success(request, f"{count} {what}{'s' if count != 1 else ''} reallocated.")
+    for conflict in result.conflicts:
+        messages.warning(request, conflict)
+
+
 @login_required
+@form_view
 def holder(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """One person's open cases in the team: reallocate some, or move the whole caseload (leave)."""
     _require_supervisor(request)
@@ -100,31 +140,36 @@ def holder(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpRespo
     move = MoveCaseloadForm(request.POST if request.POST.get("action") == "move" else None, colleagues=colleagues)
     chosen = set(request.POST.getlist("case"))
     if request.method == "POST" and request.POST.get("action") == "reallocate" and reallocate.is_valid():
-        picked = [case for case in cases if str(case.public_id) in chosen]
+        # The ticked cases as they are now, even those another supervisor has just moved away from this
+        # person: the service compares each with what this page showed and says who changed it.
+        ticked = [public_id for public_id in map(_uuid_or_none, chosen) if public_id is not None]
+        picked = list(services.cases_in_scope_of(user).filter(public_id__in=ticked)) if ticked else []
+        field = reallocate.cleaned_data["field"]
         try:
-            moved = services.cases_reallocate(
+            result = services.cases_reallocate(
                 actor=user,
                 cases=picked,
-                field=reallocate.cleaned_data["field"],
+                field=field,
                 to_user=reallocate.cleaned_data["to_user"],
                 reason=reallocate.cleaned_data["reason"],
+                seen_holders=_seen_holders(request, field, picked),
             )
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
         except ApplicationError as exc:
             form_add_application_error(reallocate, exc)
         else:
-            messages.success(request, f"{len(moved)} case{'s' if len(moved) != 1 else ''} reallocated.")
+            _reallocated(request, result, "case")
             return redirect("oversight:holder", public_id=person.public_id)
     if request.method == "POST" and request.POST.get("action") == "move" and move.is_valid():
         try:
-            moved_count = services.caseload_move(
+            result = services.caseload_move(
                 actor=user, from_user=person, to_user=move.cleaned_data["to_user"], reason=move.cleaned_data["reason"]
             )
         except ApplicationError as exc:
             form_add_application_error(move, exc)
         else:
-            messages.success(request, f"Caseload moved: {moved_count} case role{'s' if moved_count != 1 else ''}.")
+            _reallocated(request, result, "case role")
             return redirect("oversight:team")
     return render(
         request,
@@ -134,19 +179,25 @@ def holder(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpRespo
 
 
 @login_required
+@form_view
 def closures(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_supervisor(request)
     user = request.user
+    in_scope = CaseClosureRequest.objects.filter(case__in=services.cases_in_scope_of(user).values("pk"))
     pending = list(
-        CaseClosureRequest.objects.filter(
-            status=ClosureStatus.PENDING, case__in=services.cases_in_scope_of(user).values("pk")
-        ).select_related("case__perpetrator__person", "requested_by")
+        in_scope.filter(status=ClosureStatus.PENDING).select_related("case__perpetrator__person", "requested_by")
     )
     forms = {item.pk: ClosureDecisionForm(prefix=f"c{item.pk}") for item in pending}
     if request.method == "POST":
         item = next((i for i in pending if str(i.public_id) == request.POST.get("request")), None)
         if item is None:
-            raise Http404("No such request awaiting a decision.")
+            # Decided by another supervisor since this page was shown: say by whom.
+            posted = _uuid_or_none(request.POST.get("request"))
+            done = in_scope.filter(public_id=posted).select_related("case", "decided_by").first() if posted else None
+            if done is None:
+                raise Http404("No such request awaiting a decision.")
+            messages.info(request, services.closure_decided_message(done))
+            return redirect("oversight:closures")
         form = ClosureDecisionForm(request.POST, prefix=f"c{item.pk}")
         forms[item.pk] = form
         if form.is_valid():
@@ -157,17 +208,40 @@ def closures(request: AuthenticatedHttpRequest) -> HttpResponse:
                     approve=form.cleaned_data["decision"] == "approve",
                     comments=form.cleaned_data["comments"],
                 )
+            except InvalidTransitionError as exc:
+                messages.info(request, exc.message)  # decided by someone else a moment before
+                return redirect("oversight:closures")
             except ApplicationError as exc:
                 form_add_application_error(form, exc)
             else:
                 messages.success(request, f"Decision recorded for case {item.case.reference}.")
                 return redirect("oversight:closures")
-    return render(request, "oversight/closures.html", {"items": [(i, forms[i.pk]) for i in pending]})
+    blockers = services.closure_blockers_for(item.case_id for item in pending)
+    return render(
+        request,
+        "oversight/closures.html",
+        {"items": [(i, forms[i.pk], blockers.get(i.case_id, [])) for i in pending]},
+    )
+
+
+def _uuid_or_none(value: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value or "")
+    except ValueError:
+        return None
 
 
 @login_required
+@form_view
 def closure_request(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = case_or_404(request.user, case_id)
+    if not services.may_request_closure(request.user, case):
+        raise PermissionDenied("Only the case's holders or its supervisors can ask for it to be closed.")
+    case_require_open(case, lock=False)
+    pending = services.closure_pending_for(case)
+    if pending is not None:
+        messages.info(request, services.already_requested_message(pending))
+        return redirect("cases:detail", public_id=case.public_id)
     form = ClosureRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -179,6 +253,8 @@ def closure_request(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Ht
         else:
             messages.success(request, "Closure requested: a supervisor will approve it or return it with comments.")
             return redirect("cases:detail", public_id=case.public_id)
-    elif not services.may_request_closure(request.user, case):
-        raise PermissionDenied("Only the case's holders or its supervisors can ask for it to be closed.")
-    return render(request, "oversight/closure_request.html", {"case": case, "form": form})
+    return render(
+        request,
+        "oversight/closure_request.html",
+        {"case": case, "form": form, "blockers": services.closure_blockers(case)},
+    )

@@ -11,6 +11,7 @@ from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError
 from dacrre.core.exports import FORMATS, export_response
+from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_review_duplicates
@@ -51,6 +52,7 @@ def duplicates(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@form_view
 def duplicate_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     _require_reviewer(request)
     assert request.user.agency_id is not None  # noqa: S101 - reviewers belong to a force

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from cases.models import Case, ChronologyKind, ChronologyVisibility
-from cases.services import chronology_record
+from cases.services import case_require_open, chronology_record
 from dacrre.accounts.models import Agency, Role, User
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
@@ -76,6 +76,7 @@ def referral_create(
     consent_override_authorised_by: str = "",
 ) -> Referral:
     """A draft referral. Checks what can be checked before it is sent."""
+    case_require_open(case)
     if not can_make_referral(actor, case):
         raise PermissionDeniedError("You cannot make referrals on this case.")
     if (to_agency is None) == (not external_agency_name.strip()):
@@ -135,6 +136,9 @@ def _require_status(referral: Referral, *allowed: ReferralStatus, action: str) -
 
 
 def _locked(referral: Referral) -> Referral:
+    """The referral, locked, for a transition; its case must be open. The case is checked (and
+    share-locked) before the referral is locked, in the order closing a case takes them."""
+    case_require_open(referral.case)
     return (
         Referral.objects.select_for_update(of=("self",))
         .select_related("case", "to_agency", "from_agency")
@@ -284,6 +288,7 @@ def referral_withdraw(*, actor: User, referral: Referral, reason: str) -> Referr
 
 @transaction.atomic
 def referral_add_update(*, actor: User, referral: Referral, text: str) -> ReferralUpdate:
+    case_require_open(referral.case)
     involved = actor.agency_id in {referral.to_agency_id, referral.from_agency_id}
     if not involved or not (can_respond_to_referral(actor, referral) or can_withdraw_referral(actor, referral)):
         raise PermissionDeniedError("Only the two agencies of a referral can add updates to it.")

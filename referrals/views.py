@@ -10,10 +10,12 @@ from django.views.decorators.http import require_POST
 
 from cases.http import case_or_404
 from cases.selectors import case_victim_contact_allowed
+from cases.services import case_require_open
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from dacrre.core.exports import FORMATS, export_response
+from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.core.paging import page_of
@@ -35,10 +37,12 @@ def _referral_or_404(request: AuthenticatedHttpRequest, public_id: uuid.UUID) ->
 
 
 @login_required
+@form_view
 def referral_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = case_or_404(request.user, case_id)
     if not can_make_referral(request.user, case):
         raise PermissionDenied
+    case_require_open(case, lock=False)
     form = ReferralForm(request.POST or None, case=case, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -161,6 +165,7 @@ def referral_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> 
 
 
 @login_required
+@form_view
 @require_POST
 def referral_action(request: AuthenticatedHttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse:
     referral = _referral_or_404(request, public_id)

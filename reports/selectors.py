@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from cases.models import Case, CaseChild, CaseVictim, RiskLevel
@@ -125,6 +125,34 @@ def _incidents_around_opening(cases: QuerySet[Case], period: Period) -> tuple[in
     return totals["before_total"] or 0, totals["after_total"] or 0
 
 
+def _interventions_for(cases: QuerySet[Case]) -> QuerySet[Intervention]:
+    """Interventions on the cases: those recorded against one of them, and those recorded against
+    "all open cases" of the perpetrator (stored with no case) when one of the cases was open then.
+    Each intervention once, however many of the perpetrator's cases there are."""
+    open_then = cases.filter(
+        Q(closed_at__isnull=True) | Q(closed_at__gte=OuterRef("recorded_at")),
+        perpetrator_id=OuterRef("perpetrator_id"),
+        opened_at__lte=OuterRef("recorded_at"),
+    )
+    return Intervention.objects.alias(_open=Exists(open_then)).filter(
+        Q(case__in=cases.values("pk")) | Q(case__isnull=True, _open=True)
+    )
+
+
+def _visits_due(cases: QuerySet[Case]) -> QuerySet[Reminder]:
+    """One per visit due date: a date raised again (its reminder done, then due once more after a
+    late visit record) is one visit due, not two."""
+    earlier = Reminder.objects.filter(
+        kind=OuterRef("kind"),
+        case_id=OuterRef("case_id"),
+        subject_key=OuterRef("subject_key"),
+        due_on=OuterRef("due_on"),
+        pk__lt=OuterRef("pk"),
+    )
+    visit_kinds = [ReminderKind.PERPETRATOR_VISIT_DUE, ReminderKind.VICTIM_VISIT_DUE]
+    return Reminder.objects.filter(case__in=cases.values("pk"), kind__in=visit_kinds).exclude(Exists(earlier))
+
+
 def performance_report(
     *, agency: Agency, period: Period, area_id: int | None = None, operation_id: int | None = None
 ) -> list[Section]:
@@ -151,8 +179,7 @@ def performance_report(
         return _two(queryset, period.dates(field_name), last_year.dates(field_name))
 
     visits = both(Visit.objects.filter(case__in=in_cases, status=VisitStatus.COMPLETED), "occurred_at")
-    visit_kinds = [ReminderKind.PERPETRATOR_VISIT_DUE, ReminderKind.VICTIM_VISIT_DUE]
-    due = both(Reminder.objects.filter(case__in=in_cases, kind__in=visit_kinds), "due_on", moment=False)
+    due = both(_visits_due(cases), "due_on", moment=False)
     victims = both(CaseVictim.objects.filter(case__in=in_cases), "created_at")
     children = both(CaseChild.objects.filter(case__in=in_cases), "created_at")
     orders = both(ProtectiveOrder.objects.filter(case__in=in_cases), "starts_on", moment=False)
@@ -214,7 +241,7 @@ def performance_report(
         Section(
             "Interventions with other agencies by type",
             _grouped(
-                Intervention.objects.filter(case__in=in_cases),
+                _interventions_for(cases),
                 "kind",
                 period.dates("occurred_on"),
                 last_year.dates("occurred_on"),

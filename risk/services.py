@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases.cadence import next_due
 from cases.models import CadenceKind, Case, CaseVictim, ChronologyKind, RiskLevel
-from cases.services import chronology_record
+from cases.services import case_require_open, chronology_record
 from dacrre.accounts.models import User
 from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
@@ -61,6 +61,7 @@ def risk_assessment_record(
     judgement_reason: str = "",
     notes: str = "",
 ) -> RiskAssessment:
+    case_require_open(case)
     if not can_assess_risk(actor, case):
         raise PermissionDeniedError("You cannot complete risk assessments on this case.")
     if not CaseVictim.objects.filter(case=case, victim=victim).exists():
@@ -129,6 +130,7 @@ def risk_assessment_record(
 
 @transaction.atomic
 def marac_referral_record(*, actor: User, case: Case, referred_on: datetime.date | None = None) -> Case:
+    case_require_open(case)
     if not can_assess_risk(actor, case):
         raise PermissionDeniedError("You cannot refer this case to MARAC.")
     dates.MARAC_REFERRED.check(referred_on, field="referred_on")

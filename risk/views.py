@@ -10,9 +10,11 @@ from django.views.decorators.http import require_POST
 
 from cases.http import case_or_404
 from cases.models import Case
+from cases.services import case_require_open
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
+from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_assess_risk, can_view_risk_answers
@@ -29,10 +31,12 @@ def _case(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Case:
 
 
 @login_required
+@form_view
 def assessment_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)
     if not can_assess_risk(request.user, case):
         raise PermissionDenied
+    case_require_open(case, lock=False)
     form = RiskAssessmentForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
@@ -121,6 +125,7 @@ def assessment_compare(request: AuthenticatedHttpRequest, case_id: uuid.UUID) ->
 
 
 @login_required
+@form_view
 @require_POST
 def marac_referral(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases.cadence import next_due
 from cases.models import CadenceKind, Case, CaseChild, CaseStatus, ChronologyKind, ChronologyVisibility
-from cases.services import chronology_record
+from cases.services import case_require_open, chronology_record
 from dacrre.accounts.models import User
 from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
@@ -63,6 +63,7 @@ def safety_plan_save(
     """Save the plan as a new version. `expected_version` is the version the user started from;
     `saved_over` says that they saw that version on the conflict page and chose to save their text over
     it (the chronology records whose version they replaced)."""
+    case_require_open(plan.case)
     if not can_edit_safety_plan(actor, plan.case):
         raise PermissionDeniedError("You cannot change this safety plan.")
     unknown = set(measures) - set(MEASURE_KEYS)
@@ -174,6 +175,7 @@ def school_notifications_raise(*, incident: Incident) -> int:
 def school_notification_record(
     *, actor: User, notification: SchoolNotification, notified_on: datetime.date, notes: str = ""
 ) -> SchoolNotification:
+    case_require_open(notification.case)
     if not can_view_safe_contact(actor, notification.case):
         raise PermissionDeniedError("You cannot record school notifications on this case.")
     if notification.notified_on is not None:

@@ -12,6 +12,7 @@ from cases.models import Case
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_edit_safety_plan, can_view_safe_contact, can_view_safety_plan
@@ -74,6 +75,7 @@ def _conflict(plan: SafetyPlan, started_from: int, safe_contact: str | None) -> 
 
 
 @login_required
+@form_view
 def safety_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID, victim_id: uuid.UUID) -> HttpResponse:
     case, plan = _plan(request, case_id, victim_id)
     user = request.user
@@ -208,6 +210,7 @@ def version_detail(
 
 
 @login_required
+@form_view
 def children(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """The case's children: school (victim-confidential), incidents they were present at, and the
     school safeguarding notifications still to make."""

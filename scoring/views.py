@@ -14,6 +14,7 @@ from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from dacrre.core.exports import FORMATS, export_response
+from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_view_scores
@@ -104,6 +105,7 @@ def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@form_view
 @require_POST
 def open_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
@@ -135,6 +137,7 @@ def open_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@form_view
 def tasking(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Monthly top-N lists per area: take this month's, and compare each with the month before."""
     user = request.user
@@ -194,6 +197,7 @@ def tasking_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
 
 
 @login_required
+@form_view
 @require_POST
 def refresh_scores(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user

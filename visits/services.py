@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cases.cadence import next_due
 from cases.models import CadenceKind, Case, CaseVictim, ChronologyKind, ChronologyVisibility
-from cases.services import chronology_record
+from cases.services import case_require_open, chronology_record
 from dacrre.accounts.models import User
 from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
@@ -25,6 +25,7 @@ MAX_OVERRIDE_DAYS = 365
 
 
 def _check(actor: User, case: Case, victim: Victim | None) -> None:
+    case_require_open(case)
     if not can_record_visit(actor, case):
         raise PermissionDeniedError("Only officers of the owning force record visits.")
     if victim is not None and not CaseVictim.objects.filter(case=case, victim=victim).exists():
@@ -97,6 +98,23 @@ def visit_log(
         operation=case.operation,
         after=timezone.localtime(occurred_at).date(),
     )
+    # One visit logged at a time per case: which visit is the latest is read and acted on under the lock.
+    locked = Case.objects.select_for_update().only("pk", "next_perpetrator_visit_due").get(pk=case.pk)
+    # The latest visit decides when the next is due: a visit recorded late, behind a later one already
+    # on the record (a second officer's record of the same round), keeps its own date on its record
+    # but neither moves the due date earlier nor closes the reminder the later visit left open.
+    later = (
+        Visit.objects.filter(case=case, victim=victim, status=VisitStatus.COMPLETED, occurred_at__gt=occurred_at)
+        .order_by("-occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+    if later is not None and next_due_override is not None:
+        raise ApplicationError(
+            f"A later visit (on {timezone.localtime(later):%d %b %Y}) already sets when the next visit is due."
+            " Record this one without changing the next visit date.",
+            field="next_due_override",
+        )
     if planned_visit is not None:
         visit = Visit.objects.select_for_update().get(pk=planned_visit.pk, case=case)
         if visit.status != VisitStatus.PLANNED:
@@ -117,14 +135,19 @@ def visit_log(
     visit.officers.set({actor, *other_officers})
 
     if victim is None:
-        case._history_user = actor  # type: ignore[attr-defined]
-        case.next_perpetrator_visit_due = due
-        case.save(update_fields=["next_perpetrator_visit_due", "updated_at"])
         kind, subject_key = ReminderKind.PERPETRATOR_VISIT_DUE, "perpetrator"
+        current_due = locked.next_perpetrator_visit_due
+        if later is None:
+            case._history_user = actor  # type: ignore[attr-defined]
+            case.next_perpetrator_visit_due = due
+            case.save(update_fields=["next_perpetrator_visit_due", "updated_at"])
     else:
-        CaseVictim.objects.filter(case=case, victim=victim).update(next_visit_due=due)
         kind, subject_key = ReminderKind.VICTIM_VISIT_DUE, f"victim:{victim.pk}"
-    reminders_close(case=case, kinds=[kind], subject_key=subject_key)
+        current_due = CaseVictim.objects.filter(case=case, victim=victim).values_list("next_visit_due", flat=True)[0]
+        if later is None:
+            CaseVictim.objects.filter(case=case, victim=victim).update(next_visit_due=due)
+    if later is None:
+        reminders_close(case=case, kinds=[kind], subject_key=subject_key, still_due_on=due)
     if outcome == VisitOutcome.SAFEGUARDING:
         # The row is the record that supervisors must review; the task only hurries the e-mail.
         Reminder.objects.get_or_create(
@@ -140,9 +163,16 @@ def visit_log(
         summary += f" Safeguarding concern: {visit.safeguarding_details}"
     if visit.notes:
         summary += f" {visit.notes}"
-    summary += f" Next visit due {due:%d %b %Y}" + (
-        f" (set by hand: {visit.next_due_override_reason})." if visit.next_due_override_reason else "."
-    )
+    if later is None:
+        summary += f" Next visit due {due:%d %b %Y}" + (
+            f" (set by hand: {visit.next_due_override_reason})." if visit.next_due_override_reason else "."
+        )
+    else:
+        stays = f"{current_due:%d %b %Y}" if current_due else "not set"
+        summary += (
+            f" Recorded after a later visit (on {timezone.localtime(later):%d %b %Y}), which sets when the next"
+            f" is due: {stays}."
+        )
     chronology_record(
         case=case,
         kind=ChronologyKind.VISIT,

@@ -9,9 +9,11 @@ from django.views.decorators.http import require_POST
 
 from cases.http import case_or_404
 from cases.models import Case
+from cases.services import case_require_open
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
+from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_record_visit
@@ -27,6 +29,8 @@ def _case(request: AuthenticatedHttpRequest, case_id: uuid.UUID, *, writing: boo
     case = case_or_404(request.user, case_id)
     if writing and not can_record_visit(request.user, case):
         raise PermissionDenied
+    if writing:
+        case_require_open(case, lock=False)  # a closed case is read only: back to its page with the reason
     return case
 
 
@@ -35,6 +39,7 @@ def _victim(case: Case, subject: str) -> Victim | None:
 
 
 @login_required
+@form_view
 def visit_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, writing=True)
     planned = None
@@ -77,6 +82,7 @@ def visit_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
 
 
 @login_required
+@form_view
 def visit_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, writing=True)
     form = VisitPlanForm(request.POST or None, case=case)
@@ -125,6 +131,7 @@ def visit_detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID, public_i
 
 
 @login_required
+@form_view
 @require_POST
 def visit_cancel(request: AuthenticatedHttpRequest, case_id: uuid.UUID, public_id: uuid.UUID) -> HttpResponse:
     case = _case(request, case_id, writing=True)

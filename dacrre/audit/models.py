@@ -4,6 +4,12 @@ Append-only. The application never updates or deletes a row (the model refuses, 
 read-only); on PostgreSQL a trigger refuses UPDATE and DELETE as well, and `manage.py
 access_log_roles` gives the table to a NOLOGIN owner role, so that the application's own database
 role may only INSERT and SELECT it (see docs/operations.md).
+
+On PostgreSQL the table is range-partitioned by `occurred_at` month (migration 0005); months older
+than ACCESS_LOG_RETENTION_MONTHS are archived to a file and dropped by a scheduled job
+(`partitions.py`), the only way a row leaves the database. There the primary key is (id,
+occurred_at), as PostgreSQL requires of a partitioned table; the model keeps `id` as its primary
+key, which stays unique (one sequence), so lookups by id work as before.
 """
 
 from django.conf import settings

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from dacrre.core.csv_export import csv_response
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
+from dacrre.core.form_tokens import form_view
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.models import BreakGlassAccess
 from dacrre.permissions.services import break_glass_review
@@ -89,6 +90,7 @@ def break_glass_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@form_view
 @require_POST
 def break_glass_review_submit(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
     try:

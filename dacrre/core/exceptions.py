@@ -18,6 +18,15 @@ class InvalidTransitionError(ApplicationError):
     """A status change that the record's current status does not allow."""
 
 
+class CaseClosedError(InvalidTransitionError):
+    """The case is closed: it is read only until reopened. Carries the case, so that a page can send
+    the user back to it with the reason."""
+
+    def __init__(self, message: str, *, case_public_id: object = None) -> None:
+        super().__init__(message)
+        self.case_public_id = case_public_id
+
+
 class ConflictError(ApplicationError):
     """Someone else changed the record first; the user's input is kept and they retry."""
 

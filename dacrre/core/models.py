@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -46,3 +47,18 @@ def reference_next(*, prefix: str) -> str:
         counter.last_value += 1
         counter.save(update_fields=["last_value"])
     return f"{prefix}-{year:02d}-{counter.last_value:05d}"
+
+
+class FormSubmission(models.Model):
+    """The one-time token of a form that was acted on (`dacrre.core.form_tokens`). Written in the
+    transaction of what the form saved, so two submits of the same form cannot both save: the second
+    finds this row and is shown the first result."""
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=300)
+    result_url = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.path} by user {self.user_id} at {self.created_at:%Y-%m-%d %H:%M}"

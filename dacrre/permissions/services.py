@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from cases.models import Case
+from cases.services import case_require_open
 from dacrre.accounts.models import Agency, User
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
@@ -60,6 +61,7 @@ def case_access_grant(
     request: HttpRequest | None = None,
 ) -> CaseAccessGrant:
     """Give an agency access to a case for a source (a referral, a meeting). Effective on the next request."""
+    case_require_open(case)  # a closed case is shared with no other agency
     if agency.pk == case.owning_agency_id:
         raise ApplicationError("The owning agency already has access to its own case.")
     grant, _ = CaseAccessGrant.objects.get_or_create(

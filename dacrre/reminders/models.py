@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from dacrre.core.models import PublicIdModel
@@ -54,12 +55,18 @@ class Reminder(PublicIdModel):
     class Meta:
         ordering = ["due_on"]
         constraints = [
-            # Sweeps can run twice or concurrently: the database refuses the duplicate.
+            # Sweeps can run twice or concurrently: the database refuses a second open reminder for
+            # one due date. Closed ones may repeat: a due date that comes round again after its
+            # reminder was done (a visit recorded late) is owed again and gets a new open row.
             models.UniqueConstraint(
-                fields=["kind", "case", "subject_key", "due_on"], name="unique_reminder_per_due_date"
+                fields=["kind", "case", "subject_key", "due_on"],
+                condition=Q(status=ReminderStatus.OPEN),
+                name="unique_open_reminder_per_due_date",
             ),
         ]
         indexes = [
+            # The sweep's "already raised?" look-up (open or dismissed rows for a due date).
+            models.Index(fields=["kind", "case", "subject_key", "due_on"], name="reminder_due_date_lookup"),
             models.Index(fields=["assignee", "status", "due_on"]),
             models.Index(fields=["agency", "status", "due_on"]),
             models.Index(fields=["status", "due_on"]),

@@ -96,6 +96,7 @@ def send_digests(*, today: datetime.date | None = None) -> int:
     )
     mine: dict[int, list[TaskLine]] = defaultdict(list)
     teams: dict[int, list[TaskLine]] = defaultdict(list)
+    unassigned: list[TaskLine] = []  # nobody on the case can do it: the case's supervisors'
     escalated: list[TaskLine] = []
     for kind, reference, due_on, owner, area, assignee_id, agency_id in rows:
         line = TaskLine(kind, reference, due_on, owner, area)
@@ -103,6 +104,8 @@ def send_digests(*, today: datetime.date | None = None) -> int:
             mine[assignee_id].append(line)
         elif agency_id:
             teams[agency_id].append(line)
+        else:
+            unassigned.append(line)
         if due_on < today - ESCALATE_AFTER:
             escalated.append(line)
     users = list(
@@ -120,10 +123,17 @@ def send_digests(*, today: datetime.date | None = None) -> int:
             (t for t in escalated if user in _supervisors_of([user], t.owner_agency_id, t.area_id)),
             key=lambda t: t.due_on,
         )
-        if not own and not late:
+        nobodys = sorted(
+            (t for t in unassigned if user in _supervisors_of([user], t.owner_agency_id, t.area_id)),
+            key=lambda t: t.due_on,
+        )
+        if not own and not late and not nobodys:
             continue
         body = [f"Your tasks on {today:%A %d %B %Y}:", ""]
         body += [t.text(today) for t in own] or ["- none"]
+        if nobodys:
+            body += ["", "Not assigned: nobody on the case can do these (reallocate the case):"]
+            body += [t.text(today) for t in nobodys]
         if late:
             body += ["", "Overdue by more than 3 days in your team:", *[t.text(today) for t in late]]
         body += ["", f"Open your tasks: {_link(reverse('reminders:my_tasks'))}"]

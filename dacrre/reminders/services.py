@@ -1,5 +1,7 @@
 """Closing and dismissing reminders. Raising them is `sweeps.reminders_sweep`."""
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,9 +12,19 @@ from dacrre.core.exceptions import ApplicationError, InvalidTransitionError
 from .models import Reminder, ReminderKind, ReminderStatus
 
 
-def reminders_close(*, case: Case, kinds: list[ReminderKind], subject_key: str | None = None) -> int:
-    """The work is done: close the matching open reminders (called by the service that did it)."""
+def reminders_close(
+    *,
+    case: Case,
+    kinds: list[ReminderKind],
+    subject_key: str | None = None,
+    still_due_on: datetime.date | None = None,
+) -> int:
+    """The work is done: close the matching open reminders (called by the service that did it).
+    A reminder for `still_due_on`, the date the work now falls due next, stays open: that date is
+    still owed (a visit whose next one was set by hand to the date already reminded of)."""
     reminders = Reminder.objects.filter(case=case, kind__in=kinds, status=ReminderStatus.OPEN)
+    if still_due_on is not None:
+        reminders = reminders.exclude(due_on=still_due_on)
     if subject_key is not None:
         reminders = reminders.filter(subject_key=subject_key)
     return reminders.update(status=ReminderStatus.DONE, closed_at=timezone.now())

@@ -10,6 +10,7 @@ from cases.models import Operation
 from dacrre.accounts.models import Role
 from dacrre.core.exceptions import ApplicationError
 from dacrre.core.exports import FORMATS, export_response
+from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_set_cadences
@@ -62,6 +63,7 @@ def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@form_view
 def dismiss(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     reminder = Reminder.objects.filter(public_id=public_id).first()
     if reminder is None or not can_dismiss(request.user, reminder):

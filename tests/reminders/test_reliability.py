@@ -17,16 +17,19 @@ import pytest
 from django.core import mail
 from django.db import close_old_connections, connection
 from django.db import connections as all_connections
+from django.db.models import Count
 from django.utils import timezone
 
-from cases.models import RiskLevel
+from cases.models import Case, CaseStatus, CaseVictim, RiskLevel
 from dacrre.accounts.models import Role, Scope
 from dacrre.celery import app
-from dacrre.reminders.models import Reminder, ReminderKind
-from dacrre.reminders.sweeps import KINDS, reminders_sweep
+from dacrre.reminders.models import Reminder, ReminderKind, ReminderStatus
+from dacrre.reminders.selectors import tasks_for, team_tasks_for
+from dacrre.reminders.sweeps import KINDS, LEAD_DAYS, reminders_sweep
 from dacrre.reminders.tasks import sweep_reminders
 from tests.factories import CaseFactory, CaseVictimFactory, UserFactory
-from visits.models import Visit
+from visits.models import Visit, VisitOutcome
+from visits.services import visit_log
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 TODAY = timezone.localdate()
@@ -50,10 +53,10 @@ def _worker_env(**extra: str) -> dict[str, str]:
     }
 
 
-def _start_worker(env: dict[str, str]) -> subprocess.Popen:
+def _start_worker(env: dict[str, str], *options: str) -> subprocess.Popen:
     return subprocess.Popen(  # noqa: S603 - fixed command
         [sys.executable, "-m", "celery", "-A", "dacrre", "worker", "-P", "solo", "-l", "warning"]
-        + ["--without-mingle", "--without-gossip", "--without-heartbeat"],
+        + ["--without-mingle", "--without-gossip", "--without-heartbeat", *options],
         cwd=PROJECT_DIR,
         env=env,
     )
@@ -102,7 +105,7 @@ def test_a_worker_killed_mid_sweep_is_replaced_and_every_reminder_exists_once() 
     expected = _due_cases(20)
     app.control.purge()
     env = _worker_env(CELERY_VISIBILITY_TIMEOUT="3")
-    # Hold the reminders table so that the worker's sweep blocks inside its first INSERT: it has
+    # Hold the reminders table so that the worker's sweep blocks inside its first write: it has
     # taken the task (not yet acknowledged: acks_late) and is mid-sweep when it is killed.
     blocker = connection.cursor()
     blocker.execute("BEGIN")
@@ -119,7 +122,8 @@ def test_a_worker_killed_mid_sweep_is_replaced_and_every_reminder_exists_once() 
                 def waiting() -> bool:
                     probe.execute(
                         "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                        " AND query LIKE 'INSERT INTO reminders_reminder%%'"
+                        " AND (query LIKE 'INSERT INTO reminders_reminder%%'"
+                        " OR query LIKE 'UPDATE reminders_reminder%%')"
                     )
                     return probe.fetchone()[0] > 0
 
@@ -216,3 +220,126 @@ def test_with_redis_down_pages_work_a_visit_saves_and_the_next_sweep_catches_up(
     assert Reminder.objects.filter(kind=ReminderKind.PERPETRATOR_VISIT_DUE, case=other).exists()
     assert any("sergeant@example.org" in m.to for m in mail.outbox)
     assert all(sweep.kind in ReminderKind for sweep in KINDS)
+
+
+def _visits_due_without_an_open_reminder(today: datetime.date) -> list[tuple[int, str, datetime.date]]:
+    """Every visit due within the sweep's horizon with no open reminder for that date."""
+    horizon = today + datetime.timedelta(days=LEAD_DAYS)
+    open_keys = set(
+        Reminder.objects.filter(status=ReminderStatus.OPEN).values_list("kind", "case_id", "subject_key", "due_on")
+    )
+    due = [
+        (ReminderKind.PERPETRATOR_VISIT_DUE, case_id, "perpetrator", on)
+        for case_id, on in Case.objects.exclude(status=CaseStatus.CLOSED)
+        .filter(next_perpetrator_visit_due__lte=horizon)
+        .values_list("pk", "next_perpetrator_visit_due")
+    ] + [
+        (ReminderKind.VICTIM_VISIT_DUE, case_id, f"victim:{victim_id}", on)
+        for case_id, victim_id, on in CaseVictim.objects.exclude(case__status=CaseStatus.CLOSED)
+        .filter(next_visit_due__lte=horizon)
+        .values_list("case_id", "victim_id", "next_visit_due")
+    ]
+    return [
+        (case_id, subject, on) for kind, case_id, subject, on in due if (kind, case_id, subject, on) not in open_keys
+    ]
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_due_date_that_comes_round_again_is_raised_by_the_worker_and_none_is_ever_missing() -> None:
+    """Issue 15, item 1, end to end: visits logged through the service (late records by a second
+    officer among them), the sweep run by a real worker from the broker, as beat would run it."""
+    import random
+    import uuid
+
+    # A queue of its own, so that another test's worker (tests run in parallel share the broker)
+    # never takes this test's sweep, nor this worker another's.
+    queue = f"reliability-{uuid.uuid4().hex}"
+    officer = UserFactory()
+    second = UserFactory(area=officer.area)
+    sergeant = UserFactory(area=officer.area, role=Role.SUPERVISOR, scope=Scope.AREA)
+    comes_back = [CaseFactory(area=officer.area, spoc=officer, risk_level=RiskLevel.MEDIUM) for _ in range(5)]
+    issue = [CaseFactory(area=officer.area, spoc=officer, risk_level=RiskLevel.MEDIUM) for _ in range(5)]
+    busy = [CaseFactory(area=officer.area, spoc=officer, risk_level=RiskLevel.MEDIUM) for _ in range(8)]
+    victims = {case.pk: CaseVictimFactory(case=case).victim for case in busy}
+
+    def ago(days: int) -> datetime.datetime:
+        day = TODAY - datetime.timedelta(days=days)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(0, 1)))
+
+    def visit(case, days: int, *, by=officer, victim=None) -> None:
+        visit_log(actor=by, case=case, victim=victim, occurred_at=ago(days), outcome=VisitOutcome.SEEN)
+
+    def sweep_by_worker() -> None:
+        # Done when a sentinel victim visit, due today, has its reminder: both visit kinds are then
+        # committed (each kind commits on its own, in the order of KINDS).
+        sentinel = CaseVictimFactory(case=CaseFactory(area=officer.area, spoc=officer), next_visit_due=TODAY)
+        sweep_reminders.apply_async(queue=queue)
+        assert _wait_for(
+            lambda: Reminder.objects.filter(
+                case_id=sentinel.case_id, kind=ReminderKind.VICTIM_VISIT_DUE, status=ReminderStatus.OPEN
+            ).exists(),
+            60,
+        ), "the worker did not sweep"
+
+    worker = _start_worker(_worker_env(), "-Q", queue)
+    try:
+        # Raised, done, and due again: 40 days ago (due 12 days ago), 30 days ago (due 2 days ago),
+        # then at high risk a late record of a visit 26 days ago, the latest: due 12 days ago again.
+        for case in comes_back:
+            visit(case, 40)
+        sweep_by_worker()
+        for case in comes_back:
+            visit(case, 30)
+            case.risk_level = RiskLevel.HIGH
+            case.save(update_fields=["risk_level"])
+        sweep_by_worker()
+        for case in comes_back:
+            visit(case, 26, by=second)
+        # The issue's own steps: 26 days ago (due in 2 days), today (due in 4 weeks), 26 days ago again.
+        for case in issue:
+            visit(case, 26)
+        sweep_by_worker()
+        for case in issue:
+            visit(case, 0)
+            visit(case, 26, by=second)
+        sweep_by_worker()
+        assert _visits_due_without_an_open_reminder(TODAY) == []
+        for case in comes_back:
+            case.refresh_from_db()
+            assert case.next_perpetrator_visit_due == TODAY - datetime.timedelta(days=12)
+            assert Reminder.objects.filter(case=case, due_on=case.next_perpetrator_visit_due).count() == 2
+        for case in issue:
+            case.refresh_from_db()
+            assert case.next_perpetrator_visit_due == TODAY + datetime.timedelta(days=28)
+
+        # Normal use: two officers log visits in any order, some late, the sweep running between.
+        rng = random.Random(15)
+        for step in range(60):
+            case = rng.choice(busy)
+            subject = rng.choice([None, victims[case.pk]])
+            visit(case, rng.randrange(0, 45), by=rng.choice([officer, second]), victim=subject)
+            if step % 10 == 9:
+                sweep_by_worker()
+        sweep_by_worker()
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        # The broker keeps a binding per queue: leave none behind.
+        with app.connection_for_write() as broker:
+            broker.default_channel.client.delete(f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+
+    assert _visits_due_without_an_open_reminder(TODAY) == []
+    assert not (
+        Reminder.objects.filter(status=ReminderStatus.OPEN)
+        .values("kind", "case", "subject_key", "due_on")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .exists()
+    )
+    # What came round again is in My tasks and, 12 days late, on the supervisor's escalated list.
+    again = set(Reminder.objects.filter(case__in=comes_back, status=ReminderStatus.OPEN).values_list("pk", flat=True))
+    assert len(again) == len(comes_back)
+    assert again <= set(tasks_for(officer).values_list("pk", flat=True))
+    assert again <= set(team_tasks_for(sergeant, escalated_only=True).values_list("pk", flat=True))

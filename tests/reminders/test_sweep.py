@@ -13,7 +13,7 @@ from tests.factories import CaseFactory, CaseVictimFactory, UserFactory
 def test_sweep_raises_due_visits_once_however_often_it_runs() -> None:
     today = timezone.localdate()
     officer = UserFactory()
-    due = CaseFactory(spoc=officer, next_perpetrator_visit_due=today)
+    due = CaseFactory(area=officer.area, spoc=officer, next_perpetrator_visit_due=today)
     victim_link = CaseVictimFactory(case=due, next_visit_due=today - datetime.timedelta(days=4))
     CaseFactory(next_perpetrator_visit_due=today + datetime.timedelta(days=30))  # not due yet
     CaseFactory(next_perpetrator_visit_due=today, status=CaseStatus.CLOSED, closed_at=timezone.now())
@@ -41,8 +41,11 @@ def test_sweep_after_an_outage_catches_up_on_everything_missed() -> None:
 
 
 @pytest.mark.django_db
-def test_a_visit_reminder_prefers_the_offender_manager() -> None:
-    spoc, offender_manager = UserFactory(), UserFactory()
-    CaseFactory(spoc=spoc, offender_manager=offender_manager, next_perpetrator_visit_due=timezone.localdate())
+def test_a_visit_reminder_prefers_an_offender_manager_of_the_owning_force() -> None:
+    spoc = UserFactory()
+    offender_manager = UserFactory(area=spoc.area)  # an integrated offender management officer
+    CaseFactory(
+        area=spoc.area, spoc=spoc, offender_manager=offender_manager, next_perpetrator_visit_due=timezone.localdate()
+    )
     reminders_sweep()
     assert Reminder.objects.get().assignee == offender_manager

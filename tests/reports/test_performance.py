@@ -8,14 +8,24 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cases.models import CaseVictim, RiskLevel
+from cases.models import CaseStatus, CaseVictim, RiskLevel
 from dacrre.accounts.models import Role, Scope
 from dacrre.audit.models import AccessAction, AccessLog
+from dacrre.reminders.models import ReminderStatus
 from incidents.models import Incident
+from offender_management.models import Intervention, InterventionType
+from offender_management.services import intervention_record
 from orders.models import OrderKind, ProtectiveOrder
 from reports.selectors import Period, Row, performance_report
 from risk.models import RiskAssessment
-from tests.factories import AreaFactory, CaseFactory, CaseVictimFactory, IncidentFactory, UserFactory
+from tests.factories import (
+    AreaFactory,
+    CaseFactory,
+    CaseVictimFactory,
+    IncidentFactory,
+    ReminderFactory,
+    UserFactory,
+)
 from visits.models import Visit, VisitOutcome, VisitStatus
 
 PERIOD = Period(datetime.date(2026, 1, 1), datetime.date(2026, 6, 30))
@@ -133,3 +143,49 @@ def test_the_report_page_uses_the_same_number_of_queries_as_data_grows(force, lo
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_interventions_recorded_against_all_open_cases_are_counted(force) -> None:
+    """Issue 15, item 23: three recorded, three counted (two of them stored with no case)."""
+    north, _south, officer, this_year, last_year = force
+    first = this_year[0]
+
+    def record(case, perpetrator, kind, occurred_on) -> None:
+        intervention_record(
+            actor=officer,
+            perpetrator=perpetrator,
+            case=case,
+            kind=kind,
+            occurred_on=occurred_on,
+            description="Recorded in the test",
+        )
+
+    record(first, first.perpetrator, InterventionType.DISRUPTION, datetime.date(2026, 3, 1))
+    record(None, first.perpetrator, InterventionType.DISRUPTION, datetime.date(2026, 3, 2))  # all open cases
+    record(None, first.perpetrator, InterventionType.SUPPORT, datetime.date(2026, 3, 3))
+    record(None, last_year.perpetrator, InterventionType.SUPPORT, datetime.date(2025, 3, 5))
+    # Not this force's: a perpetrator whose only case is another force's, and one whose case here
+    # was closed before the intervention was recorded.
+    elsewhere = CaseFactory(opened_at=at(2026, 2, 1))
+    record(None, elsewhere.perpetrator, InterventionType.SUPPORT, datetime.date(2026, 3, 3))
+    closed = CaseFactory(area=north, opened_at=at(2026, 1, 10), status=CaseStatus.CLOSED, closed_at=at(2026, 2, 1))
+    record(None, closed.perpetrator, InterventionType.SUPPORT, datetime.date(2026, 1, 20))
+    # Two cases of one perpetrator here: an intervention against all of them is still one intervention.
+    CaseFactory(area=north, perpetrator=first.perpetrator, opened_at=at(2026, 2, 20))
+    assert Intervention.objects.filter(occurred_on__year=2026).count() == 5
+
+    figures = _figures(performance_report(agency=north.agency, period=PERIOD))
+    assert figures["Disruption"] == (2, 0)
+    assert figures["Support"] == (1, 1)
+    assert sum(this for label, (this, _last) in figures.items() if label in {"Disruption", "Support"}) == 3
+    south_only = _figures(performance_report(agency=north.agency, period=PERIOD, area_id=_south.pk))
+    assert "Disruption" not in south_only and "Support" not in south_only
+
+
+def test_a_due_date_raised_again_is_one_visit_due(force) -> None:
+    north, _south, officer, this_year, _last = force
+    due = datetime.date(2026, 3, 1)
+    ReminderFactory(case=this_year[0], due_on=due, status=ReminderStatus.DONE)
+    ReminderFactory(case=this_year[0], due_on=due)  # the same date, due again after a late visit record
+    ReminderFactory(case=this_year[1], due_on=due)
+    assert _figures(performance_report(agency=north.agency, period=PERIOD))["Visits due"] == (2, 0)

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from dacrre.core.form_tokens import FIELD, form_token_new
+
 register = template.Library()
 
 _RISK_TAG_CLASSES = {
@@ -47,3 +49,17 @@ def earliest(first: datetime.date | None, second: datetime.date | None) -> datet
 @register.filter
 def get_item(mapping: dict | None, key: str) -> object:
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def form_token() -> SafeString:
+    """A form's one-time token (dacrre.core.form_tokens): a new one for every form on every page."""
+    return format_html('<input type="hidden" name="{}" value="{}">', FIELD, form_token_new())
+
+
+@register.simple_tag(takes_context=True)
+def page_link(context: template.Context, number: int) -> str:
+    """This page's address for another page number, keeping every other parameter (search, filters)."""
+    query = context["request"].GET.copy()
+    query["page"] = str(number)
+    return "?" + query.urlencode()

@@ -7,10 +7,15 @@ Run by the database superuser (the role that runs `migrate`), after every `migra
 - `dacrre_audit_owner` (NOLOGIN) owns `audit_accesslog`, its id sequence and its append-only
   trigger function. Only an owner (or a superuser) may ALTER, DROP, TRUNCATE the table or disable
   its trigger, and nobody logs in as this role.
+  On PostgreSQL the log is partitioned by month: the owner owns every partition too, and may create
+  tables in the schema (new partitions); nobody else has any right on a partition itself.
 - The application's role (the user in APP_DATABASE_URL, created with its password when missing)
   may SELECT and INSERT the log and use its sequence, nothing more; on every other table of the
   schema it may read and write rows (SELECT, INSERT, UPDATE, DELETE), but it owns nothing and
   cannot create tables, so migrations are never run as it.
+- The partition jobs' login (the user in ACCESS_LOG_OWNER_DATABASE_URL, when set; created with its
+  password when missing) is a member of the owner role and nothing else: the scheduled jobs that
+  create partitions and archive and drop old ones connect as it (dacrre/audit/partitions.py).
 
 On SQLite there are no roles: the command says so and changes nothing."""
 
@@ -42,6 +47,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--app-role", default=None, help="the application's role, if --app-url is not given")
         parser.add_argument("--owner-role", default="dacrre_audit_owner", help="the NOLOGIN role that owns the log")
+        parser.add_argument(
+            "--partitions-url",
+            default=None,
+            help="postgres://role:password@host/db of the partition jobs' login, a member of the owner role "
+            "(default: $ACCESS_LOG_OWNER_DATABASE_URL; none: no such login)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
@@ -60,6 +71,16 @@ class Command(BaseCommand):
         owner = options["owner_role"]
         if app_role == owner:
             raise CommandError("The application's role and the log's owner must be different roles.")
+        jobs_role, jobs_password = None, None
+        jobs_url = options["partitions_url"] or os.environ.get("ACCESS_LOG_OWNER_DATABASE_URL", "")
+        if jobs_url:
+            parsed = urlparse(jobs_url)
+            jobs_role, jobs_password = unquote(parsed.username or ""), unquote(parsed.password or "") or None
+            if jobs_role in {app_role, owner}:
+                raise CommandError(
+                    "The partition jobs' login must be a role of its own: neither the application's role nor the "
+                    "log's owner."
+                )
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SELECT current_user, current_database()")
             current_user, database = cursor.fetchone()
@@ -70,10 +91,15 @@ class Command(BaseCommand):
                 )
             self._ensure_roles(cursor, owner=owner, app_role=app_role, password=password)
             self._apply(cursor, owner=owner, app_role=app_role, database=database, migrator=current_user)
+            if jobs_role:
+                self._ensure_jobs_role(
+                    cursor, owner=owner, app_role=app_role, role=jobs_role, password=jobs_password, database=database
+                )
         self.stdout.write(
             self.style.SUCCESS(
                 f"{LOG_TABLE} is owned by {owner} (NOLOGIN); {app_role} may SELECT and INSERT it, and read and "
                 "write the other tables."
+                + (f" {jobs_role} may act as {owner} for the partition jobs." if jobs_role else "")
             )
         )
 
@@ -128,5 +154,41 @@ class Command(BaseCommand):
             sql.SQL("GRANT USAGE ON SEQUENCE {} TO {}").format(sql.SQL(sequence), app),
             sql.SQL("REVOKE ALL ON FUNCTION {} FROM PUBLIC").format(sql.SQL(TRIGGER_FUNCTION)),
         ]
+        cursor.execute(
+            "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+            " WHERE i.inhparent = %s::regclass",
+            [LOG_TABLE],
+        )
+        partitions = [row[0] for row in cursor.fetchall()]
+        if partitions:
+            # The owner makes the months ahead (dacrre/audit/partitions.py).
+            statements.append(sql.SQL("GRANT CREATE ON SCHEMA public TO {}").format(owner_id))
+        for partition in partitions:
+            # Every partition is the owner's, and nobody else's: the application reads and writes
+            # through the partitioned table, and the GRANT on ALL TABLES above reached the partitions.
+            statements.append(sql.SQL("ALTER TABLE {} OWNER TO {}").format(sql.Identifier(partition), owner_id))
+            statements.append(sql.SQL("REVOKE ALL ON TABLE {} FROM PUBLIC, {}").format(sql.Identifier(partition), app))
         for statement in statements:
+            cursor.execute(statement)
+
+    def _ensure_jobs_role(
+        self, cursor: Any, *, owner: str, app_role: str, role: str, password: str | None, database: str
+    ) -> None:
+        jobs = sql.Identifier(role)
+        if not _role_exists(cursor, role):
+            if password is None:
+                raise CommandError(f"The role {role} does not exist: give its password in the URL to create it.")
+            cursor.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(jobs, sql.Literal(password)))
+        elif password is not None:
+            cursor.execute(sql.SQL("ALTER ROLE {} LOGIN PASSWORD {}").format(jobs, sql.Literal(password)))
+        cursor.execute(
+            sql.SQL("ALTER ROLE {} NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOREPLICATION").format(jobs)
+        )
+        for statement in (
+            sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(sql.Identifier(database), jobs),
+            sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(jobs),
+            sql.SQL("GRANT {} TO {}").format(sql.Identifier(owner), jobs),
+            # The application may not become the jobs' login, and through it the owner.
+            sql.SQL("REVOKE {} FROM {}").format(jobs, sql.Identifier(app_role)),
+        ):
             cursor.execute(statement)

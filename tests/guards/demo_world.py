@@ -1,0 +1,289 @@
+"""The demo data (`manage.py seed_demo`) with what each role needs for its pages to have something
+on them, and the demo users' second factor, for the crawl guards.
+
+The demo has no referral (to an agency on the system or outside it), meeting, closure request,
+Clare's Law application, planned visit, programme allocation, possible duplicate, merge, tasking
+list, import (checked, or waiting for the worker), break-glass look, school notification or second
+risk assessment on a case; without them a partner's inbox, the auditor's reviews and most of a supervisor's
+pages would be empty and their links never crawled. `demo_extras_add` builds them with the
+services, as users would, on top of the seeded data (dacrre/core/demo.py stays as it is).
+"""
+
+import datetime
+import io
+from dataclasses import dataclass
+
+from django.core.management import call_command
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cases.models import Case, RiskLevel
+from dacrre.accounts.models import Agency, User
+from dacrre.core.demo import DEMO_USERS, POLICE
+from tests.factories import TEST_TOTP_KEY
+
+DEMO_USERNAMES = [row[0] for row in DEMO_USERS]
+
+
+@dataclass
+class DemoWorld:
+    users: dict[str, User]
+    extras: dict[str, object]
+
+
+def demo_world_build() -> DemoWorld:
+    """Seed the demo as `manage.py seed_demo` does, enrol each demo user's test authenticator and
+    add the records the demo lacks. Deterministic apart from today's date."""
+    call_command("seed_demo", stdout=io.StringIO())
+    users = {user.username: user for user in User.objects.filter(username__in=DEMO_USERNAMES)}
+    assert sorted(users) == sorted(DEMO_USERNAMES), "seed_demo did not create every demo user"
+    for user in users.values():
+        # The demo's quick start enrols an authenticator at first sign-in; the tests' key stands in.
+        TOTPDevice.objects.get_or_create(
+            user=user, confirmed=True, defaults={"name": "Test authenticator", "key": TEST_TOTP_KEY}
+        )
+    return DemoWorld(users=users, extras=demo_extras_add(users))
+
+
+def _north_cases(officer: User) -> list[Case]:
+    """The North officer's open cases in the order of their caseload, so that what is added is on
+    the cases each crawl opens first."""
+    from cases.selectors import caseload_for
+
+    return list(
+        caseload_for(officer)
+        .filter(area__name="North", owning_agency__name=POLICE)
+        .prefetch_related("case_victims__victim__person", "case_children__child")
+    )
+
+
+def demo_extras_add(users: dict[str, User]) -> dict[str, object]:  # noqa: PLR0915 - one list of what is added
+    """What the demo should gain (see the module docstring), built through the services."""
+    from dacrre.permissions.services import break_glass_open
+    from disclosures.models import Route
+    from disclosures.services import application_record
+    from incidents.jobs import count_rows, import_job_start
+    from incidents.models import ImportStatus, Incident, IncidentImport
+    from meetings.models import MeetingKind
+    from meetings.services import meeting_action_assign, meeting_add_case, meeting_schedule
+    from offender_management.models import Programme
+    from offender_management.services import intervention_record, programme_allocate
+    from orders.models import OrderKind
+    from orders.services import order_record
+    from oversight.services import closure_request
+    from people.merging import duplicate_merge
+    from people.models import DuplicateCandidate
+    from people.services import person_create
+    from referrals.models import Consent, Sharing, Urgency
+    from referrals.services import referral_accept, referral_create, referral_send
+    from risk.models import Answer
+    from risk.questions import QUESTION_KEYS
+    from risk.services import risk_assessment_record
+    from safety_plans.measures import MEASURE_KEYS
+    from safety_plans.models import MeasureStatus
+    from safety_plans.services import MeasureInput, safety_plan_for, safety_plan_save, school_notifications_raise
+    from scoring.services import tasking_snapshot_take
+    from visits.services import visit_plan
+
+    agencies = {agency.name: agency for agency in Agency.objects.all()}
+    officer, supervisor = users["officer.north"], users["supervisor.north"]
+    today = timezone.localdate()
+    cases = _north_cases(officer)
+    # North cases all have probation as offender manager (demo: number % 3 == 0); the first four are
+    # spread over the different journeys so that no record is used by two of them.
+    referred, on_agenda, closing, applied = cases[0], cases[1], cases[2], cases[3]
+    extras: dict[str, object] = {}
+
+    def referral(case: Case, agency_name: str, *, accept_as: str | None = None):
+        victim = case.case_victims.all()[0].victim
+        created = referral_create(
+            actor=officer,
+            case=case,
+            subject_person=victim.person,
+            to_agency=agencies[agency_name],
+            reason="Needs support away from the perpetrator.",
+            urgency=Urgency.HIGH,
+            sharing=Sharing.WITH_VICTIM_CONTACT,
+            consent=Consent.GIVEN,
+            consent_method="written",
+        )
+        sent = referral_send(actor=officer, referral=created)
+        return referral_accept(actor=users[accept_as], referral=sent) if accept_as else sent
+
+    extras["referral_to_housing"] = referral(referred, "Northshire Housing Options")  # awaiting an answer
+    extras["referral_to_socialcare"] = referral(referred, "Northshire Children's Social Care", accept_as="socialcare")
+    extras["referral_to_programme"] = referral(on_agenda, "Change Path Perpetrator Programme", accept_as="programme")
+    extras["draft_referral"] = referral_create(
+        actor=officer,
+        case=referred,
+        subject_person=referred.perpetrator.person,
+        to_agency=agencies["Northshire Probation Delivery Unit"],
+        reason="Draft: offender manager to be told of the new incident.",
+        urgency=Urgency.STANDARD,
+        sharing=Sharing.SUMMARY,
+        consent=Consent.GIVEN,
+        consent_method="verbal",
+    )
+
+    idva_service = agencies["Northshire IDVA Service"]
+    marac = meeting_schedule(
+        actor=officer,
+        kind=MeetingKind.MARAC,
+        held_on=today,
+        attending_agencies=[idva_service, agencies["Northshire Children's Social Care"]],
+    )
+    item = meeting_add_case(actor=officer, meeting=marac, case=on_agenda)
+    meeting_action_assign(actor=officer, item=item, agency=idva_service, description="Safety planning", due_on=today)
+    meeting_action_assign(
+        actor=officer,
+        item=item,
+        agency=agencies["Northshire Children's Social Care"],
+        description="Strategy discussion",
+        due_on=today + datetime.timedelta(days=7),
+    )
+    extras["marac"] = marac
+    panel = meeting_schedule(
+        actor=supervisor,
+        kind=MeetingKind.PERPETRATOR_PANEL,
+        held_on=today + datetime.timedelta(days=14),
+        attending_agencies=[
+            agencies["Northshire Probation Delivery Unit"],
+            agencies["Change Path Perpetrator Programme"],
+        ],
+    )
+    panel_item = meeting_add_case(actor=supervisor, meeting=panel, case=on_agenda)
+    meeting_action_assign(
+        actor=supervisor,
+        item=panel_item,
+        agency=agencies["Northshire Probation Delivery Unit"],
+        description="Bring the perpetrator in for an appointment",
+        due_on=today + datetime.timedelta(days=21),
+    )
+    extras["panel"] = panel
+
+    extras["closure"] = closure_request(
+        actor=officer, case=closing, reason="No incidents for twelve months and the safety plan is in place."
+    )
+    extras["disclosure"] = application_record(
+        actor=officer,
+        case=applied,
+        route=Route.RIGHT_TO_ASK,
+        person_at_risk=applied.case_victims.all()[0].victim,
+        applicant_name="The person at risk",
+        applicant_relationship="self",
+        subject_relationship="partner",
+        received_on=today - datetime.timedelta(days=3),
+    )
+    extras["planned_visit"] = visit_plan(
+        actor=officer,
+        case=applied,
+        victim=None,
+        planned_for=timezone.now() + datetime.timedelta(days=2),
+        notes="Bail check.",
+    )
+    # The first case of the caseload, which every crawl opens first, gets a record of each kind:
+    # two DASH assessments (the comparison is linked), an order, a safety plan saved twice (its
+    # versions are linked). The demo gives these to even-numbered cases only.
+    first_victim = referred.case_victims.all()[0].victim
+    for yes in (4, 9):
+        risk_assessment_record(
+            actor=officer,
+            case=referred,
+            victim=first_victim,
+            answers={key: Answer.YES if n < yes else Answer.NO for n, key in enumerate(QUESTION_KEYS)},
+        )
+    order_record(
+        actor=officer,
+        case=referred,
+        kind=OrderKind.BAIL,
+        starts_on=today - datetime.timedelta(days=7),
+        ends_on=today + datetime.timedelta(days=21),
+        conditions="Not to contact the victim.",
+        protected_victims=[first_victim],
+    )
+    plan = safety_plan_for(case=referred, victim=first_victim)
+    for status in [MeasureStatus.PROPOSED, MeasureStatus.IN_PLACE]:
+        measures: dict[str, MeasureInput] = {
+            key: {"status": status if key == "target_locks" else "", "owner": "", "due_on": None, "notes": ""}
+            for key in MEASURE_KEYS
+        }
+        plan = safety_plan_save(actor=officer, plan=plan, expected_version=plan.version, measures=measures)
+    allocation = programme_allocate(
+        actor=users["probation"],
+        perpetrator=on_agenda.perpetrator,
+        programme=Programme.DRIVE,
+        starts_on=today - datetime.timedelta(days=30),
+        ends_on=None,
+        lead_agency=agencies["Northshire Probation Delivery Unit"],
+    )
+    intervention_record(
+        actor=users["probation"],
+        perpetrator=on_agenda.perpetrator,
+        case=on_agenda,
+        kind="support",
+        occurred_on=today - datetime.timedelta(days=2),
+        description="First Drive appointment kept.",
+    )
+    extras["allocation"] = allocation
+    first, second = sorted([cases[4].perpetrator.person, cases[5].perpetrator.person], key=lambda person: person.pk)
+    extras["duplicate"] = DuplicateCandidate.objects.create(
+        first=first, second=second, reason="similar names and the same date of birth", agency=agencies[POLICE]
+    )
+    extras["tasking"] = tasking_snapshot_take(actor=users["analyst"], area=officer.area, month=today, top_n=10)
+    content = (
+        "source_reference,occurred_at,area,offence_category,perpetrator_given_name,perpetrator_family_name\n"
+        f"GUARD/1,{today:%Y-%m-%d} 10:00,North,common_assault,Gary,Guard\n"
+    )
+    job = IncidentImport.objects.create(
+        agency=agencies[POLICE],
+        uploaded_by=users["analyst"],
+        filename="guard.csv",
+        content=content,
+        status=ImportStatus.WAITING_CHECK,
+        rows_total=count_rows(content),
+    )
+    extras["import"] = import_job_start(actor=users["analyst"], job=job, dry_run=True)
+    extras["import_waiting"] = IncidentImport.objects.create(  # queued for the worker, which has not started
+        agency=agencies[POLICE],
+        uploaded_by=users["analyst"],
+        filename="large.csv",
+        content=content,
+        status=ImportStatus.WAITING_IMPORT,
+        rows_total=50_000,
+    )
+    extras["external_referral"] = referral_send(
+        actor=officer,
+        referral=referral_create(
+            actor=officer,
+            case=referred,
+            subject_person=referred.case_victims.all()[0].victim.person,
+            to_agency=None,
+            external_agency_name="Northshire Women's Aid",
+            external_agency_contact="Duty worker, 01632 960000",
+            reason="Refuge space needed.",
+            urgency=Urgency.HIGH,
+            sharing=Sharing.SUMMARY,
+            consent=Consent.GIVEN,
+            consent_method="verbal",
+        ),
+    )
+    twin, other_twin = (
+        person_create(
+            actor=users["analyst"], given_name="Sam", family_name="Twin", date_of_birth=datetime.date(1990, 1, 1)
+        )
+        for _ in range(2)
+    )
+    merged_pair = DuplicateCandidate.objects.create(
+        first=twin, second=other_twin, reason="same name and date of birth", agency=agencies[POLICE]
+    )
+    extras["merge"] = duplicate_merge(actor=supervisor, candidate=merged_pair, keep=twin, reason="One person.")
+    south = Case.objects.filter(area__name="South", owning_agency__name=POLICE).order_by("reference").first()
+    assert south is not None
+    break_glass_open(
+        user=supervisor, case_reference=south.reference, reason="Victim called the North team about this case."
+    )
+    extras["break_glass_case"] = south
+    for incident in Incident.objects.filter(children_present__isnull=False, perpetrator__cases__in=cases).distinct():
+        school_notifications_raise(incident=incident)
+    extras["high_risk_case"] = next(case for case in cases if case.risk_level == RiskLevel.HIGH)
+    return extras
