@@ -41,8 +41,15 @@ def test_web_and_workers_can_be_scaled() -> None:
     assert not [name for name, service in SERVICES.items() if "container_name" in service]
     assert SERVICES["web"]["expose"] == ["8000"]
     assert "--bind 0.0.0.0:8000" in SERVICES["web"]["command"]
+    assert "volumes" not in SERVICES["web"]
     for name in ("web", *WORKERS):
-        assert "ports" not in SERVICES[name] and "volumes" not in SERVICES[name], name  # no local state
+        assert "ports" not in SERVICES[name], name
+    # A worker's only disk is the archive of the access log: one named volume that every worker
+    # container shares (the archive job may run on any of them), holding ACCESS_LOG_ARCHIVE_DIR.
+    archive_dir = COMPOSE["x-app"]["environment"]["ACCESS_LOG_ARCHIVE_DIR"]
+    for name in WORKERS:
+        ((volume, mount),) = [entry.split(":") for entry in SERVICES[name]["volumes"]]
+        assert volume in COMPOSE["volumes"] and archive_dir.startswith(mount + "/"), name
     # Exactly one beat, said where an operator looks.
     assert "Exactly one: never --scale beat" in (PROJECT_DIR / "docker-compose.yml").read_text()
 
