@@ -11,7 +11,11 @@ Even inside `replica_reads()` the primary answers:
   lockouts and API tokens (a session created a moment ago, or a role just withdrawn, must count at
   once);
 - any read inside a transaction on the primary (a check before a write, `select_for_update`);
-- everything, when the replica cannot be reached (logged): a download never fails for it.
+- everything, when the replica cannot be reached as the block begins (logged): an unreachable
+  replica never stops a download.
+
+Which cases a user may see is decided in the same query as the cases themselves, so inside the block
+it is the replica's view of the grants, a replication lag (normally under a second) behind.
 
 Migrations never run on the replica: it receives the schema by replication."""
 

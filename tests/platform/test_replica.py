@@ -1,12 +1,15 @@
 """Reports and downloads read from a PostgreSQL replica (DATABASE_REPLICA_URL); pages and writes use
 the primary, so a user always sees what they have just saved.
 
-The replica here is a second database copied from the test database (CREATE DATABASE ... TEMPLATE),
-registered as the `replica` alias: what a streaming replica holds, frozen at the copy. Changes made
+The replica here is a second database copied from the test database (pg_dump into psql), registered
+as the `replica` alias: what a streaming replica holds, frozen at the copy. Changes made
 after the copy exist on one side only, which shows where each read went."""
 
 import copy
 import logging
+import os
+import shutil
+import subprocess
 
 import psycopg2
 import pytest
@@ -25,6 +28,10 @@ from tests.platform.redis_server import free_port
 from visits.models import Visit, VisitOutcome
 
 REPORT = "/reports/?start=1/1/2026&end=31/12/2026"
+pytestmark = pytest.mark.skipif(
+    shutil.which("pg_dump") is None or shutil.which("psql") is None,
+    reason="needs pg_dump and psql to copy the database",
+)
 
 
 def _admin(primary: dict, *statements: str) -> None:
@@ -44,15 +51,35 @@ def _admin(primary: dict, *statements: str) -> None:
         conn.close()
 
 
+def _copy_database(primary: dict, name: str) -> None:
+    """The test database as it is now, into a new database `name` (pg_dump, then psql: a template
+    copy would need every other session off the test database, and the live server keeps one)."""
+    _admin(primary, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+    server = ["-h", primary["HOST"], "-p", str(primary["PORT"] or 5432), "-U", primary["USER"]]
+    env = {**os.environ, "PGPASSWORD": primary["PASSWORD"] or ""}
+    dump = subprocess.run(  # noqa: S603 - fixed command
+        ["pg_dump", *server, "--no-owner", "--no-privileges", primary["NAME"]],  # noqa: S607
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    subprocess.run(  # noqa: S603 - fixed command
+        ["psql", *server, "-q", "-v", "ON_ERROR_STOP=1", "-d", name],  # noqa: S607
+        input=dump.stdout,
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+
+
 @pytest.fixture(scope="module")
 def replica_alias(django_db_setup, django_db_blocker):
     """The `replica` alias, declared before each test's database setup (Django lets a test use only
-    the aliases it declares), on a database copied from the test database."""
+    the aliases it declares), on a second database."""
     with django_db_blocker.unblock():
         primary = copy.deepcopy(connections["default"].settings_dict)
-        connections.close_all()
     name = f"{primary['NAME']}_replica"
-    _admin(primary, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}" TEMPLATE "{primary["NAME"]}"')
+    _copy_database(primary, name)
     settings.DATABASES[REPLICA] = {**copy.deepcopy(primary), "NAME": name}
     yield primary
     connections[REPLICA].close()
@@ -69,9 +96,8 @@ def replica(replica_alias, transactional_db):
     kept = dict(settings_dict)
 
     def make(**overrides):
-        connections.close_all()  # a template database must have no one connected
-        name, template = settings_dict["NAME"], replica_alias["NAME"]
-        _admin(replica_alias, f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        connections[REPLICA].close()
+        _copy_database(replica_alias, settings_dict["NAME"])
         settings_dict.update(overrides)
         return connections[REPLICA]
 
