@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import redis
 import yaml
 from django.db import connection
 
@@ -67,8 +68,10 @@ def new_prefix() -> str:
 class Processes:
     logs: Path
     started: list[tuple[subprocess.Popen, Path]] = field(default_factory=list)
+    prefixes: set[str] = field(default_factory=set)
 
     def start(self, name: str, command: list[str], env: dict[str, str]) -> Path:
+        self.prefixes.add(env["DACRRE_TEST_KEY_PREFIX"])
         log = self.logs / f"{name}.log"
         process = subprocess.Popen(  # noqa: S603 - fixed commands
             command, cwd=PROJECT_DIR, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT
@@ -99,6 +102,14 @@ class Processes:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+        # What the processes left in Redis under their prefix: queue bindings, cache entries.
+        if os.environ.get("REDIS_URL"):
+            client = redis.Redis.from_url(os.environ["REDIS_URL"])
+            for prefix in self.prefixes:
+                keys = list(client.scan_iter(match=f"{prefix}*"))
+                if keys:
+                    client.delete(*keys)
+            client.close()
 
 
 def worker_ready(log: Path) -> bool:
