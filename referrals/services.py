@@ -132,7 +132,9 @@ def _check_consent(consent: str, method: str, override_reason: str, override_rol
 
 def _require_status(referral: Referral, *allowed: ReferralStatus, action: str) -> None:
     if referral.status not in allowed:
-        raise InvalidTransitionError(f"A {referral.get_status_display().lower()} referral cannot be {action}.")
+        status = referral.get_status_display().lower()
+        article = "An" if status[:1] in "aeiou" else "A"
+        raise InvalidTransitionError(f"{article} {status} referral cannot be {action}.")
 
 
 def _locked(referral: Referral) -> Referral:
