@@ -10,6 +10,7 @@ from dacrre.audit.services import access_log_record
 from risk.models import RiskBands
 from tests.factories import (
     AreaFactory,
+    CaseChildFactory,
     CaseFactory,
     CaseVictimFactory,
     ProbationAgencyFactory,
@@ -189,3 +190,32 @@ def test_only_auditors_read_the_access_log(login, role) -> None:
     assert client.get("/audit/").status_code == 403
     assert client.get("/audit/", {"format": "csv"}).status_code == 403
     assert client.get("/audit/break-glass/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_searching_the_log_by_a_victims_name_finds_the_case_page_that_showed_them(login, officer_case, auditor) -> None:
+    """The case page names the victims and children (and panels show their visits and plans): each
+    person shown is on the log, so "who looked at this victim?" finds the case-page view."""
+    officer, case, victim = officer_case
+    child = CaseChildFactory(case=case).child
+    login(officer).get(f"/cases/{case.public_id}/")
+    rows = AccessLog.objects.filter(object_type="person shown", object_id=str(case.public_id))
+    assert {row.person_id for row in rows} == {str(victim.person.public_id), str(child.person.public_id)}
+    assert all(row.user == officer and row.case_reference == case.reference for row in rows)
+
+    html = login(auditor).get("/audit/", {"person": victim.person.full_name}).content.decode()
+    assert f"Victim {victim.person.full_name} shown on case {case.reference}" in html
+    assert officer.username in html
+
+
+@pytest.mark.django_db
+def test_lists_log_every_perpetrator_they_show(login, officer_case) -> None:
+    officer, case, victim = officer_case
+    client = login(officer)
+    client.get("/cases/")
+    client.get("/")
+    client.get(f"/victims/{victim.public_id}/")
+    shown = AccessLog.objects.filter(object_type="person shown", person_id=str(case.perpetrator.person.public_id))
+    pages = sorted(label.split(" shown on ")[1] for label in shown.values_list("object_label", flat=True))
+    assert pages == ["my caseload", "the case list", f"the page of victim {victim.person.full_name}"]
+    assert set(shown.values_list("case_reference", flat=True)) == {case.reference}
