@@ -62,9 +62,9 @@ def _scope_q(user: User) -> Q:
     return _NOTHING
 
 
-def _current_q(now: Any = None) -> Q:
+def _current_q() -> Q:
     """A grant whose end time (a completed referral's retention) has not passed."""
-    return Q(expires_at__isnull=True) | Q(expires_at__gt=now or timezone.now())
+    return Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
 
 
 def _agency_grants(agency_id: int, codename: str) -> QuerySet[CaseGroupObjectPermission]:

@@ -15,7 +15,7 @@ from cases.selectors import case_victim_contact_allowed
 from cases.services import case_require_open
 from dacrre.accounts.models import User
 from dacrre.audit.models import AccessAction
-from dacrre.audit.services import access_log_record
+from dacrre.audit.services import access_log_record, access_log_record_people_shown
 from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.form_tokens import form_view
@@ -104,6 +104,16 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
         object_type="referral inbox",
         detail=f"{len(awaiting)} awaiting, {len(accepted.object_list)} accepted (page {accepted.number}), "
         f"{len(sent)} sent listed",
+    )
+    access_log_record_people_shown(
+        user=request.user,
+        request=request,
+        action=AccessAction.LIST,
+        page="the referral inbox",
+        people=[
+            (r.get_subject_role_display(), r.subject_person, r.case.reference)
+            for r in [*awaiting, *accepted.object_list, *sent]
+        ],
     )
     return render(
         request,

@@ -219,3 +219,30 @@ def test_lists_log_every_perpetrator_they_show(login, officer_case) -> None:
     pages = sorted(label.split(" shown on ")[1] for label in shown.values_list("object_label", flat=True))
     assert pages == ["my caseload", "the case list", f"the page of victim {victim.person.full_name}"]
     assert set(shown.values_list("case_reference", flat=True)) == {case.reference}
+
+
+@pytest.mark.django_db
+def test_the_referral_inbox_logs_the_people_its_referrals_are_about(login, officer_case) -> None:
+    from referrals.models import Consent, Sharing, Urgency
+    from referrals.services import referral_create, referral_send
+    from tests.factories import VictimSideAgencyFactory
+
+    officer, case, victim = officer_case
+    housing = VictimSideAgencyFactory()
+    caseworker = UserFactory(area=AreaFactory(agency=housing), role=Role.PARTNER_CASEWORKER)
+    referral = referral_create(
+        actor=officer,
+        case=case,
+        subject_person=victim.person,
+        to_agency=housing,
+        reason="Rehousing",
+        urgency=Urgency.HIGH,
+        sharing=Sharing.SUMMARY,
+        consent=Consent.GIVEN,
+        consent_method="verbal",
+    )
+    referral_send(actor=officer, referral=referral)
+    login(caseworker).get("/referrals/")
+    shown = AccessLog.objects.get(object_type="person shown", person_id=str(victim.person.public_id))
+    assert (shown.user, shown.action, shown.case_reference) == (caseworker, AccessAction.LIST, case.reference)
+    assert shown.object_label == f"Victim {victim.person.full_name} shown on the referral inbox"
