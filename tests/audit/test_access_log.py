@@ -213,7 +213,7 @@ def test_lists_log_every_perpetrator_they_show(login, officer_case) -> None:
     officer, case, victim = officer_case
     client = login(officer)
     client.get("/cases/")
-    client.get("/")
+    client.get("/caseload/")
     client.get(f"/victims/{victim.public_id}/")
     shown = AccessLog.objects.filter(object_type="person shown", person_id=str(case.perpetrator.person.public_id))
     pages = sorted(label.split(" shown on ")[1] for label in shown.values_list("object_label", flat=True))

@@ -146,7 +146,7 @@ def test_victims_next_visit_is_never_shown_to_a_perpetrator_side_user(login, bus
         assert ("Next visit:" in case_page) is shown, viewer
         assert (due in case_page) is shown, viewer
         for url in (
-            "/",
+            "/caseload/",
             "/cases/",
             f"/perpetrators/{case.perpetrator.public_id}/",
             f"/victims/{link.victim.public_id}/",

@@ -234,7 +234,7 @@ def _matrix(world) -> dict:
         "cases:home": (
             "get",
             [],
-            {a: 200 if a in {"assigned_officer", "unassigned_officer", "granted_idva"} else 302 for a in ACTORS},
+            {a: 200 if ACTOR_SPECS[a].role in {Role.OFFICER, Role.IDVA} else 302 for a in ACTORS},
         ),
         "cases:caseload": ("get", [], every),
         "cases:list": ("get", [], every),
