@@ -122,7 +122,7 @@ def test_an_analyst_sees_the_forces_cases_but_supervises_none() -> None:
 
 
 def test_existing_rows_are_normalised_to_the_widest_allowed_scope_no_wider_than_before() -> None:
-    migration = importlib.import_module("dacrre.accounts.migrations.0003_user_role_scope_allowed")
+    migration = importlib.import_module("dacrre.accounts.migrations.0004_user_role_scope_allowed")
     expected = {
         ("auditor", "agency"): "none",
         ("admin", "assigned"): "none",
