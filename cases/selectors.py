@@ -2,7 +2,11 @@
 
 A user sees a case when they are assigned to it, when their scope (area or agency) covers it, when
 their agency holds a grant on it (guardian, direct foreign-key table), or during an active
-break-glass look. Superuser status and global model permissions are deliberately ignored.
+break-glass look. Each reason needs the role as well (dacrre/accounts/models.py ROLE_SCOPES and
+CASEWORK_ROLES): auditors and administrators see no case whatever their scope, analysts see their
+agency's cases by scope only. An inactive user, or a user of an inactive agency, sees nothing. A
+grant or a break-glass look ends at its end time, on the next request, whether or not the hourly
+job has tidied it away yet. Superuser status and global model permissions are deliberately ignored.
 """
 
 import enum
@@ -12,7 +16,7 @@ from typing import Any
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from dacrre.accounts.models import Scope, User
+from dacrre.accounts.models import CASEWORK_ROLES, Role, Scope, User, scope_allowed
 from dacrre.core.exceptions import NotFoundError
 from dacrre.permissions.models import BreakGlassAccess, CaseGroupObjectPermission
 
@@ -26,22 +30,47 @@ class AccessBasis(enum.Enum):
     BREAK_GLASS = "break_glass"
 
 
+_NOTHING = Q(pk__in=[])
+
+
+def _may_read(user: User) -> bool:
+    """Signed in, active, and (if they have one) their agency is active: the one rule every read
+    below starts from (User.may_read)."""
+    return bool(user.is_authenticated and user.may_read)
+
+
+def _casework(user: User) -> bool:
+    """Holding a case and seeing the cases granted to one's agency are for the casework roles."""
+    return _may_read(user) and user.role in CASEWORK_ROLES
+
+
 def _assigned_q(user: User) -> Q:
+    if not _casework(user):
+        return _NOTHING
     return Q(spoc=user) | Q(offender_manager=user) | Q(idva=user)
 
 
 def _scope_q(user: User) -> Q:
-    if user.agency_id is not None:
-        if user.scope == Scope.AGENCY:
-            return Q(owning_agency_id=user.agency_id)
-        if user.scope == Scope.AREA and user.area_id is not None:
-            return Q(owning_agency_id=user.agency_id, area_id=user.area_id)
-    return Q(pk__in=[])
+    """The user's scope, if their role may hold it (ROLE_SCOPES): an auditor given scope 'agency' by
+    mistake still sees nothing."""
+    if not _may_read(user) or user.agency_id is None or not scope_allowed(user.role, user.scope):
+        return _NOTHING
+    if user.scope == Scope.AGENCY:
+        return Q(owning_agency_id=user.agency_id)
+    if user.scope == Scope.AREA and user.area_id is not None:
+        return Q(owning_agency_id=user.agency_id, area_id=user.area_id)
+    return _NOTHING
+
+
+def _current_q() -> Q:
+    """A grant whose end time (a completed referral's retention) has not passed."""
+    return Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
 
 
 def _agency_grants(agency_id: int, codename: str) -> QuerySet[CaseGroupObjectPermission]:
-    """An agency's per-case permission rows (guardian, direct foreign key) of this kind."""
+    """An agency's current per-case permission rows (guardian, direct foreign key) of this kind."""
     return CaseGroupObjectPermission.objects.filter(
+        _current_q(),
         group__agency__id=agency_id,
         permission__codename=codename,
         permission__content_type__app_label="cases",
@@ -49,36 +78,41 @@ def _agency_grants(agency_id: int, codename: str) -> QuerySet[CaseGroupObjectPer
 
 
 def _agency_permission_q(user: User, codename: str) -> Q:
-    if user.agency_id is None:
-        return Q(pk__in=[])
+    if not _casework(user) or user.agency_id is None:
+        return _NOTHING
     return Q(Exists(_agency_grants(user.agency_id, codename).filter(content_object=OuterRef("pk"))))
 
 
 def cases_in_scope_of(user: User) -> QuerySet[Case]:
-    """The cases a supervisor answers for: their agency's, or their area's (never via grants)."""
-    if not user.is_authenticated or not user.is_active or user.scope not in {Scope.AGENCY, Scope.AREA}:
+    """The cases a supervisor answers for: their agency's, or their area's (never via grants). Other
+    roles supervise nothing, whatever their scope."""
+    if not _may_read(user) or user.role != Role.SUPERVISOR:
         return Case.objects.none()
     return Case.objects.filter(_scope_q(user))
 
 
-def _visible_case_ids(user: User) -> QuerySet[Any, Any]:
-    """The ids of the cases the user sees, as a UNION of one indexed lookup per reason. (The same rule
-    written as one OR of EXISTS made PostgreSQL scan every case: 0.1 s at 200,000 cases.)"""
+def _visible_case_ids(user: User) -> QuerySet[Any, Any] | None:
+    """The ids of the cases the user sees, as a UNION of one indexed lookup per reason (None when no
+    reason can apply). (The same rule written as one OR of EXISTS made PostgreSQL scan every case:
+    0.1 s at 200,000 cases.)"""
     reasons: list[QuerySet[Any, Any]] = [
-        Case.objects.filter(_assigned_q(user)).values("pk"),
-        Case.objects.filter(_scope_q(user)).values("pk"),
-        BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values("case_id"),
+        Case.objects.filter(q).values("pk") for q in (_assigned_q(user), _scope_q(user)) if q is not _NOTHING
     ]
-    if user.agency_id is not None:
+    if _may_read(user) and user.role == Role.SUPERVISOR:
+        reasons.append(BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values("case_id"))
+    if _casework(user) and user.agency_id is not None:
         reasons.append(_agency_grants(user.agency_id, "view_case").values("content_object_id"))
+    if not reasons:
+        return None
     first, *rest = [reason.order_by() for reason in reasons]
-    return first.union(*rest, all=True)
+    return first.union(*rest, all=True) if rest else first
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
-    if not user.is_authenticated or not user.is_active:
+    ids = _visible_case_ids(user) if _may_read(user) else None
+    if ids is None:
         return Case.objects.none()
-    return Case.objects.filter(pk__in=_visible_case_ids(user))
+    return Case.objects.filter(pk__in=ids)
 
 
 def case_access_basis(user: User, case: Case) -> AccessBasis:
@@ -96,7 +130,7 @@ def case_access_basis(user: User, case: Case) -> AccessBasis:
 def case_victim_contact_allowed(user: User, case: Case) -> bool:
     """Victims' contact details on this case: the owning agency, or an agency the details were shared
     with by consent. Never a perpetrator-side agency. The caller has already checked visibility."""
-    if user.agency_id is None or user.is_perpetrator_side:
+    if not _may_read(user) or user.agency_id is None or user.is_perpetrator_side:
         return False
     if case.owning_agency_id == user.agency_id:
         return True
@@ -104,7 +138,7 @@ def case_victim_contact_allowed(user: User, case: Case) -> bool:
 
 
 def cases_with_victim_contact_for(user: User) -> QuerySet[Case]:
-    if user.agency_id is None or user.is_perpetrator_side:
+    if not _may_read(user) or user.agency_id is None or user.is_perpetrator_side:
         return Case.objects.none()
     return cases_visible_to(user).filter(
         Q(owning_agency_id=user.agency_id) | _agency_permission_q(user, "view_victim_contact")
@@ -129,7 +163,7 @@ def case_list_annotated(queryset: QuerySet[Case]) -> QuerySet[Case]:
 
 def caseload_for(user: User) -> QuerySet[Case]:
     """The open cases the user works on (assigned as SPOC, offender manager or IDVA)."""
-    if not user.is_authenticated or not user.is_active:
+    if not _may_read(user):
         return Case.objects.none()
     return case_list_annotated(Case.objects.filter(_assigned_q(user)).exclude(status="closed")).order_by(
         "next_perpetrator_visit_due", "reference"
@@ -140,7 +174,7 @@ def shared_caseload_for(user: User) -> QuerySet[Case]:
     """The open cases another agency shared with the user's agency (an accepted referral or a meeting's
     sharing), which its caseworkers work on for it, less those already in the user's own caseload.
     Soonest perpetrator visit first, as the caseload."""
-    if not user.is_authenticated or not user.is_active or user.agency_id is None:
+    if not _casework(user) or user.agency_id is None:
         return Case.objects.none()
     return (
         Case.objects.filter(pk__in=_agency_grants(user.agency_id, "view_case").values("content_object_id"))

@@ -1,4 +1,5 @@
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,7 +10,7 @@ from django.shortcuts import redirect, render
 
 from dacrre.accounts.models import Role
 from dacrre.audit.models import AccessAction
-from dacrre.audit.services import access_log_record
+from dacrre.audit.services import access_log_record, access_log_record_people_shown
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.form_tokens import form_view
@@ -91,7 +92,18 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         detail=f"{len(cases)} cases listed"
         + (f", {len(shared.object_list)} shared with the agency (page {shared.number})" if shared else ""),
     )
+    _log_perpetrators_listed(request, [*cases, *(shared.object_list if shared else [])], "my caseload")
     return render(request, "cases/caseload.html", {"cases": cases, "shared": shared, "page": shared})
+
+
+def _log_perpetrators_listed(request: AuthenticatedHttpRequest, cases: Iterable[Case], page: str) -> None:
+    access_log_record_people_shown(
+        user=request.user,
+        request=request,
+        action=AccessAction.LIST,
+        page=page,
+        people=[("Perpetrator", case.perpetrator.person, case.reference) for case in cases],
+    )
 
 
 @login_required
@@ -125,6 +137,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         object_type="case list",
         detail=f"search {search!r}, page {page.number}, {len(page.object_list)} cases listed",
     )
+    _log_perpetrators_listed(request, page.object_list, "the case list")
     can_break_glass = has_role_permission(request.user, "permissions.add_breakglassaccess")
     return render(request, "cases/case_list.html", {"page": page, "search": search, "can_break_glass": can_break_glass})
 
@@ -165,11 +178,21 @@ def case_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Http
             object_label=f"Children's schools on case {case.reference}",
             case_reference=case.reference,
         )
-    victims = case.case_victims.select_related("victim__person").order_by("victim__person__family_name")
-    children = case.case_children.select_related("child__person").order_by("child__person__family_name")
+    victims = list(case.case_victims.select_related("victim__person").order_by("victim__person__family_name"))
+    children = list(case.case_children.select_related("child__person").order_by("child__person__family_name"))
+    # Everyone else the page names is on the log as well: "who looked at this victim?" finds this view.
+    access_log_record_people_shown(
+        user=user,
+        request=request,
+        page=f"case {case.reference}",
+        people=[("Victim", link.victim.person) for link in victims]
+        + [("Child", link.child.person) for link in children],
+        object_id=case.public_id,
+        case_reference=case.reference,
+    )
     context = {
         "case": case,
-        "case_victims": list(victims),
+        "case_victims": victims,
         "case_children": [(link, schools.get(link.child_id, "")) for link in children],
         "chronology": list(chronology_for(user, case)[:200]),
         "break_glass": basis is AccessBasis.BREAK_GLASS,

@@ -188,8 +188,8 @@ def _users(scale: Scale, police: list[Agency], partners: list[Agency]) -> None:
     for index, agency in enumerate(police):
         count = police_share // len(police) + (1 if index < police_share % len(police) else 0)
         areas = list(agency.areas.values_list("pk", flat=True))
-        add(agency, Role.ADMIN, Scope.AGENCY)
-        add(agency, Role.AUDITOR, Scope.AGENCY)
+        add(agency, Role.ADMIN, Scope.NONE)
+        add(agency, Role.AUDITOR, Scope.NONE)
         add(agency, Role.SUPERVISOR, Scope.AGENCY)
         for n in range(max(1, count // 50)):
             add(agency, Role.ANALYST, Scope.AGENCY, areas[n % len(areas)])

@@ -17,7 +17,7 @@ MEETING_ROLES = {Role.OFFICER, Role.SUPERVISOR, Role.IDVA, Role.PARTNER_CASEWORK
 def meetings_visible_to(user: User) -> QuerySet[Meeting]:
     """The chair agency's and the attending agencies' meetings, for their caseworkers (not for
     auditors, analysts or administrators). Each agenda item is shown only if its case is visible."""
-    if not user.is_authenticated or not user.is_active or user.agency_id is None or user.role not in MEETING_ROLES:
+    if not user.is_authenticated or not user.may_read or user.agency_id is None or user.role not in MEETING_ROLES:
         return Meeting.objects.none()
     return Meeting.objects.filter(
         Q(chair_agency_id=user.agency_id) | Q(attending_agencies__id=user.agency_id)
@@ -71,8 +71,9 @@ def agenda_suggestions(user: User, meeting: Meeting) -> QuerySet[Case]:
 
 
 def actions_for_agency_of(user: User) -> QuerySet[MeetingAction]:
-    """The agency's task list of meeting actions, open first and soonest due first."""
-    if user.agency_id is None:
+    """The agency's task list of meeting actions, open first and soonest due first: for its
+    caseworkers (the same people who see its meetings)."""
+    if not user.is_authenticated or not user.may_read or user.agency_id is None or user.role not in MEETING_ROLES:
         return MeetingAction.objects.none()
     return (
         MeetingAction.objects.filter(assigned_agency_id=user.agency_id)

@@ -6,28 +6,17 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
-from dacrre.core.admin import ReadOnlyAdmin
+from dacrre.core.admin import LoggedReadOnlyAdmin
 from dacrre.core.exceptions import ApplicationError
 from dacrre.permissions.roles import has_role_permission
 
 from .merging import person_merge_reverse
-from .models import DuplicateCandidate, Person, PersonMerge
+from .models import PersonMerge
 
-
-@admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
-    list_display = ("family_name", "given_name", "date_of_birth", "police_identifier", "merged_into")
-    search_fields = ("family_name", "given_name", "police_identifier")
-    readonly_fields = ("public_id", "created_at", "updated_at", "merged_into")
-
-
-@admin.register(DuplicateCandidate)
-class DuplicateCandidateAdmin(ReadOnlyAdmin):
-    list_display = ("first", "second", "reason", "status", "agency", "decided_by", "decided_at")
-    list_filter = ("status", "agency")
-    list_select_related = ("first", "second", "agency", "decided_by")
+# People and possible duplicates are not in the admin: people are read on the app's pages (logged,
+# within the rules of docs/permissions.md) and pairs are decided in the duplicate review queue. The
+# admin keeps the one thing only an administrator does: reversing a merge.
 
 
 class ReverseMergeForm(forms.Form):
@@ -37,12 +26,16 @@ class ReverseMergeForm(forms.Form):
 
 
 @admin.register(PersonMerge)
-class PersonMergeAdmin(ReadOnlyAdmin):
-    """Merges are made in the duplicate review queue; here an administrator can reverse one."""
+class PersonMergeAdmin(LoggedReadOnlyAdmin):
+    """Merges are made in the duplicate review queue; here an administrator can reverse one. The two
+    people's names are shown, so every read is logged against both."""
 
     list_display = ("merged", "kept", "merged_by", "created_at", "reversed_at", "reverse_link")
     list_select_related = ("merged", "kept", "merged_by")
     readonly_fields = ("changes",)
+
+    def people_of(self, obj: PersonMerge) -> list[tuple[str, object]]:
+        return [("Merged person", obj.merged), ("Kept person", obj.kept)]
 
     @admin.display(description="Reverse")
     def reverse_link(self, merge: PersonMerge) -> str:
@@ -61,6 +54,7 @@ class PersonMergeAdmin(ReadOnlyAdmin):
         if not (user.is_superuser or has_role_permission(user, "people.change_personmerge")):  # type: ignore[arg-type]
             raise PermissionDenied
         merge = get_object_or_404(PersonMerge.objects.select_related("kept", "merged"), pk=pk)
+        self.log_record_view(request, merge)
         form = ReverseMergeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:

@@ -6,13 +6,13 @@ from django.shortcuts import render
 
 from cases.selectors import case_list_annotated, cases_visible_to
 from dacrre.audit.models import AccessAction
-from dacrre.audit.services import access_log_record
+from dacrre.audit.services import access_log_record, access_log_record_people_shown
 from dacrre.core.exceptions import NotFoundError
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.permissions.rules import can_allocate_programme, can_record_intervention
 from offender_management.selectors import offender_management_for
 
-from .selectors import perpetrator_get_for
+from .selectors import incidents_with_victims_for, perpetrator_get_for
 
 
 @login_required
@@ -32,16 +32,23 @@ def perpetrator_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) 
         person_id=person.public_id,
         person_label=person.full_name,
     )
-    cases = case_list_annotated(cases_visible_to(request.user).filter(perpetrator=perpetrator))
-    incidents = perpetrator.incidents.select_related("area").prefetch_related("victims__person")[:100]
+    cases = list(case_list_annotated(cases_visible_to(request.user).filter(perpetrator=perpetrator)))
+    incidents = incidents_with_victims_for(request.user, perpetrator)
+    access_log_record_people_shown(
+        user=request.user,
+        request=request,
+        page=f"the page of perpetrator {person.full_name}",
+        people=[("Victim", victim.person) for row in incidents for victim in row.victims_shown],
+        object_id=perpetrator.public_id,
+    )
     return render(
         request,
         "perpetrators/perpetrator_detail.html",
         {
             "perpetrator": perpetrator,
             "person": person,
-            "cases": list(cases),
-            "incidents": list(incidents),
+            "cases": cases,
+            "incidents": incidents,
             "om": offender_management_for(perpetrator),
             "can_allocate": can_allocate_programme(request.user, perpetrator),
             "can_intervene": can_record_intervention(request.user, perpetrator),

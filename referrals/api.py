@@ -2,6 +2,7 @@
 or completes it and adds updates. The same selectors and services as the pages decide everything."""
 
 import uuid
+from collections.abc import Callable
 from typing import cast
 
 from django.db.models import QuerySet
@@ -15,6 +16,8 @@ from rest_framework.response import Response
 from dacrre.accounts.models import User
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
+from dacrre.core.exceptions import PermissionDeniedError
+from dacrre.permissions.rules import can_add_referral_update, can_complete_referral, can_respond_to_referral
 
 from . import services
 from .models import Referral, ReferralStatus, ReferralUpdate
@@ -136,6 +139,11 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         services.referral_mark_opened(actor=self._user(), referral=referral)
         return Response(ReferralSerializer(referral).data)
 
+    def _require(self, rule: Callable[[User, Referral], bool], referral: Referral, refusal: str) -> None:
+        """Then the rule, before the body is read: an agency that may not act is told so (403)."""
+        if not rule(self._user(), referral):
+            raise PermissionDeniedError(refusal)
+
     def _respond(self, referral: Referral) -> Response:
         referral = self.get_queryset().get(pk=referral.pk)
         return Response(ReferralSerializer(referral).data)
@@ -149,6 +157,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, id: uuid.UUID, **kwargs: object) -> Response:
         referral = self._referral()  # visibility first: a hidden referral is 404 whatever the body
+        self._require(can_respond_to_referral, referral, "Only the agency the referral was sent to can decline it.")
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         referral = services.referral_decline(
@@ -160,6 +169,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, id: uuid.UUID, **kwargs: object) -> Response:
         referral = self._referral()  # visibility first: a hidden referral is 404 whatever the body
+        self._require(can_complete_referral, referral, "Only the agency the referral was sent to can complete it.")
         body = OutcomeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         referral = services.referral_complete(
@@ -171,6 +181,7 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def updates(self, request: Request, id: uuid.UUID, **kwargs: object) -> Response:
         referral = self._referral()  # visibility first: a hidden referral is 404 whatever the body
+        self._require(can_add_referral_update, referral, "Only the two agencies of a referral can add updates to it.")
         body = UpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         update = services.referral_add_update(actor=self._user(), referral=referral, text=body.validated_data["text"])

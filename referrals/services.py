@@ -18,7 +18,7 @@ from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, Per
 from dacrre.core.models import reference_next
 from dacrre.permissions.models import CaseAccessGrant, GrantSource
 from dacrre.permissions.rules import can_make_referral, can_respond_to_referral, can_withdraw_referral
-from dacrre.permissions.services import case_access_grant, case_access_revoke
+from dacrre.permissions.services import case_access_end_at, case_access_grant, case_access_revoke
 from dacrre.reminders.models import ReminderKind
 from dacrre.reminders.services import reminders_close
 from people.models import Person
@@ -132,7 +132,9 @@ def _check_consent(consent: str, method: str, override_reason: str, override_rol
 
 def _require_status(referral: Referral, *allowed: ReferralStatus, action: str) -> None:
     if referral.status not in allowed:
-        raise InvalidTransitionError(f"A {referral.get_status_display().lower()} referral cannot be {action}.")
+        status = referral.get_status_display().lower()
+        article = "An" if status[:1] in "aeiou" else "A"
+        raise InvalidTransitionError(f"{article} {status} referral cannot be {action}.")
 
 
 def _locked(referral: Referral) -> Referral:
@@ -237,7 +239,8 @@ def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referra
 @transaction.atomic
 def referral_complete(*, actor: User, referral: Referral, outcome: str) -> Referral:
     """The receiving agency completes an accepted referral (the sender completes an external one).
-    The receiving agency keeps access for the retention window, then a sweep removes it."""
+    The receiving agency keeps access for the retention window: the grant ends by itself then, and
+    the hourly sweep revokes it for the record."""
     referral = _locked(referral)
     if referral.is_external:
         if not can_withdraw_referral(actor, referral):
@@ -259,6 +262,10 @@ def referral_complete(*, actor: User, referral: Referral, outcome: str) -> Refer
     if settings.REFERRAL_ACCESS_RETENTION_DAYS == 0:
         case_access_revoke(
             actor=actor, source_kind=GrantSource.REFERRAL, source_id=referral.public_id, reason="Referral completed"
+        )
+    else:
+        case_access_end_at(
+            source_kind=GrantSource.REFERRAL, source_id=referral.public_id, ends_at=referral.access_ends_at
         )
     return referral
 

@@ -1,9 +1,11 @@
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -11,15 +13,22 @@ from django.views.decorators.http import require_POST
 from cases.http import case_or_404
 from cases.selectors import case_victim_contact_allowed
 from cases.services import case_require_open
+from dacrre.accounts.models import User
 from dacrre.audit.models import AccessAction
-from dacrre.audit.services import access_log_record
+from dacrre.audit.services import access_log_record, access_log_record_people_shown
 from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.core.paging import page_of
-from dacrre.permissions.rules import can_make_referral, can_respond_to_referral, can_withdraw_referral
+from dacrre.permissions.rules import (
+    can_add_referral_update,
+    can_complete_referral,
+    can_make_referral,
+    can_respond_to_referral,
+    can_withdraw_referral,
+)
 from people.models import Person
 from victims.models import VictimConfidential
 
@@ -96,6 +105,16 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
         detail=f"{len(awaiting)} awaiting, {len(accepted.object_list)} accepted (page {accepted.number}), "
         f"{len(sent)} sent listed",
     )
+    access_log_record_people_shown(
+        user=request.user,
+        request=request,
+        action=AccessAction.LIST,
+        page="the referral inbox",
+        people=[
+            (r.get_subject_role_display(), r.subject_person, r.case.reference)
+            for r in [*awaiting, *accepted.object_list, *sent]
+        ],
+    )
     return render(
         request,
         "referrals/inbox.html",
@@ -131,7 +150,9 @@ def _inbox_export(request: AuthenticatedHttpRequest, fmt: str) -> HttpResponse:
     return export_response(request, fmt=fmt, name="referrals", header=header, rows=rows)
 
 
-def _detail_context(request: AuthenticatedHttpRequest, referral: Referral, **forms: Any) -> dict[str, Any]:
+def _detail_context(
+    request: AuthenticatedHttpRequest, referral: Referral, error: str = "", **forms: Form
+) -> dict[str, Any]:
     user = request.user
     return {
         "referral": referral,
@@ -142,7 +163,7 @@ def _detail_context(request: AuthenticatedHttpRequest, referral: Referral, **for
         "outcome_form": forms.get("outcome_form") or OutcomeForm(),
         "update_form": forms.get("update_form") or UpdateForm(),
         "form": next((f for f in forms.values() if f.errors), None),
-        "error": forms.get("error"),
+        "error": error,
     }
 
 
@@ -170,8 +191,13 @@ def referral_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> 
 def referral_action(request: AuthenticatedHttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse:
     referral = _referral_or_404(request, public_id)
     user = request.user
-    forms: dict[str, Any] = {}
+    forms: dict[str, Form] = {}
     try:
+        if action not in _ACTION_ALLOWED:
+            raise Http404("No such action.")
+        if not _ACTION_ALLOWED[action](user, referral):
+            # The same predicates as the buttons on the page: refused before any form is read.
+            raise PermissionDeniedError(_ACTION_REFUSED[action])
         if action == "send":
             services.referral_send(actor=user, referral=referral, request=request)
             done = "sent"
@@ -199,21 +225,45 @@ def referral_action(request: AuthenticatedHttpRequest, public_id: uuid.UUID, act
             done = "updated"
         else:
             raise Http404("No such action.")
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
     except ApplicationError as exc:
-        forms["error"] = exc.message
+        # Refused (not this agency's or not this role's to do: 403; no longer possible in the
+        # referral's state: 200): nothing was written, and the page says why.
+        referral.refresh_from_db()
+        status = 403 if isinstance(exc, PermissionDeniedError) else 200
+        context = _detail_context(request, referral, error=exc.message, **forms)
+        return render(request, "referrals/detail.html", context, status=status)
     except _FormInvalid:
         pass
     else:
         messages.success(request, f"Referral {referral.reference} {done}.")
         return redirect("referrals:detail", public_id=referral.public_id)
     referral.refresh_from_db()
-    return render(request, "referrals/detail.html", _detail_context(request, referral, **forms))
+    return render(request, "referrals/detail.html", _detail_context(request, referral, "", **forms))
 
 
 class _FormInvalid(Exception):
     pass
+
+
+_ACTION_ALLOWED: dict[str, Callable[[User, Referral], bool]] = {
+    "send": can_withdraw_referral,
+    "withdraw": can_withdraw_referral,
+    "accept": can_respond_to_referral,
+    "decline": can_respond_to_referral,
+    "complete": can_complete_referral,
+    "update": can_add_referral_update,
+}
+_ACTION_REFUSED = {
+    "send": "Only the referring agency can send this referral.",
+    "withdraw": "Only the referring agency can withdraw this referral.",
+    "accept": "Only the agency the referral was sent to can accept it.",
+    "decline": "Only the agency the referral was sent to can decline it.",
+    "complete": (
+        "Only the agency the referral was sent to (for an agency not on the system, the referring agency) "
+        "can complete it."
+    ),
+    "update": "Only the two agencies of a referral can add updates to it.",
+}
 
 
 @login_required

@@ -1,17 +1,12 @@
+"""The risk bands are a setting, edited here. Assessments describe a victim's situation: they are read
+on the case's pages, by those the rules allow, and never in the admin."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from dacrre.core.admin import ReadOnlyAdmin
-
-from .models import RiskAssessment, RiskBands
+from .models import RiskBands
 
 
 @admin.register(RiskBands)
 class RiskBandsAdmin(SimpleHistoryAdmin):
     list_display = ("__str__",)
-
-
-@admin.register(RiskAssessment)
-class RiskAssessmentAdmin(ReadOnlyAdmin):
-    list_display = ("case", "assessed_at", "yes_count", "final_level")
-    list_select_related = ("case",)

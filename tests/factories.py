@@ -9,7 +9,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import Case, CaseChild, CaseVictim, ChronologyEntry, ChronologyKind, Operation
-from dacrre.accounts.models import Agency, AgencyKind, AgencySide, Area, Role, Scope, User
+from dacrre.accounts.models import Agency, AgencyKind, AgencySide, Area, Role, User, default_scope_for
 from dacrre.core.models import reference_next
 from dacrre.reminders.models import Reminder, ReminderKind
 from incidents.models import Incident, OffenceCategory
@@ -76,7 +76,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     area = factory.SubFactory(AreaFactory)
     agency = factory.LazyAttribute(lambda o: o.area.agency if o.area else None)
     role = Role.OFFICER
-    scope = Scope.ASSIGNED
+    scope = factory.LazyAttribute(lambda o: default_scope_for(o.role))
     password = factory.django.Password(TEST_PASSWORD)
 
     @factory.post_generation

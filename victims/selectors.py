@@ -1,5 +1,7 @@
 import uuid
 
+from django.db.models import QuerySet
+
 from cases.selectors import cases_visible_to, cases_with_victim_contact_for
 from dacrre.accounts.models import User
 from dacrre.core.exceptions import NotFoundError
@@ -7,15 +9,15 @@ from dacrre.core.exceptions import NotFoundError
 from .models import ChildConfidential, Victim, VictimConfidential
 
 
+def victims_visible_to(user: User) -> QuerySet[Victim]:
+    """A victim is visible to whoever can see at least one case they are in: the same rule for the
+    victim's page and for every page that names them (a perpetrator's incidents, for instance)."""
+    return Victim.objects.filter(cases__in=cases_visible_to(user)).distinct()
+
+
 def victim_get_for(user: User, public_id: uuid.UUID | str) -> Victim:
-    """A victim is visible to whoever can see at least one case they are in."""
     try:
-        return (
-            Victim.objects.select_related("person")
-            .filter(cases__in=cases_visible_to(user))
-            .distinct()
-            .get(public_id=public_id)
-        )
+        return victims_visible_to(user).select_related("person").get(public_id=public_id)
     except (Victim.DoesNotExist, ValueError) as exc:
         raise NotFoundError("Victim not found.") from exc
 

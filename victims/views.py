@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from cases.selectors import case_list_annotated, cases_visible_to
 from dacrre.audit.models import AccessAction
-from dacrre.audit.services import access_log_record
+from dacrre.audit.services import access_log_record, access_log_record_people_shown
 from dacrre.core.exceptions import NotFoundError
 from dacrre.core.http import AuthenticatedHttpRequest
 
@@ -35,9 +35,16 @@ def victim_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Ht
     confidential = victim_confidential_for(user, victim)
     if confidential is not None:
         log_access(action=AccessAction.VIEW_CONFIDENTIAL, object_label=f"Contact details of {person.full_name}")
-    cases = case_list_annotated(cases_visible_to(user).filter(victims=victim))
+    cases = list(case_list_annotated(cases_visible_to(user).filter(victims=victim)))
+    access_log_record_people_shown(
+        user=user,
+        request=request,
+        page=f"the page of victim {person.full_name}",
+        people=[("Perpetrator", case.perpetrator.person, case.reference) for case in cases],
+        object_id=victim.public_id,
+    )
     return render(
         request,
         "victims/victim_detail.html",
-        {"victim": victim, "person": person, "confidential": confidential, "cases": list(cases)},
+        {"victim": victim, "person": person, "confidential": confidential, "cases": cases},
     )

@@ -14,6 +14,11 @@ class AreaInline(admin.TabularInline):
     fields = ("name",)
 
 
+# Role groups are defined in code (dacrre/permissions/roles.py, kept in step on every migrate) and
+# agency groups carry per-case grants given by referrals and meetings: neither is edited by hand.
+admin.site.unregister(Group)
+
+
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
     list_display = ("name", "kind", "side", "is_active")
@@ -44,12 +49,19 @@ def reset_second_factor(modeladmin: admin.ModelAdmin, request: HttpRequest, quer
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Users, their agency, area, role and scope. A scope the role may not hold is refused with a
+    message (User.clean, ROLE_SCOPES); what a user may do comes from their role and scope alone, so
+    there are no group or permission fields to edit here."""
+
     actions = [reset_second_factor]
     list_display = ("username", "first_name", "last_name", "agency", "area", "role", "scope", "is_active")
     list_filter = ("role", "scope", "agency", "is_active")
     list_select_related = ("agency", "area")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,  # type: ignore[misc]
+        (None, {"fields": ("username", "password")}),
+        ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+        ("Status", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
         ("Agency membership", {"fields": ("agency", "area", "role", "scope", "job_title")}),
     )
     add_fieldsets = (

@@ -6,7 +6,13 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account is disabled. Contact your administrator.",
+        "agency_inactive": "Your agency's access to dacrre has been withdrawn. Contact your administrator.",
     }
+
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        if not user.may_read:
+            raise forms.ValidationError(self.error_messages["agency_inactive"], code="agency_inactive")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from . import session_expiry
+from .auth import session_end_if_withdrawn
 
 LOGIN_AT_SESSION_KEY = "dacrre_login_at"
 # Reachable before the second factor: signing in and out, enrolling, static files, health checks.
@@ -29,6 +30,8 @@ class SessionLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if withdrawn := session_end_if_withdrawn(request):
+            return withdrawn
         user = request.user
         if user.is_authenticated:
             login_at = request.session.get(LOGIN_AT_SESSION_KEY)

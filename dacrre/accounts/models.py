@@ -1,6 +1,7 @@
 """Agencies, their areas or teams, and the users who work for them."""
 
 from django.contrib.auth.models import AbstractUser, Group
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -81,9 +82,51 @@ class Role(models.TextChoices):
 class Scope(models.TextChoices):
     """How far a user's own-agency visibility reaches beyond the cases they are assigned to."""
 
+    NONE = "none", "No cases"
     ASSIGNED = "assigned", "Cases assigned to them"
     AREA = "area", "Their area or team"
     AGENCY = "agency", "Their whole agency"
+
+
+# Which scopes each role may hold, the first being the role's default. Visibility needs both: a
+# scope outside this table gives nothing (cases.selectors), the admin and user_create refuse it, and
+# the database refuses it too (constraint user_role_scope_allowed). Auditors and administrators see
+# no case; analysts see their agency's cases but do no casework (docs/permissions.md).
+ROLE_SCOPES: dict[str, tuple[str, ...]] = {
+    Role.OFFICER: (Scope.ASSIGNED, Scope.AREA),
+    Role.SUPERVISOR: (Scope.AREA, Scope.AGENCY),
+    Role.IDVA: (Scope.ASSIGNED, Scope.AGENCY),
+    Role.PARTNER_CASEWORKER: (Scope.ASSIGNED, Scope.AGENCY),
+    Role.ANALYST: (Scope.AGENCY,),
+    Role.AUDITOR: (Scope.NONE,),
+    Role.ADMIN: (Scope.NONE,),
+}
+# The roles that work on cases: they may hold a case (SPOC, offender manager, IDVA) and see the cases
+# granted to their agency by a referral or a meeting.
+CASEWORK_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.IDVA, Role.PARTNER_CASEWORKER})
+
+
+def scope_allowed(role: str, scope: str) -> bool:
+    return scope in ROLE_SCOPES.get(role, ())
+
+
+def default_scope_for(role: str) -> str:
+    return ROLE_SCOPES.get(role, (Scope.NONE,))[0]
+
+
+def role_scope_error(role: str, scope: str) -> str:
+    """The message the admin and user_create give for a scope the role may not hold ("" if allowed)."""
+    if scope_allowed(role, scope) or role not in ROLE_SCOPES:
+        return ""
+    allowed = " or ".join(f"'{Scope(s).label}'" for s in ROLE_SCOPES.get(role, ()))
+    return f"The role {Role(role).label} can only have the scope {allowed}: choose one of these."
+
+
+def _role_scope_condition() -> models.Q:
+    condition = models.Q()
+    for role, scopes in ROLE_SCOPES.items():
+        condition |= models.Q(role=role, scope__in=list(scopes))
+    return condition
 
 
 class User(PublicIdModel, AbstractUser):
@@ -101,14 +144,34 @@ class User(PublicIdModel, AbstractUser):
         constraints = [
             models.CheckConstraint(condition=models.Q(role__in=Role.values), name="user_role_valid"),
             models.CheckConstraint(condition=models.Q(scope__in=Scope.values), name="user_scope_valid"),
+            models.CheckConstraint(condition=_role_scope_condition(), name="user_role_scope_allowed"),
         ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if error := role_scope_error(self.role, self.scope):
+            errors["scope"] = error
+        elif self.scope == Scope.AREA and self.area_id is None:
+            errors["area"] = "Choose the user's area or team: their scope is 'Their area or team'."
+        if self.area is not None and self.area.agency_id != self.agency_id:
+            errors["area"] = "Choose an area or team of the user's agency."
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_perpetrator_side(self) -> bool:
         return self.agency is not None and self.agency.is_perpetrator_side
+
+    @property
+    def may_read(self) -> bool:
+        """The one rule for a signed-in account reading anything: the user is active and so is their
+        agency. Deactivating either takes effect on the next request (cases.selectors, and sign-in:
+        dacrre.accounts.auth)."""
+        return bool(self.is_active and (self.agency_id is None or self.agency.is_active))  # type: ignore[union-attr]
 
 
 class KeptSubmission(models.Model):

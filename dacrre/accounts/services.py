@@ -12,7 +12,7 @@ from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError
 
-from .models import Agency, AgencyKind, AgencySide, Area, Role, Scope, User
+from .models import Agency, AgencyKind, AgencySide, Area, Role, Scope, User, default_scope_for
 
 
 @transaction.atomic
@@ -31,15 +31,18 @@ def user_create(
     password: str | None,
     agency: Agency | None,
     role: Role | str,
-    scope: Scope | str = Scope.ASSIGNED,
+    scope: Scope | str | None = None,
     area: Area | None = None,
     first_name: str = "",
     last_name: str = "",
     email: str = "",
     job_title: str = "",
 ) -> User:
+    """A user whose scope is one their role may hold (the role's default when none is given); anything
+    else is refused with the admin's message (User.clean)."""
     if area is not None and area.agency_id != (agency.pk if agency else None):
         raise ValueError("The area must belong to the user's agency.")
+    scope = scope or default_scope_for(role)
     user = User(
         username=username,
         agency=agency,

@@ -1,6 +1,9 @@
 """Writing the access log. Called in the request, before the response is built: if the row cannot be
 written the exception propagates and the data is not shown."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpRequest
 
@@ -57,3 +60,47 @@ def access_log_record(
         path=request.get_full_path()[:500] if request is not None else "",
         flagged_for_review=flagged_for_review,
     )
+
+
+def access_log_record_people_shown(
+    *,
+    user: User,
+    request: HttpRequest | None,
+    page: str,
+    people: Iterable[tuple[Any, ...]],
+    action: AccessAction | str = AccessAction.VIEW,
+    object_id: object = "",
+    case_reference: str = "",
+) -> int:
+    """One row per person a page or list shows besides its subject (victims and children on a case
+    page, perpetrators in a list...), so that "who looked at this person?" finds every page that
+    showed them. `people` holds (role, person) or (role, person, case reference) tuples; each person
+    once per case. One INSERT whatever the number of people."""
+    agency = user.agency if user.agency_id else None
+    ip_address, path = client_ip(request), request.get_full_path()[:500] if request is not None else ""
+    seen: set[object] = set()
+    rows = []
+    for role, person, *on_case in people:
+        reference = on_case[0] if on_case else case_reference
+        if (person.pk, reference) in seen:
+            continue
+        seen.add((person.pk, reference))
+        rows.append(
+            AccessLog(
+                user=user,
+                username=user.get_username(),
+                agency=agency,
+                agency_name=agency.name if agency else "",
+                action=action,
+                object_type="person shown",
+                object_id=str(object_id or ""),
+                object_label=f"{role} {person.full_name} shown on {page}"[:200],
+                case_reference=reference,
+                person_id=str(person.public_id),
+                person_label=person.full_name[:200],
+                ip_address=ip_address,
+                path=path,
+            )
+        )
+    AccessLog.objects.bulk_create(rows)
+    return len(rows)

@@ -177,8 +177,8 @@ DEMO_USERS = [
         "Perpetrator-side partner: shared cases, never victims' contact details",
     ),
     ("analyst", POLICE, None, Role.ANALYST, Scope.AGENCY, "Kim", "Ward", "Insight analyst"),
-    ("auditor", POLICE, None, Role.AUDITOR, Scope.ASSIGNED, "Pat", "Doyle", "Information management"),
-    ("admin", POLICE, None, Role.ADMIN, Scope.ASSIGNED, "Lou", "Grant", "Police IT, Django admin"),
+    ("auditor", POLICE, None, Role.AUDITOR, Scope.NONE, "Pat", "Doyle", "Information management"),
+    ("admin", POLICE, None, Role.ADMIN, Scope.NONE, "Lou", "Grant", "Police IT, Django admin"),
 ]
 
 CASE_COUNT = 50

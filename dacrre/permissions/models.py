@@ -4,6 +4,10 @@ An agency sees a case it does not own when a grant source (an accepted referral,
 sharing) grants it. Each source is recorded in CaseAccessGrant, and the effective permission is
 held with django-guardian on the agency's group, in a direct foreign-key table so that visibility
 is one indexed join. Revoking one source keeps access given by another.
+
+A grant can carry an end time (`expires_at`: a completed referral keeps access for its retention
+window). Visibility reads it on every request, from the permission row, so access ends on time;
+the hourly job only revokes what has already ended, for the record.
 """
 
 from django.conf import settings
@@ -17,6 +21,9 @@ from dacrre.core.models import PublicIdModel
 
 class CaseGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="group_permissions")
+    # When the permission ends: empty while any grant behind it is open-ended, else the latest end
+    # of those grants (kept in step by dacrre.permissions.services).
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(GroupObjectPermissionBase.Meta):
         abstract = False
@@ -44,6 +51,9 @@ class CaseAccessGrant(PublicIdModel):
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoke_reason = models.CharField(max_length=200, blank=True)
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the access ends by itself (a completed referral's retention)."
+    )
 
     class Meta:
         ordering = ["-granted_at"]

@@ -6,7 +6,7 @@ Every check here assumes the caller obtained the case through `case_get_for(user
 from typing import TYPE_CHECKING
 
 from cases.models import Case
-from cases.selectors import case_victim_contact_allowed
+from cases.selectors import case_victim_contact_allowed, cases_visible_to
 from dacrre.accounts.models import Role, User
 
 if TYPE_CHECKING:
@@ -24,6 +24,12 @@ def _owning_police_user(user: User, case: Case) -> bool:
 def can_record_visit(user: User, case: Case) -> bool:
     """Visits are made by the owning force's officers."""
     return _owning_police_user(user, case)
+
+
+def can_view_victim_visits(user: User) -> bool:
+    """Visits to victims, and when the next one is due, say where and when a victim can be found:
+    never for perpetrator-side agencies (visits.selectors applies the same rule to the visits)."""
+    return user.agency_id is not None and not user.is_perpetrator_side
 
 
 def can_assess_risk(user: User, case: Case) -> bool:
@@ -82,6 +88,18 @@ def can_respond_to_referral(user: User, referral: "Referral") -> bool:
     )
 
 
+def can_complete_referral(user: User, referral: "Referral") -> bool:
+    """The receiving agency completes; for an agency not on the system, the referring agency does."""
+    if referral.is_external:
+        return can_withdraw_referral(user, referral)
+    return can_respond_to_referral(user, referral)
+
+
+def can_add_referral_update(user: User, referral: "Referral") -> bool:
+    """Either agency of the referral adds actions and updates."""
+    return can_respond_to_referral(user, referral) or can_withdraw_referral(user, referral)
+
+
 _MEETING_ROLES = {Role.OFFICER, Role.SUPERVISOR, Role.IDVA}
 _ACTION_ROLES = {Role.OFFICER, Role.SUPERVISOR, Role.IDVA, Role.PARTNER_CASEWORKER}
 
@@ -91,8 +109,13 @@ def can_schedule_meeting(user: User) -> bool:
 
 
 def can_manage_meeting(user: User, meeting: "Meeting") -> bool:
-    """The chair agency's caseworkers build the agenda, record attendance, discussion and actions."""
-    return user.agency_id == meeting.chair_agency_id and user.role in _MEETING_ROLES
+    """The chair agency's officers, supervisors and IDVAs change a meeting (agenda, attendance,
+    discussion, actions, concluding it), when they can see every case on its agenda: attendance
+    decides which agencies are granted those cases, so only someone who may see them all decides it.
+    An officer of another area, who sees none of them, cannot."""
+    if user.agency_id != meeting.chair_agency_id or user.role not in _MEETING_ROLES:
+        return False
+    return not meeting.agenda.exclude(case__in=cases_visible_to(user)).exists()
 
 
 def can_complete_meeting_action(user: User, action: "MeetingAction") -> bool:

@@ -26,26 +26,37 @@ def _case_permission(codename: str) -> Permission:
     return Permission.objects.get(content_type__app_label="cases", codename=codename)
 
 
+def _latest_end(ends: list[datetime.datetime | None]) -> datetime.datetime | None:
+    """A permission held by several grants ends with the last of them; never, if one is open-ended."""
+    return None if None in ends else max(end for end in ends if end is not None)
+
+
 def _agency_case_permissions_sync(*, case: Case, agency: Agency) -> None:
-    """Make the agency group's guardian permissions on the case match its active grants."""
-    active = CaseAccessGrant.objects.filter(case=case, agency=agency, revoked_at__isnull=True)
-    wanted = set()
-    if active.exists():
-        wanted.add("view_case")
+    """Make the agency group's guardian permissions on the case match its active grants, with their
+    end time (visibility reads it: access ends at that time even before the hourly job revokes)."""
+    active = list(
+        CaseAccessGrant.objects.filter(case=case, agency=agency, revoked_at__isnull=True).values_list(
+            "expires_at", "shares_victim_contact"
+        )
+    )
+    wanted: dict[str, datetime.datetime | None] = {}
+    if active:
+        wanted["view_case"] = _latest_end([ends for ends, _ in active])
+        sharing = [ends for ends, shares in active if shares]
         # Perpetrator-side agencies never see victims' contact details, whatever a sender ticked.
-        if not agency.is_perpetrator_side and active.filter(shares_victim_contact=True).exists():
-            wanted.add("view_victim_contact")
+        if not agency.is_perpetrator_side and sharing:
+            wanted["view_victim_contact"] = _latest_end(sharing)
     for codename in ("view_case", "view_victim_contact"):
         permission = _case_permission(codename)
         existing = CaseGroupObjectPermission.objects.filter(
             group_id=agency.group_id, permission=permission, content_object=case
         )
-        if codename in wanted and not existing.exists():
-            CaseGroupObjectPermission.objects.create(
-                group_id=agency.group_id, permission=permission, content_object=case
-            )
-        elif codename not in wanted:
+        if codename not in wanted:
             existing.delete()
+        elif not existing.update(expires_at=wanted[codename]):
+            CaseGroupObjectPermission.objects.create(
+                group_id=agency.group_id, permission=permission, content_object=case, expires_at=wanted[codename]
+            )
 
 
 @transaction.atomic
@@ -99,6 +110,23 @@ def case_access_revoke(*, actor: User | None, source_kind: GrantSource | str, so
     )
     for grant in grants:
         _revoke(actor=actor, grant=grant, reason=reason)
+    return len(grants)
+
+
+@transaction.atomic
+def case_access_end_at(*, source_kind: GrantSource | str, source_id: uuid.UUID, ends_at: datetime.datetime) -> int:
+    """Access given by one source ends by itself at `ends_at` (a completed referral's retention):
+    from then on visibility refuses it, on the next request; the hourly job later revokes it for the
+    record. Access given by other sources is untouched."""
+    grants = list(
+        CaseAccessGrant.objects.select_related("case", "agency")
+        .select_for_update()
+        .filter(source_kind=source_kind, source_id=source_id, revoked_at__isnull=True)
+    )
+    for grant in grants:
+        grant.expires_at = ends_at
+        grant.save(update_fields=["expires_at"])
+        _agency_case_permissions_sync(case=grant.case, agency=grant.agency)
     return len(grants)
 
 

@@ -29,7 +29,7 @@ def _client(user) -> APIClient:
 
 @pytest.fixture
 def force(db):
-    officer = UserFactory(scope=Scope.AGENCY)
+    officer = UserFactory(scope=Scope.AREA)
     cases = [
         CaseFactory(area=officer.area, risk_level=RiskLevel.HIGH if i % 2 else RiskLevel.STANDARD) for i in range(5)
     ]

@@ -44,8 +44,8 @@ def test_area_scope_covers_the_area_only(north_case) -> None:
 
 @pytest.mark.django_db
 def test_agency_scope_covers_the_owning_agency_only(north_case) -> None:
-    inspector = UserFactory(area=AreaFactory(agency=north_case.owning_agency), scope=Scope.AGENCY)
-    other_force = UserFactory(scope=Scope.AGENCY)
+    inspector = UserFactory(area=AreaFactory(agency=north_case.owning_agency), role=Role.SUPERVISOR, scope=Scope.AGENCY)
+    other_force = UserFactory(role=Role.SUPERVISOR, scope=Scope.AGENCY)
     assert list(cases_visible_to(inspector)) == [north_case]
     assert list(cases_visible_to(other_force)) == []
 
@@ -69,5 +69,5 @@ def test_hidden_and_missing_cases_answer_the_same(north_case, login) -> None:
 
 @pytest.mark.django_db
 def test_an_inactive_user_sees_nothing(north_case) -> None:
-    user = UserFactory(area=north_case.area, scope=Scope.AGENCY, is_active=False)
+    user = UserFactory(area=north_case.area, role=Role.SUPERVISOR, scope=Scope.AGENCY, is_active=False)
     assert list(cases_visible_to(user)) == []

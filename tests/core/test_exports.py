@@ -10,7 +10,7 @@ from tests.factories import CaseFactory, PerpetratorFactory, PersonFactory, User
 
 @pytest.fixture
 def officer_with_cases(db):
-    officer = UserFactory(scope=Scope.AGENCY)
+    officer = UserFactory(scope=Scope.AREA)
     evil = PerpetratorFactory(person=PersonFactory(given_name='=HYPERLINK("http://x")', family_name="Smith"))
     mine = CaseFactory(area=officer.area, perpetrator=evil)
     other = CaseFactory()  # another force

@@ -101,7 +101,12 @@ ROUTE_REACHED_BY: dict[str, str] = {
     ),
     **dict.fromkeys(["incidents:import", "incidents:import_detail", "incidents:import_progress"], "analyst"),
     **dict.fromkeys(["audit:access_log", "audit:break_glass_reviews"], "auditor"),
-    "admin:people_personmerge_reverse": "admin",
+    # Person merges are read in the admin through the project's logged read-only admin
+    # (dacrre.core.admin.LoggedReadOnlyAdmin), so their list and record pages are the project's.
+    **dict.fromkeys(
+        ["admin:people_personmerge_changelist", "admin:people_personmerge_change", "admin:people_personmerge_reverse"],
+        "admin",
+    ),
 }
 # Pages their role cannot reach today: url name: why. Delete an entry when its fix lands.
 KNOWN_UNREACHED: dict[str, str] = {}

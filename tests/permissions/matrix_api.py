@@ -1,4 +1,4 @@
-"""REST API routes in the permission matrix (the session login is used; tokens are tested in tests/referrals)."""
+"""REST API routes in the permission matrix (the session login is used; the token actors use tokens)."""
 
 import datetime
 
@@ -8,16 +8,17 @@ from dacrre.reminders.models import Reminder, ReminderKind
 from safety_plans.models import SafetyPlan
 from tests.permissions.matrix_referrals import _referral
 from tests.permissions.matrix_risk import _assessments
-from tests.permissions.test_matrix import ACTORS, SEE_CASE
+from tests.permissions.test_matrix import ACTORS, OWNING_CASEWORKERS, PERPETRATOR_SIDE_PARTNERS, SEE_CASE
 from visits.models import Visit
 
 
 def entries(world) -> dict:
     referral = _referral(world)
-    sees_referral = {"assigned_officer", "area_supervisor", "ungranted_housing"}
     sent_to = "ungranted_housing"
-    # Empty bodies are refused with 400 before any change, for whoever may see the referral.
-    refused_body = {a: 400 if a in sees_referral else 404 for a in ACTORS}
+    sees_referral = OWNING_CASEWORKERS | {sent_to}
+    # Only the receiving agency may decline or complete; both agencies may add updates. Whoever may
+    # is refused an empty body with 400 before any change; whoever may not, 403 whatever the body.
+    respond = {a: 400 if a == sent_to else 403 if a in sees_referral else 404 for a in ACTORS}
     return {
         "api:api-root": ("get", [], dict.fromkeys(ACTORS, 200)),
         "api:referral-list": ("get", [], dict.fromkeys(ACTORS, 200)),
@@ -27,9 +28,9 @@ def entries(world) -> dict:
             [referral.public_id],
             {a: 200 if a == sent_to else 403 if a in sees_referral else 404 for a in ACTORS},
         ),
-        "api:referral-decline": ("post", [referral.public_id], refused_body),
-        "api:referral-complete": ("post", [referral.public_id], refused_body),
-        "api:referral-updates": ("post", [referral.public_id], refused_body),
+        "api:referral-decline": ("post", [referral.public_id], respond),
+        "api:referral-complete": ("post", [referral.public_id], respond),
+        "api:referral-updates": ("post", [referral.public_id], {a: 400 if a in sees_referral else 404 for a in ACTORS}),
         **_read_only_entries(world),
     }
 
@@ -50,7 +51,7 @@ def _read_only_entries(world) -> dict:
     )
     sees = {a: 200 if a in SEE_CASE else 404 for a in ACTORS}
     every = dict.fromkeys(ACTORS, 200)
-    victim_side = {a: 200 if a in SEE_CASE - {"granted_probation"} else 404 for a in ACTORS}
+    victim_side = {a: 200 if a in SEE_CASE - PERPETRATOR_SIDE_PARTNERS else 404 for a in ACTORS}
     return {
         "api:case-list": ("get", [], every),
         "api:case-detail": ("get", [world.case.public_id], sees),

@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from disclosures.models import DisclosureApplication, Route
-from tests.permissions.test_matrix import ACTORS, SEE_CASE
+from tests.permissions.test_matrix import ACTORS, OWNING_CASEWORKERS, PERPETRATOR_SIDE_PARTNERS, SEE_CASE
 
 
 def entries(world) -> dict:
@@ -19,11 +19,12 @@ def entries(world) -> dict:
             recorded_by=world.case.spoc,
         )
     )
-    officers = {"assigned_officer", "area_supervisor"}
+    # Police decisions: the owning force's officers and supervisors record and decide.
+    write = {a: (200 if a in OWNING_CASEWORKERS else 403) if a in SEE_CASE else 404 for a in ACTORS}
     # Victim-side information: never for the perpetrator-side agency.
-    write = {a: (200 if a in officers else 403) if a in SEE_CASE else 404 for a in ACTORS}
-    view = {a: (403 if a == "granted_probation" else 200) if a in SEE_CASE else 404 for a in ACTORS}
+    view = {a: (403 if a in PERPETRATOR_SIDE_PARTNERS else 200) if a in SEE_CASE else 404 for a in ACTORS}
     return {
         "disclosures:new": ("get", [world.case.public_id], write),
-        "disclosures:detail": ("get", [world.case.public_id, application.public_id], view),
+        # The page is open to every victim-side reader; deciding on it (POST) to the owning force.
+        "disclosures:detail": ("get", [world.case.public_id, application.public_id], view, write),
     }

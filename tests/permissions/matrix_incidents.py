@@ -1,4 +1,4 @@
-"""Incident import pages in the permission matrix: analysts only (none of the matrix actors)."""
+"""Incident import pages in the permission matrix: the force's analysts only."""
 
 from incidents.models import ImportStatus, IncidentImport
 from tests.permissions.test_matrix import ACTORS
@@ -13,11 +13,12 @@ def entries(world) -> dict:
         status=ImportStatus.REFUSED,
         report={"rows": 0, "errors": []},
     )
-    refused = dict.fromkeys(ACTORS, 403)
+    analysts = {a: 200 if a == "analyst" else 403 for a in ACTORS}
     return {
-        "incidents:import": ("get", [], refused),
-        "incidents:import_detail": ("get", [job.public_id], refused),
-        "incidents:import_progress": ("get", [job.public_id], refused),
-        "incidents:import_confirm": ("post", [job.public_id], refused),
-        "incidents:import_run_again": ("post", [job.public_id], refused),
+        "incidents:import": ("get", [], analysts),
+        "incidents:import_detail": ("get", [job.public_id], analysts),
+        "incidents:import_progress": ("get", [job.public_id], analysts),
+        # A refused file can neither be confirmed nor run again: the analyst is told so (no import runs).
+        "incidents:import_confirm": ("post", [job.public_id], {a: 302 if a == "analyst" else 403 for a in ACTORS}),
+        "incidents:import_run_again": ("post", [job.public_id], {a: 302 if a == "analyst" else 403 for a in ACTORS}),
     }

@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from offender_management.models import Programme, ProgrammeAllocation
-from tests.permissions.test_matrix import ACTORS, SEE_CASE
+from tests.permissions.test_matrix import ACTORS, OWNING_CASEWORKERS, PERPETRATOR_SIDE_PARTNERS, SEE_CASE
 
 
 def entries(world) -> dict:
@@ -17,14 +17,12 @@ def entries(world) -> dict:
             allocated_by=world.case.spoc,
         )
     )
-    allocators = {"assigned_officer", "area_supervisor", "granted_probation"}
+    allocators = OWNING_CASEWORKERS | PERPETRATOR_SIDE_PARTNERS
     allocate = {a: (200 if a in allocators else 403) if a in SEE_CASE else 404 for a in ACTORS}
+    # Every caseworker who sees the perpetrator records interventions; the analyst does no casework.
+    intervene = {a: (403 if a == "analyst" else 200) if a in SEE_CASE else 404 for a in ACTORS}
     return {
         "offender_management:allocate": ("get", [perpetrator.public_id], allocate),
         "offender_management:end_allocation": ("get", [perpetrator.public_id, allocation.public_id], allocate),
-        "offender_management:record_intervention": (
-            "get",
-            [perpetrator.public_id],
-            {a: 200 if a in SEE_CASE else 404 for a in ACTORS},
-        ),
+        "offender_management:record_intervention": ("get", [perpetrator.public_id], intervene),
     }

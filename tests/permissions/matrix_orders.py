@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from orders.models import OrderKind, ProtectiveOrder
-from tests.permissions.test_matrix import ACTORS, SEE_CASE
+from tests.permissions.test_matrix import ACTORS, OWNING_CASEWORKERS, SEE_CASE
 
 
 def entries(world) -> dict:
@@ -14,14 +14,15 @@ def entries(world) -> dict:
         conditions="Not to contact the victim",
         recorded_by=world.case.spoc,
     )
-    officers = {"assigned_officer", "area_supervisor"}
-    write = {a: (200 if a in officers else 403) if a in SEE_CASE else 404 for a in ACTORS}
+    write = {a: (200 if a in OWNING_CASEWORKERS else 403) if a in SEE_CASE else 404 for a in ACTORS}
     return {
         "orders:new": ("get", [world.case.public_id], write),
         "orders:edit": ("get", [world.case.public_id, order.public_id], write),
+        # Everyone who sees the case reads it; recording a breach (POST) is for the owning force.
         "orders:detail": (
             "get",
             [world.case.public_id, order.public_id],
             {a: 200 if a in SEE_CASE else 404 for a in ACTORS},
+            write,
         ),
     }

@@ -1,23 +1,28 @@
 """Supervisor oversight in the permission matrix: the owning force's supervisors; another force's
 supervisor has their own team pages but never finds this force's people."""
 
-from tests.permissions.test_matrix import ACTORS, SEE_CASE
-
-SUPERVISORS = {"area_supervisor", "other_force_inspector"}
+from tests.permissions.test_matrix import ACTORS, SEE_CASE, SUPERVISORS
 
 
 def entries(world) -> dict:
     holder = world.case.spoc
-    may_ask = {"assigned_officer", "area_supervisor"}
+    # Seeing the case is needed (404 otherwise); holding it or supervising it is needed to ask (403).
+    may_ask = {"assigned_officer", "area_supervisor", "force_inspector"}
+    in_team = {"area_supervisor", "force_inspector"}  # the supervisors whose scope covers the holder's area
     return {
         "oversight:team": ("get", [], {a: 200 if a in SUPERVISORS else 403 for a in ACTORS}),
-        "oversight:closures": ("get", [], {a: 200 if a in SUPERVISORS else 403 for a in ACTORS}),
+        # A POST decides a closure request: with none named, there is none to decide (404).
+        "oversight:closures": (
+            "get",
+            [],
+            {a: 200 if a in SUPERVISORS else 403 for a in ACTORS},
+            {a: 404 if a in SUPERVISORS else 403 for a in ACTORS},
+        ),
         "oversight:holder": (
             "get",
             [holder.public_id],
-            {a: 200 if a == "area_supervisor" else 404 if a == "other_force_inspector" else 403 for a in ACTORS},
+            {a: 200 if a in in_team else 404 if a in SUPERVISORS else 403 for a in ACTORS},
         ),
-        # Seeing the case is needed (404 otherwise); holding it or supervising it is needed to ask (403).
         "oversight:closure_request": (
             "get",
             [world.case.public_id],

@@ -1,11 +1,12 @@
-"""The duplicate review queue in the permission matrix: the force's supervisors (analysts are tested
-in tests/people). other_force_inspector sees their own force's queue; this force's pair is not found."""
+"""The duplicate review queue in the permission matrix: the force's analysts and supervisors review
+and decide possible duplicates (docs/permissions.md, section 7). other_force_inspector sees their own
+force's queue; this force's pair is not found."""
 
 from people.models import DuplicateCandidate
 from tests.factories import PersonFactory
-from tests.permissions.test_matrix import ACTORS
+from tests.permissions.test_matrix import ACTORS, FORCE_SUPERVISORS
 
-SEEING = {"area_supervisor", "other_force_inspector"}
+REVIEWERS = FORCE_SUPERVISORS | {"analyst"}
 
 
 def entries(world) -> dict:
@@ -16,10 +17,15 @@ def entries(world) -> dict:
             first=first, second=second, reason="similar names", agency=world.case.owning_agency
         )
     return {
-        "people:duplicates": ("get", [], {a: 200 if a in SEEING else 403 for a in ACTORS}),
+        "people:duplicates": (
+            "get",
+            [],
+            {a: 200 if a in REVIEWERS | {"other_force_inspector"} else 403 for a in ACTORS},
+        ),
+        # Deciding (POST, here empty) is for the same people: the analyst as much as the supervisors.
         "people:duplicate_detail": (
             "get",
             [pair.public_id],
-            {a: 200 if a == "area_supervisor" else 404 if a == "other_force_inspector" else 403 for a in ACTORS},
+            {a: 200 if a in REVIEWERS else 404 if a == "other_force_inspector" else 403 for a in ACTORS},
         ),
     }

@@ -3,9 +3,10 @@
 from referrals.models import Consent, Sharing, Urgency
 from referrals.services import referral_create, referral_send
 from tests.factories import VictimSideAgencyFactory
-from tests.permissions.test_matrix import ACTORS, SEE_CASE
+from tests.permissions.test_matrix import ACTORS, OWNING_CASEWORKERS, SEE_CASE, VICTIM_SIDE_PARTNERS
 
-REFERRING = {"assigned_officer", "area_supervisor", "granted_idva"}
+# Officers, supervisors and IDVAs who see the case make referrals.
+REFERRING = OWNING_CASEWORKERS | VICTIM_SIDE_PARTNERS
 
 
 def _referral(world):
@@ -29,7 +30,7 @@ def _referral(world):
 
 def entries(world) -> dict:
     referral = _referral(world)
-    senders = {"assigned_officer", "area_supervisor"}  # the owning force's users who see the case
+    senders = OWNING_CASEWORKERS  # the referring force's caseworkers who see the case
     sees_referral = senders | {"ungranted_housing"}  # ...and the agency it was sent to
     return {
         "case_referrals:new": (

@@ -4,7 +4,7 @@ none); a task can be dismissed only by whoever owes it and their supervisor: any
 from django.utils import timezone
 
 from dacrre.reminders.models import Reminder, ReminderKind
-from tests.permissions.test_matrix import ACTORS
+from tests.permissions.test_matrix import ACTORS, FORCE_SUPERVISORS
 
 
 def entries(world) -> dict:
@@ -15,7 +15,7 @@ def entries(world) -> dict:
         due_on=timezone.localdate(),
         assignee=world.case.spoc,
     )
-    owes = {"assigned_officer", "area_supervisor"}
+    owes = {"assigned_officer", "area_supervisor", "force_inspector"}  # the holder and their supervisors
     return {
         "reminders:my_tasks": ("get", [], dict.fromkeys(ACTORS, 200)),
         "reminders:dismiss": ("get", [reminder.public_id], {a: 200 if a in owes else 404 for a in ACTORS}),
@@ -23,6 +23,6 @@ def entries(world) -> dict:
         "cases:operation_cadences": (
             "get",
             [world.case.operation.public_id],
-            {a: 200 if a == "area_supervisor" else 404 if a == "other_force_inspector" else 403 for a in ACTORS},
+            {a: 200 if a in FORCE_SUPERVISORS else 404 if a == "other_force_inspector" else 403 for a in ACTORS},
         ),
     }

@@ -2,7 +2,13 @@
 
 from risk.models import Answer, RiskAssessment
 from risk.questions import QUESTION_KEYS
-from tests.permissions.test_matrix import ACTORS, SEE_CASE
+from tests.permissions.test_matrix import (
+    ACTORS,
+    OWNING_CASEWORKERS,
+    PERPETRATOR_SIDE_PARTNERS,
+    SEE_CASE,
+    VICTIM_SIDE_PARTNERS,
+)
 
 
 def _assessments(world) -> list:
@@ -27,10 +33,10 @@ def _assessments(world) -> list:
 
 def entries(world) -> dict:
     assessment = _assessments(world)[0]
-    assessors = {"assigned_officer", "area_supervisor", "granted_idva"}
+    assessors = OWNING_CASEWORKERS | VICTIM_SIDE_PARTNERS
     write = {a: (200 if a in assessors else 403) if a in SEE_CASE else 404 for a in ACTORS}
     # The answers are victim-side: everyone who sees the case except the perpetrator-side agency.
-    answers = {a: (403 if a == "granted_probation" else 200) if a in SEE_CASE else 404 for a in ACTORS}
+    answers = {a: (403 if a in PERPETRATOR_SIDE_PARTNERS else 200) if a in SEE_CASE else 404 for a in ACTORS}
     marac = {a: (302 if a in assessors else 403) if a in SEE_CASE else 404 for a in ACTORS}
     return {
         "risk:new": ("get", [world.case.public_id], write),

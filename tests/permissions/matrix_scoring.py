@@ -6,9 +6,9 @@ force's data (the ranking is filtered by recording agency)."""
 from django.utils import timezone
 
 from scoring.models import TaskingSnapshot
-from tests.permissions.test_matrix import ACTORS
+from tests.permissions.test_matrix import ACTORS, FORCE_SUPERVISORS, SUPERVISORS
 
-SEEING = {"area_supervisor", "other_force_inspector"}
+SEEING = SUPERVISORS | {"analyst"}
 
 
 def entries(world) -> dict:
@@ -27,7 +27,10 @@ def entries(world) -> dict:
         "scoring:tasking_detail": (
             "get",
             [snapshot.public_id],
-            {a: 200 if a == "area_supervisor" else 404 if a == "other_force_inspector" else 403 for a in ACTORS},
+            {
+                a: 200 if a in FORCE_SUPERVISORS | {"analyst"} else 404 if a == "other_force_inspector" else 403
+                for a in ACTORS
+            },
         ),
         "scoring:ranking": ("get", [], {a: 200 if a in SEEING else 403 for a in ACTORS}),
         # With nothing chosen the page comes back with a message (302), for those who may open cases.

@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from tests.permissions.test_matrix import ACTORS, SEE_CASE
+from tests.permissions.test_matrix import ACTORS, OWNING_CASEWORKERS, SEE_CASE
 from visits.models import Visit
 
 
@@ -12,7 +12,7 @@ def entries(world) -> dict:
     visit = Visit.objects.filter(case=world.case).first() or Visit.objects.create(
         case=world.case, planned_for=timezone.now() + datetime.timedelta(days=2), recorded_by=world.case.spoc
     )
-    officers = {"assigned_officer", "area_supervisor"}  # the owning force's officers who see the case
+    officers = OWNING_CASEWORKERS  # the owning force's officers who see the case
     write = {a: (200 if a in officers else 403) if a in SEE_CASE else 404 for a in ACTORS}
     return {
         "visits:new": ("get", [world.case.public_id], write),

@@ -98,7 +98,7 @@ def test_analysts_see_the_scores_and_partners_do_not(force, login) -> None:
     page = client.get("/scoring/")
     assert page.status_code == 200 and "Ranked (1 shown)" in page.content.decode()
     for role in (Role.PARTNER_CASEWORKER, Role.IDVA, Role.OFFICER):
-        assert login(UserFactory(area=north, role=role, scope=Scope.AGENCY)).get("/scoring/").status_code == 403
+        assert login(UserFactory(area=north, role=role)).get("/scoring/").status_code == 403
 
 
 @pytest.mark.django_db

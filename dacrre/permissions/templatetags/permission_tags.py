@@ -1,0 +1,14 @@
+"""The predicates of dacrre/permissions/rules.py for templates: a page shows a link, a column or a
+figure only when the same rule as the target view says yes."""
+
+from django import template
+
+from dacrre.accounts.models import User
+from dacrre.permissions import rules
+
+register = template.Library()
+
+
+@register.filter
+def can_view_victim_visits(user: User) -> bool:
+    return rules.can_view_victim_visits(user)
