@@ -7,9 +7,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from dacrre.accounts.models import User
+from dacrre.accounts.roles import has_role_permission
 from dacrre.core.exceptions import PermissionDeniedError
 from dacrre.permissions.models import BreakGlassAccess
-from dacrre.permissions.roles import has_role_permission
 
 from .models import AccessLog
 
