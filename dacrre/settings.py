@@ -59,7 +59,7 @@ INSTALLED_APPS = [
     # Platform apps
     "dacrre.core",
     "dacrre.accounts",
-    "dacrre.permissions",
+    "cases.access",
     "dacrre.audit",
     "dacrre.reminders",
     # Domain apps

@@ -215,8 +215,8 @@ def grant_case_to(case, agency, *, shares_victim_contact=False, actor=None):
     """Grant an agency access to a case the way an accepted referral will."""
     import uuid
 
-    from dacrre.permissions.models import GrantSource
-    from dacrre.permissions.services import case_access_grant
+    from cases.access.models import GrantSource
+    from cases.access.services import case_access_grant
 
     return case_access_grant(
         actor=actor,

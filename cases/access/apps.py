@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class PermissionsConfig(AppConfig):
-    name = "dacrre.permissions"
+    name = "cases.access"
     label = "permissions"
