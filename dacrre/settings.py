@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "dacrre.accounts",
     "cases.access",
     "dacrre.audit",
-    "dacrre.reminders",
+    "reminders",
     # Domain apps
     "people",
     "perpetrators",

@@ -19,9 +19,9 @@ from dacrre.audit.services import access_log_record
 from dacrre.core.dates import add_working_days
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
 from dacrre.core.models import reference_next
-from dacrre.reminders.models import ReminderKind
-from dacrre.reminders.services import reminders_close
 from people.models import Person
+from reminders.models import ReminderKind
+from reminders.services import reminders_close
 
 from .models import (
     RESPONSE_WORKING_DAYS,

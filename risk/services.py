@@ -14,9 +14,9 @@ from cases.services import case_require_open, chronology_record
 from dacrre.accounts.models import User
 from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
-from dacrre.reminders.models import ReminderKind
-from dacrre.reminders.services import reminders_close
 from incidents.models import Incident
+from reminders.models import ReminderKind
+from reminders.services import reminders_close
 from victims.models import Victim
 
 from .models import Answer, RiskAssessment, RiskBands

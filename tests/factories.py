@@ -11,10 +11,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cases.models import Case, CaseChild, CaseVictim, ChronologyEntry, ChronologyKind, Operation
 from dacrre.accounts.models import Agency, AgencyKind, AgencySide, Area, Role, User, default_scope_for
 from dacrre.core.models import reference_next
-from dacrre.reminders.models import Reminder, ReminderKind
 from incidents.models import Incident, OffenceCategory
 from people.models import Person
 from perpetrators.models import Perpetrator
+from reminders.models import Reminder, ReminderKind
 from victims.models import Child, ChildConfidential, Victim, VictimConfidential
 
 TEST_PASSWORD = "correct-horse-battery-staple"

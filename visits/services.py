@@ -14,9 +14,9 @@ from dacrre.accounts.models import User
 from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
 from dacrre.core.tasks import enqueue_after_commit
-from dacrre.reminders.models import Reminder, ReminderKind
-from dacrre.reminders.services import reminders_close
-from dacrre.reminders.tasks import send_high_risk_notifications
+from reminders.models import Reminder, ReminderKind
+from reminders.services import reminders_close
+from reminders.tasks import send_high_risk_notifications
 from victims.models import Victim
 
 from .models import Visit, VisitOutcome, VisitStatus

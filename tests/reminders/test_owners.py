@@ -23,10 +23,6 @@ from cases.access.rules import (
 )
 from cases.models import Case, RiskLevel
 from dacrre.accounts.models import Role, Scope, User
-from dacrre.reminders.models import Reminder, ReminderKind, ReminderStatus
-from dacrre.reminders.notifications import notify_high_risk, send_digests
-from dacrre.reminders.selectors import tasks_for, team_tasks_for
-from dacrre.reminders.sweeps import KINDS, reminders_sweep
 from disclosures.models import DisclosureApplication, Route
 from meetings.models import MeetingAction, MeetingKind
 from meetings.services import meeting_action_assign, meeting_add_case, meeting_schedule
@@ -34,6 +30,10 @@ from orders.models import OrderKind, ProtectiveOrder
 from oversight.services import cases_reallocate
 from referrals.models import Consent, Referral, Sharing, Urgency
 from referrals.services import referral_create, referral_send
+from reminders.models import Reminder, ReminderKind, ReminderStatus
+from reminders.notifications import notify_high_risk, send_digests
+from reminders.selectors import tasks_for, team_tasks_for
+from reminders.sweeps import KINDS, reminders_sweep
 from safety_plans.models import SafetyPlan
 from tests.factories import (
     AgencyFactory,
