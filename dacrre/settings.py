@@ -56,18 +56,18 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
-    # Platform apps
+    # The ground floor: imports no domain app (docs/architecture.md)
     "dacrre.core",
     "dacrre.accounts",
-    "cases.access",
     "dacrre.audit",
-    "reminders",
     # Domain apps
     "people",
     "perpetrators",
     "victims",
     "incidents",
     "cases",
+    "cases.access",
+    "reminders",
     "referrals",
     "visits",
     "risk",
@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "oversight",
     "reports",
     "loadtest",
+    # The shell: navigation, health checks, demo data; may import any app
+    "dacrre.shell",
 ]
 
 MIDDLEWARE = [
@@ -121,7 +123,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dacrre.core.context_processors.navigation",
+                "dacrre.shell.context_processors.navigation",
                 "dacrre.accounts.context_processors.session",
             ],
         },

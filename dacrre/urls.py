@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from dacrre.core.api import SwaggerView
-from dacrre.core.views import healthz, readyz
+from dacrre.shell.views import healthz, readyz
 
 admin.site.site_header = "dacrre administration"
 admin.site.site_title = "dacrre administration"

@@ -6,7 +6,7 @@ Clare's Law application, planned visit, programme allocation, possible duplicate
 list, import (checked, or waiting for the worker), break-glass look, school notification or second
 risk assessment on a case; without them a partner's inbox, the auditor's reviews and most of a supervisor's
 pages would be empty and their links never crawled. `demo_extras_add` builds them with the
-services, as users would, on top of the seeded data (dacrre/core/demo.py stays as it is).
+services, as users would, on top of the seeded data (dacrre/shell/demo.py stays as it is).
 """
 
 import datetime
@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import Case, RiskLevel
 from dacrre.accounts.models import Agency, User
-from dacrre.core.demo import DEMO_USERS, POLICE
+from dacrre.shell.demo import DEMO_USERS, POLICE
 from tests.factories import TEST_TOTP_KEY
 
 DEMO_USERNAMES = [row[0] for row in DEMO_USERS]

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from dacrre.core.demo import DEMO_PASSWORD
+from dacrre.shell.demo import DEMO_PASSWORD
 from tests.browser.test_journeys import AXE, CHROMIUM, WCAG_22_A_AA, page  # noqa: F401 - the fixture
 from tests.factories import current_totp
 from tests.guards.crawl import SIGN_IN, crawl, url_name

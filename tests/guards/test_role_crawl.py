@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.db import transaction
 
-from dacrre.core.demo import DEMO_PASSWORD
+from dacrre.shell.demo import DEMO_PASSWORD
 from tests.factories import current_totp
 from tests.guards.crawl import Button, CrawlResult, crawl
 from tests.guards.demo_world import DEMO_USERNAMES, DemoWorld, demo_world_build
