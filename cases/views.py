@@ -13,10 +13,10 @@ from cases.access.rules import can_set_cadences
 from cases.access.services import break_glass_open
 from dacrre.accounts.models import Role
 from dacrre.accounts.roles import has_role_permission
+from dacrre.audit.exports import FORMATS, export_response
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record, access_log_record_people_shown
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
-from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest

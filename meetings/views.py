@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from cases.access.rules import can_manage_meeting, can_schedule_meeting
 from cases.selectors import cases_visible_to
+from dacrre.audit.exports import FORMATS, export_response
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
-from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest

@@ -10,10 +10,10 @@ from cases.http import case_or_404
 from cases.models import Case, Operation, RiskLevel
 from cases.services import case_require_open
 from dacrre.accounts.models import Area, Role, User
+from dacrre.audit.exports import FORMATS, export_response
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
-from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest

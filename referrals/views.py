@@ -21,10 +21,10 @@ from cases.http import case_or_404
 from cases.selectors import case_victim_contact_allowed
 from cases.services import case_require_open
 from dacrre.accounts.models import User
+from dacrre.audit.exports import FORMATS, export_response
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record, access_log_record_people_shown
 from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
-from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest

@@ -9,8 +9,8 @@ from django.utils import timezone
 from cases.access.rules import can_set_cadences
 from cases.models import Operation
 from dacrre.accounts.models import Role
+from dacrre.audit.exports import FORMATS, export_response
 from dacrre.core.exceptions import ApplicationError
-from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest

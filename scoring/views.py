@@ -11,10 +11,10 @@ from django.views.decorators.http import require_POST
 from cases.access.rules import can_view_scores
 from cases.models import Operation
 from dacrre.accounts.models import Area, Role
+from dacrre.audit.exports import FORMATS, export_response
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
-from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest

@@ -102,7 +102,7 @@ ROUTE_REACHED_BY: dict[str, str] = {
     **dict.fromkeys(["incidents:import", "incidents:import_detail", "incidents:import_progress"], "analyst"),
     **dict.fromkeys(["audit:access_log", "audit:break_glass_reviews"], "auditor"),
     # Person merges are read in the admin through the project's logged read-only admin
-    # (dacrre.core.admin.LoggedReadOnlyAdmin), so their list and record pages are the project's.
+    # (dacrre.audit.admin.LoggedReadOnlyAdmin), so their list and record pages are the project's.
     **dict.fromkeys(
         ["admin:people_personmerge_changelist", "admin:people_personmerge_change", "admin:people_personmerge_reverse"],
         "admin",

@@ -10,9 +10,9 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Operation
+from dacrre.accounts.benchmarks import add_write_confirmation, refuse_unless_confirmed
 from dacrre.accounts.models import Agency, Role, Scope
 from dacrre.accounts.services import agency_create, user_create
-from dacrre.core.benchmarks import add_write_confirmation, refuse_unless_confirmed
 from reminders.models import Reminder
 from reminders.sweeps import reminders_sweep
 

@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.test import Client
 
+from dacrre.accounts.benchmarks import add_write_confirmation, refuse_unless_confirmed, signed_in_session
 from dacrre.accounts.models import Agency, Role, Scope
 from dacrre.accounts.services import agency_create, user_create
-from dacrre.core.benchmarks import add_write_confirmation, refuse_unless_confirmed, signed_in_session
 from scoring.scoring_sql import scores_select_sql
 from scoring.services import scores_refresh
 
