@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -10,8 +11,6 @@ from dacrre.accounts.models import Agency, Area, User
 from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, CaseClosedError, InvalidTransitionError
 from dacrre.core.models import reference_next
-from perpetrators.models import Perpetrator
-from victims.models import Child, Victim
 
 from .models import (
     CadenceRule,
@@ -24,6 +23,10 @@ from .models import (
     ChronologyVisibility,
     Operation,
 )
+
+if TYPE_CHECKING:
+    from perpetrators.models import Perpetrator
+    from victims.models import Child, Victim
 
 # The only status changes allowed; closure goes through supervisor approval (see the oversight work).
 CASE_TRANSITIONS: dict[str, set[str]] = {
@@ -113,11 +116,11 @@ def case_open(
     *,
     actor: User | None,
     operation: Operation,
-    perpetrator: Perpetrator,
+    perpetrator: "Perpetrator",
     owning_agency: Agency,
     area: Area,
-    victims: Iterable[Victim] = (),
-    children: Iterable[Child] = (),
+    victims: Iterable["Victim"] = (),
+    children: Iterable["Child"] = (),
     spoc: User | None = None,
     offender_manager: User | None = None,
     idva: User | None = None,
