@@ -10,7 +10,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cases.access.rules import can_manage_meeting, can_schedule_meeting
 from cases.selectors import cases_visible_to
 from dacrre.audit.exports import FORMATS, export_response
 from dacrre.audit.models import AccessAction
@@ -23,6 +22,7 @@ from dacrre.core.http import AuthenticatedHttpRequest
 from . import services
 from .forms import ActionForm, AddCaseForm, AttendanceForm, DiscussionForm, MeetingForm, OutcomeForm
 from .models import Meeting, MeetingAction
+from .rules import can_manage_meeting, can_schedule_meeting
 from .selectors import (
     actions_for_agency_of,
     agenda_item_get_for,

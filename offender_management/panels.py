@@ -1,8 +1,8 @@
-from cases.access.rules import can_allocate_programme, can_record_intervention
 from dacrre.accounts.models import User
 from perpetrators.models import Perpetrator
 from perpetrators.panels import PerpetratorPanel, register_perpetrator_panel
 
+from .rules import can_allocate_programme, can_record_intervention
 from .selectors import offender_management_for
 
 

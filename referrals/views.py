@@ -10,13 +10,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cases.access.rules import (
-    can_add_referral_update,
-    can_complete_referral,
-    can_make_referral,
-    can_respond_to_referral,
-    can_withdraw_referral,
-)
 from cases.http import case_or_404
 from cases.selectors import case_victim_contact_allowed
 from cases.services import case_require_open
@@ -35,6 +28,13 @@ from victims.models import VictimConfidential
 from . import services
 from .forms import OutcomeForm, ReasonForm, ReferralForm, UpdateForm
 from .models import Referral, ReferralStatus
+from .rules import (
+    can_add_referral_update,
+    can_complete_referral,
+    can_make_referral,
+    can_respond_to_referral,
+    can_withdraw_referral,
+)
 from .selectors import inbox_counts_of, inbox_for, referral_get_for, sent_by_agency_of
 
 

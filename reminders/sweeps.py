@@ -29,7 +29,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from cases.models import Case, RiskLevel
-from dacrre.accounts.models import AgencySide, Role
+from dacrre.accounts.models import POLICE_CASEWORK_ROLES, VICTIM_SIDES, Role
 
 from .models import Reminder, ReminderKind, ReminderStatus
 
@@ -66,8 +66,6 @@ def sweep_rows(queryset: QuerySet, **columns: object) -> QuerySet:
 # Who may do the work, stated as conditions on a case's holder (`case` is the path from the swept
 # model to the case: "" or "case__"). They mirror cases/access/rules.py, and
 # tests/reminders/test_owners.py checks every assignee against the predicate itself.
-POLICE_CASEWORK_ROLES = [Role.OFFICER, Role.SUPERVISOR]
-VICTIM_SIDES = [AgencySide.VICTIM, AgencySide.BOTH]
 
 
 def owning_police(case: str, holder: str) -> Q:
@@ -75,7 +73,7 @@ def owning_police(case: str, holder: str) -> Q:
     return Q(
         **{
             f"{case}{holder}__is_active": True,
-            f"{case}{holder}__role__in": POLICE_CASEWORK_ROLES,
+            f"{case}{holder}__role__in": list(POLICE_CASEWORK_ROLES),
             f"{case}{holder}__agency_id": F(f"{case}owning_agency_id"),
         }
     )
@@ -87,7 +85,7 @@ def victim_side_idva(case: str, holder: str) -> Q:
         **{
             f"{case}{holder}__is_active": True,
             f"{case}{holder}__role": Role.IDVA,
-            f"{case}{holder}__agency__side__in": VICTIM_SIDES,
+            f"{case}{holder}__agency__side__in": list(VICTIM_SIDES),
         }
     )
 

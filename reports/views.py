@@ -3,7 +3,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from cases.access.rules import can_view_reports
 from cases.models import Operation
 from dacrre.accounts.models import Area
 from dacrre.audit.exports import FORMATS, export_response
@@ -13,6 +12,7 @@ from dacrre.core.db_router import replica_reads
 from dacrre.core.http import AuthenticatedHttpRequest
 
 from .forms import PeriodForm
+from .rules import can_view_reports
 from .selectors import Period, performance_report
 
 

@@ -8,9 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cases.access.rules import can_view_scores
 from cases.models import Operation
-from dacrre.accounts.models import Area, Role
+from dacrre.accounts.models import Area
 from dacrre.audit.exports import FORMATS, export_response
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
@@ -22,6 +21,7 @@ from dacrre.core.http import AuthenticatedHttpRequest
 from . import services
 from .forms import TaskingForm
 from .models import PerpetratorScore, ScoringSettings, TaskingSnapshot, gravity_table
+from .rules import can_open_case_from_ranking, can_view_scores
 from .selectors import perpetrators_ranked, victims_repeat_counts
 
 PAGE_SIZE = 100
@@ -98,7 +98,7 @@ def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
             "operation": operation,
             "settings": settings,
             "gravity": sorted(gravity_table().items(), key=lambda item: -item[1]),
-            "can_open": user.role == Role.SUPERVISOR,
+            "can_open": can_open_case_from_ranking(user),
             "computed_at": computed_at,
         },
     )

@@ -7,14 +7,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from dacrre.accounts.models import User
-from dacrre.accounts.roles import has_role_permission
 from dacrre.core.exceptions import PermissionDeniedError
 
 from .models import AccessLog
+from .rules import can_read_access_log
 
 
 def _require_auditor(user: User) -> None:
-    if not has_role_permission(user, "audit.view_accesslog"):
+    if not can_read_access_log(user):
         raise PermissionDeniedError("Only auditors can read the access log.")
 
 
