@@ -45,7 +45,9 @@ def test_the_dataset_has_the_asked_for_size_and_keeps_the_services_rules() -> No
         referral = Referral.objects.get(public_id=grant.source_id)
         assert referral.to_agency_id == grant.agency_id and referral.case_id == grant.case_id
         assert referral.status == "accepted" or (
-            referral.status == "completed" and referral.access_ends_at > timezone.now()
+            referral.status == "completed"
+            and referral.access_ends_at is not None
+            and referral.access_ends_at > timezone.now()
         )
     # An officer's cases lie in the officer's area; a closed case is the only one with closed_at.
     for case in Case.objects.select_related("spoc"):
@@ -60,6 +62,7 @@ def test_a_partner_caseworker_sees_exactly_the_cases_their_agency_was_granted() 
     dataset_generate(TINY)
     # A drug and alcohol service: perpetrator-side, and never assigned to a case as its offender manager.
     caseworker = User.objects.filter(role=Role.PARTNER_CASEWORKER, agency__kind=AgencyKind.DRUG_AND_ALCOHOL).first()
+    assert caseworker is not None
     granted = set(
         CaseAccessGrant.objects.filter(agency=caseworker.agency, revoked_at__isnull=True).values_list(
             "case_id", flat=True

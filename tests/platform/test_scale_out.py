@@ -71,7 +71,7 @@ class Browser:
     def form_token(self, path: str) -> str:
         page = self.get(path)
         assert page.status_code == 200, (path, page.status_code)
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
 
     def post(self, path: str, data: dict, *, token: str, files: dict | None = None) -> requests.Response:
         # The page came over https (the proxy says so): Django checks the form's Origin.

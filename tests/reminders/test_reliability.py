@@ -222,7 +222,7 @@ def test_with_redis_down_pages_work_a_visit_saves_and_the_next_sweep_catches_up(
     assert all(sweep.kind in ReminderKind for sweep in KINDS)
 
 
-def _visits_due_without_an_open_reminder(today: datetime.date) -> list[tuple[int, str, datetime.date]]:
+def _visits_due_without_an_open_reminder(today: datetime.date) -> list[tuple[int, str, datetime.date | None]]:
     """Every visit due within the sweep's horizon with no open reminder for that date."""
     horizon = today + datetime.timedelta(days=LEAD_DAYS)
     open_keys = set(
