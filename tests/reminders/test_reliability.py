@@ -247,7 +247,7 @@ def _visits_due_without_an_open_reminder(today: datetime.date) -> list[tuple[int
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_a_due_date_that_comes_round_again_is_raised_by_the_worker_and_none_is_ever_missing() -> None:
+def test_a_due_date_that_comes_round_again_is_raised_by_the_worker_and_none_is_ever_missing() -> None:  # noqa: C901
     """Issue 15, item 1, end to end: visits logged through the service (late records by a second
     officer among them), the sweep run by a real worker from the broker, as beat would run it."""
     import random
