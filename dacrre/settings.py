@@ -79,8 +79,11 @@ INSTALLED_APPS = [
     "scoring",
     "oversight",
     "reports",
-    "loadtest",
 ]
+# The load and scale benchmark's commands (docs/load-benchmark.md) exist only where asked for: never
+# in service. The test settings add it too.
+if env.bool("DACRRE_LOADTEST", default=False):
+    INSTALLED_APPS.append("loadtest")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
