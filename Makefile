@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install assets lint clean
+.PHONY: run test install assets lint hooks clean
 
 run: export DEBUG = 1
 run: export DACRRE_DEMO_SKIP_MFA = 1
@@ -20,6 +20,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+
+# The same checks before each commit (.pre-commit-config.yaml), on the tools in .venv.
+hooks: install
+	$(BIN)/pre-commit install
 
 install: $(VENV)/.installed
 
