@@ -13,8 +13,9 @@ run: install assets
 	@echo "\nStarting web (http://127.0.0.1:8000), worker and beat. Ctrl-C stops all three.\n"
 	$(BIN)/honcho start -f Procfile.dev
 
+# Two processes (pytest-xdist); tests that cannot run at the same time are marked (tests/xdist_groups.py).
 test: install assets
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 lint: install
 	$(BIN)/ruff check .

@@ -22,6 +22,7 @@ from loadtest.plan import MIX, mix_for, plan_build
 from loadtest.report import results_read, verdicts
 from referrals.models import Referral
 from tests.factories import CaseFactory, UserFactory
+from tests.xdist_groups import real_processes
 from visits.models import Visit
 
 TINY = Scale(agencies=10, users=60, people=300, incidents=1_000, cases=200, visits=600, referrals=300)
@@ -102,6 +103,7 @@ def test_the_mix_keeps_every_part_and_adds_up() -> None:
     assert sum(mix_for(7).values()) == 7 and min(mix_for(7).values()) == 1
 
 
+@real_processes
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_load_run_against_gunicorn_reports_latency_errors_and_queries(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.platform.processes import Processes, new_prefix, process_env, wait_for, worker_ready
+from tests.xdist_groups import real_processes
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 TASKS = (
@@ -55,6 +56,7 @@ def _procfile_worker_options() -> list[str]:
     return options[options.index("worker", 2) + 1 :]
 
 
+@real_processes
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)

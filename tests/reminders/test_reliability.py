@@ -28,6 +28,7 @@ from reminders.selectors import tasks_for, team_tasks_for
 from reminders.sweeps import KINDS, LEAD_DAYS, reminders_sweep
 from reminders.tasks import sweep_reminders
 from tests.factories import CaseFactory, CaseVictimFactory, UserFactory
+from tests.xdist_groups import real_processes
 from visits.models import Visit, VisitOutcome
 from visits.services import visit_log
 
@@ -98,6 +99,7 @@ def test_sweeps_running_at_the_same_time_never_duplicate() -> None:
     assert Reminder.objects.values("kind", "case", "subject_key", "due_on").distinct().count() == expected
 
 
+@real_processes
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
@@ -244,6 +246,7 @@ def _visits_due_without_an_open_reminder(today: datetime.date) -> list[tuple[int
     ]
 
 
+@real_processes
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
