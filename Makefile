@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install assets lint clean
+.PHONY: run test install assets lint hooks clean
 
 run: export DEBUG = 1
 run: export DACRRE_DEMO_SKIP_MFA = 1
@@ -13,13 +13,18 @@ run: install assets
 	@echo "\nStarting web (http://127.0.0.1:8000), worker and beat. Ctrl-C stops all three.\n"
 	$(BIN)/honcho start -f Procfile.dev
 
+# Two processes (pytest-xdist); tests that cannot run at the same time are marked (tests/xdist_groups.py).
 test: install assets
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+
+# The same checks before each commit (.pre-commit-config.yaml), on the tools in .venv.
+hooks: install
+	$(BIN)/pre-commit install
 
 install: $(VENV)/.installed
 

@@ -124,7 +124,7 @@ def _roles_for(model: type[Perpetrator] | type[Victim], person_ids: set[int], ac
     return found
 
 
-def _apply(plan: ImportPlan, *, actor: User | None, agency: Agency, areas: dict[str, Area], progress: Progress) -> int:
+def _apply(plan: ImportPlan, *, actor: User | None, agency: Agency, areas: dict[str, Area], progress: Progress) -> int:  # noqa: C901
     """Write the plan. Runs inside the caller's transaction. Returns the duplicate pairs queued."""
     total = len(plan.incidents)
     new_ids = _create_people(plan, actor)

@@ -142,7 +142,7 @@ def meeting_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
 @login_required
 @form_view
 @require_POST
-def meeting_change(request: AuthenticatedHttpRequest, public_id: uuid.UUID, change: str) -> HttpResponse:
+def meeting_change(request: AuthenticatedHttpRequest, public_id: uuid.UUID, change: str) -> HttpResponse:  # noqa: C901
     meeting = _meeting_or_404(request, public_id)
     user = request.user
     if not can_manage_meeting(user, meeting):

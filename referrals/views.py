@@ -188,7 +188,7 @@ def referral_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> 
 @login_required
 @form_view
 @require_POST
-def referral_action(request: AuthenticatedHttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse:
+def referral_action(request: AuthenticatedHttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse:  # noqa: C901
     referral = _referral_or_404(request, public_id)
     user = request.user
     forms: dict[str, Form] = {}

@@ -85,7 +85,7 @@ def notify_high_risk() -> int:
     return sent
 
 
-def send_digests(*, today: datetime.date | None = None) -> int:
+def send_digests(*, today: datetime.date | None = None) -> int:  # noqa: C901
     """One e-mail per person with open tasks (and, for supervisors, their team's tasks overdue more
     than three days). At most one per person per day, however often this runs."""
     today = today or timezone.localdate()

@@ -195,7 +195,7 @@ def demo_is_seeded() -> bool:
 
 
 @transaction.atomic
-def demo_seed() -> bool:
+def demo_seed() -> bool:  # noqa: C901
     """Create the demo data unless it is there already. Returns True when it created it."""
     if demo_is_seeded():
         return False
