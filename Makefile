@@ -21,6 +21,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
 
 # The same checks before each commit (.pre-commit-config.yaml), on the tools in .venv.
 hooks: install

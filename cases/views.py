@@ -20,7 +20,6 @@ from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.core.paging import page_of
-from victims.selectors import child_schools_for
 
 from .cadence import DEFAULT_CADENCE_DAYS
 from .cadence_forms import LEVELS, CadenceForm, field_name
@@ -35,6 +34,7 @@ from .selectors import (
     case_victim_contact_allowed,
     caseload_for,
     cases_visible_to,
+    child_schools_for,
     chronology_for,
     shared_caseload_for,
 )
