@@ -9,6 +9,8 @@ from django.urls import reverse
 from dacrre.accounts.models import Role
 from dacrre.permissions.rules import can_view_scores
 from dacrre.reminders.selectors import due_task_count
+from records.rules import can_manage_records
+from records.selectors import reviews_due_count
 from referrals.selectors import awaiting_response_count
 
 
@@ -25,7 +27,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((f"My tasks ({due})" if due else "My tasks", reverse("reminders:my_tasks")))
     if user.role == Role.SUPERVISOR and user.agency_id is not None:
         items.append(("Team", reverse("oversight:team")))
-    if user.role != Role.AUDITOR:
+    if user.role not in {Role.AUDITOR, Role.DPO}:
         items.append(("Cases", reverse("cases:list")))
     if user.agency_id is not None and user.role in {Role.OFFICER, Role.SUPERVISOR, Role.IDVA, Role.PARTNER_CASEWORKER}:
         awaiting = awaiting_response_count(user)
@@ -39,6 +41,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("Reports", reverse("reports:performance")))
     if user.role == Role.AUDITOR:
         items.append(("Access log", reverse("audit:access_log")))
+    if can_manage_records(user):
+        due = reviews_due_count(user)
+        items.append((f"Retention reviews ({due})" if due else "Retention reviews", reverse("records:reviews")))
+        items.append(("Disposal records", reverse("records:disposals")))
+        items.append(("Subject access", reverse("records:subject_access")))
     if user.role == Role.ADMIN or user.is_staff:
         items.append(("Administration", reverse("admin:index")))
     current = request.path
