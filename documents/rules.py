@@ -11,14 +11,14 @@ meeting or person: each by its own selector), then its own visibility:
   never a perpetrator-side agency.
 """
 
-from cases.models import Case, CaseStatus
-from dacrre.accounts.models import CASEWORK_ROLES, User
-from dacrre.permissions.rules import (
+from cases.access.rules import (
     can_add_referral_update,
     can_manage_meeting,
     can_record_order,
     can_record_visit,
 )
+from cases.models import Case, CaseStatus
+from dacrre.accounts.models import CASEWORK_ROLES, User
 
 from .models import DocumentVisibility, TargetKind
 
