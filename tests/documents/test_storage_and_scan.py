@@ -141,3 +141,27 @@ def test_documents_go_to_a_private_bucket_and_come_back_through_the_app(login, s
             assert all("AllUsers" not in str(grant.get("Grantee", {})) for grant in grants)  # not public
             download = client.get(reverse("documents:download", args=[document.public_id]))
             assert download.status_code == 200 and download.content == PDF
+
+
+@pytest.mark.django_db
+def test_the_store_is_checked_against_the_database_after_a_restore(login, spoc_case) -> None:
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    officer, case = spoc_case
+    client = login(officer)
+    for _ in range(2):
+        _upload(client, case, PDF)
+    out = io.StringIO()
+    call_command("documents_verify", "--sha256", "-1", stdout=out)
+    assert "ok  2 documents: every file present with its size; 2 hashed" in out.getvalue()
+    first, second = Document.objects.order_by("pk")
+    default_storage.delete(first.storage_name)
+    with default_storage.open(second.storage_name, "wb") as changed:
+        changed.write(PDF.replace(b"1.4", b"1.5"))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="2 of 2 documents have a problem"):
+        call_command("documents_verify", "--sha256", "-1", stderr=err)
+    assert f"document {first.public_id}: its file is missing" in err.getvalue()
+    assert f"document {second.public_id}: its file's SHA-256 differs" in err.getvalue()
