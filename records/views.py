@@ -53,6 +53,15 @@ def reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "records/reviews.html", {"page": page, "rows": rows, "schedule": schedule_rows()})
 
 
+class _Decided(Exception):
+    """The case is no longer due for review: a reviewer sent a form for it after another decided it."""
+
+
+def _decided(request: AuthenticatedHttpRequest) -> HttpResponse:
+    messages.warning(request, "That case is no longer due for review: another reviewer has decided it.")
+    return redirect("records:reviews")
+
+
 def _case_for_review(
     request: AuthenticatedHttpRequest, public_id: uuid.UUID, *, what: str
 ) -> tuple[Case, DisposalPlan]:
@@ -61,6 +70,8 @@ def _case_for_review(
     try:
         case = review_case_get_for(request.user, public_id)
     except NotFoundError as exc:
+        if request.method == "POST":  # decided (or disposed of) by another reviewer since the page was shown
+            raise _Decided from exc
         raise Http404(exc.message) from exc
     plan = disposal_plan(case)
     person = case.perpetrator.person
@@ -91,7 +102,10 @@ def _case_for_review(
 @form_view
 def review(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """A closed case as its reviewer decides on it: retain it (this form), or dispose of it (next page)."""
-    case, plan = _case_for_review(request, public_id, what="Retention review")
+    try:
+        case, plan = _case_for_review(request, public_id, what="Retention review")
+    except _Decided:
+        return _decided(request)
     form = RetainForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -127,7 +141,10 @@ def review(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpRespo
 @form_view
 def dispose(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The confirmation step: exactly what will be removed, the reason, and the button that does it."""
-    case, plan = _case_for_review(request, public_id, what="Disposal confirmation")
+    try:
+        case, plan = _case_for_review(request, public_id, what="Disposal confirmation")
+    except _Decided:
+        return _decided(request)
     form = DisposeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -144,3 +144,35 @@ def test_the_reviewers_are_told_weekly_when_cases_are_due(force) -> None:
     assert retention_notices_send(today=today) == 0  # a second run the same day
     assert retention_notices_send(today=today + datetime.timedelta(days=6)) == 0
     assert retention_notices_send(today=today + datetime.timedelta(days=7)) == 1
+
+
+@pytest.mark.django_db
+def test_the_queue_and_the_disposal_records_take_a_fixed_number_of_queries(login, force) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    area, dpo = force
+    client = login(dpo)
+
+    def queries() -> dict[str, int]:
+        counted = {}
+        for name in ("records:reviews", "records:disposals"):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(reverse(name)).status_code == 200
+            counted[name] = len(captured)
+        return counted
+
+    def add(due: int, disposed: int) -> None:
+        for _ in range(due):
+            _closed(area, years=11)
+        for _ in range(disposed):
+            case = _closed(area, years=11)
+            case_dispose(actor=dpo, case_id=case.public_id, reason="Review period passed; nothing since.")
+
+    add(due=1, disposed=1)
+    few = queries()
+    add(due=5, disposed=3)
+    assert queries() == few
+    queue = client.get(reverse("records:reviews")).content.decode()
+    assert "Due for review (6)" in queue
+    assert client.get(reverse("records:disposals")).content.decode().count("/records/disposals/") >= 4
