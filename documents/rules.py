@@ -34,12 +34,24 @@ def can_see_document_visibility(user: User, visibility: str, *, contact_allowed:
     return contact_allowed
 
 
-def visibilities_for(user: User, *, contact_allowed: bool) -> list[str]:
-    """The visibilities a user may give a document they add: only those they could see themselves."""
+def is_victim_side_target(target_kind: str, record: object) -> bool:
+    """A visit to a victim, and a victim or child (their person record), are victim-side: their
+    documents are never for perpetrator-side agencies, whatever visibility was chosen."""
+    if target_kind == TargetKind.VISIT:
+        return getattr(record, "victim_id", None) is not None
+    if target_kind == TargetKind.PERSON:
+        return hasattr(record, "victim") or hasattr(record, "child")
+    return False
+
+
+def visibilities_for(user: User, *, contact_allowed: bool, victim_side: bool = False) -> list[str]:
+    """The visibilities a user may give a document they add: only those they could see themselves,
+    and never "everyone" on a victim-side record."""
     return [
         value
         for value in DocumentVisibility.values
         if can_see_document_visibility(user, value, contact_allowed=contact_allowed)
+        and not (victim_side and value == DocumentVisibility.ALL)
     ]
 
 
@@ -65,8 +77,7 @@ def can_add_document(user: User, target_kind: str, target: object, case: Case | 
     if target_kind == TargetKind.PERSON:
         from .selectors import person_open_cases_for
 
-        is_victim_side_person = hasattr(target, "victim") or hasattr(target, "child")
-        if is_victim_side_person and user.is_perpetrator_side:
+        if is_victim_side_target(target_kind, target) and user.is_perpetrator_side:
             return False
         return person_open_cases_for(user, target).exists()  # type: ignore[arg-type]
     return False

@@ -19,7 +19,7 @@ from referrals.selectors import referral_get_for, referrals_on_case
 from visits.models import Visit
 
 from .models import TARGET_FIELDS, Document, DocumentVisibility, TargetKind
-from .rules import can_see_document_visibility
+from .rules import can_see_document_visibility, is_victim_side_target
 
 
 @dataclass
@@ -140,6 +140,8 @@ def documents_on(user: User, target: Target) -> QuerySet[Document]:
     documents = Document.objects.filter(**{TARGET_FIELDS[target.kind][-1]: target.record})
     if target.kind == TargetKind.CASE:
         documents = documents.filter(target_kind=TargetKind.CASE)
+    if is_victim_side_target(target.kind, target.record) and (user.is_perpetrator_side or user.agency_id is None):
+        return Document.objects.none()
     return _visible(user, documents, contact_allowed=target.contact_allowed)
 
 
@@ -168,6 +170,8 @@ def document_get_for(user: User, public_id: uuid.UUID | str) -> tuple[Document, 
     except NotFoundError as exc:
         raise NotFoundError("Document not found.") from exc
     if not can_see_document_visibility(user, document.visibility, contact_allowed=target.contact_allowed):
+        raise NotFoundError("Document not found.")
+    if is_victim_side_target(target.kind, target.record) and (user.is_perpetrator_side or user.agency_id is None):
         raise NotFoundError("Document not found.")
     return document, target
 

@@ -17,7 +17,7 @@ from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 
 from .content import file_type_check, filename_sanitised
 from .models import TARGET_FIELDS, Document, DocumentKind, DocumentVisibility, StoredFileRemoval
-from .rules import can_add_document, visibilities_for
+from .rules import can_add_document, is_victim_side_target, visibilities_for
 from .scanning import file_scan
 from .selectors import Target
 
@@ -56,7 +56,8 @@ def document_add(
         raise ApplicationError(f"The title must be {TITLE_LENGTH} characters or fewer", field="title")
     if kind not in DocumentKind.values:
         raise ApplicationError("Select what kind of document it is", field="kind")
-    if visibility not in visibilities_for(actor, contact_allowed=target.contact_allowed):
+    victim_side = is_victim_side_target(target.kind, target.record)
+    if visibility not in visibilities_for(actor, contact_allowed=target.contact_allowed, victim_side=victim_side):
         raise ApplicationError("Select who may see the document", field="visibility")
     file_type = file_type_check(data, max_bytes=settings.DOCUMENT_MAX_BYTES)
     scan = file_scan(data)
@@ -80,7 +81,7 @@ def document_add(
         )
         if target.case is not None:
             # Victim-side documents, and those of a visit to a victim, are victim-side in the chronology.
-            withheld = visibility != DocumentVisibility.ALL or getattr(target.record, "victim_id", None) is not None
+            withheld = visibility != DocumentVisibility.ALL or victim_side
             chronology_record(
                 case=target.case,
                 kind=ChronologyKind.DOCUMENT,

@@ -24,7 +24,7 @@ from visits.models import Visit
 from .access import document_for
 from .forms import DocumentForm
 from .models import Document, DocumentVisibility, TargetKind
-from .rules import can_add_document, visibilities_for
+from .rules import can_add_document, is_victim_side_target, visibilities_for
 from .scanning import scanner_configured
 from .selectors import Target, person_cases_for, target_get_for
 from .services import document_add, document_content
@@ -75,7 +75,9 @@ def document_new(request: AuthenticatedHttpRequest, target_kind: str, target_id:
         case_require_open(target.case, lock=False)  # read only: back to the case with the reason
     if not can_add_document(user, target.kind, target.record, target.case):
         raise PermissionDenied("You cannot add documents here.")
-    visibilities = visibilities_for(user, contact_allowed=target.contact_allowed)
+    visibilities = visibilities_for(
+        user, contact_allowed=target.contact_allowed, victim_side=is_victim_side_target(target.kind, target.record)
+    )
     form = DocumentForm(request.POST or None, request.FILES or None, visibilities=visibilities)
     back = record_url(user, target)
     if request.method == "POST" and form.is_valid():

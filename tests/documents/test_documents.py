@@ -220,7 +220,8 @@ def test_documents_on_each_kind_of_record(login, spoc_case) -> None:
     for kind, (record_id, page) in pages.items():
         shown = client.get(page).content.decode()
         assert reverse("documents:new", args=[kind, record_id]) in shown, kind
-        response = upload(client, kind, record_id, title=f"About the {kind}")
+        visibility = "victim_side" if kind == "person" else "all"  # a victim's documents are victim-side
+        response = upload(client, kind, record_id, title=f"About the {kind}", visibility=visibility)
         assert response.status_code == 302 and response["Location"] == page, kind
         document = Document.objects.get(title=f"About the {kind}")
         assert document.target_kind == kind
@@ -294,9 +295,16 @@ def test_documents_of_victim_visits_are_victim_side(login, shared_case) -> None:
         outcome=VisitOutcome.SEEN,
         notes="Seen at home.",
     )
-    upload(login(officer), "visit", visit.public_id, title="Photo from the victim visit")
-    document = Document.objects.get()
+    client = login(officer)
+    form = client.get(reverse("documents:new", args=["visit", visit.public_id])).content.decode()
+    assert 'value="all"' not in form and 'value="victim_side"' in form  # never "everyone" on a victim's visit
+    assert "Select a valid choice" in upload(client, "visit", visit.public_id, visibility="all").content.decode()
+    upload(client, "visit", visit.public_id, title="Photo from the victim visit", visibility="victim_side")
+    upload(client, "person", case.victims.get().person.public_id, title="Letter to her", visibility="victim_side")
+    document = Document.objects.get(title="Photo from the victim visit")
     client = login(offender_manager)
+    victim_page = client.get(reverse("victims:detail", args=[case.victims.get().public_id])).content.decode()
+    assert "Letter to her" not in victim_page and "Add a document" not in victim_page
     assert (
         "Photo from the victim visit" not in client.get(reverse("cases:detail", args=[case.public_id])).content.decode()
     )
