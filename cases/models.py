@@ -191,6 +191,7 @@ class ChronologyKind(models.TextChoices):
     REFERRAL = "referral", "Referral"
     MEETING = "meeting", "Meeting"
     INCIDENT = "incident", "Incident"
+    DOCUMENT = "document", "Document"
 
 
 class ChronologyVisibility(models.TextChoices):

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "scoring",
     "oversight",
     "reports",
+    "documents",
+    "records",
     # The shell: navigation, health checks, demo data; may import any app
     "dacrre.shell",
 ]
@@ -197,8 +199,37 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The document store (documents attached to cases, people, visits, orders, referrals, meetings): the
+# `default` storage. A folder under var/ for the quick start; an S3-compatible bucket (MinIO in
+# docker-compose) in production. Files are only ever read through the app's access path: the folder
+# is served by no URL, and the bucket is private (no public URL is ever made).
+DOCUMENT_STORAGE = env.str("DOCUMENT_STORAGE", default="filesystem")
+MEDIA_ROOT = env.str("DOCUMENTS_ROOT", default=str(VAR_DIR / "documents"))
+_DOCUMENT_STORES = {
+    "filesystem": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT, "base_url": None, "file_permissions_mode": 0o600},
+    },
+    "s3": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("DOCUMENTS_S3_BUCKET", default="dacrre-documents"),
+            "endpoint_url": env.str("DOCUMENTS_S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("DOCUMENTS_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("DOCUMENTS_S3_SECRET_KEY", default="") or None,
+            "region_name": env.str("DOCUMENTS_S3_REGION", default="") or None,
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+            "default_acl": None,  # the bucket's own policy: private
+            "querystring_auth": True,  # never an unsigned URL (and the app makes none)
+            "file_overwrite": False,
+        },
+    },
+}
+if DOCUMENT_STORAGE not in _DOCUMENT_STORES:
+    raise ImproperlyConfigured("DOCUMENT_STORAGE must be 'filesystem' or 's3'.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DOCUMENT_STORES[DOCUMENT_STORAGE],
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -403,6 +434,27 @@ ACCESS_LOG_OWNER_DATABASE_URL = env.str("ACCESS_LOG_OWNER_DATABASE_URL", default
 # checked and never imported); a refused or failed upload's after IMPORT_FAILED_CONTENT_RETENTION_DAYS.
 IMPORT_CONTENT_RETENTION_DAYS = env.int("IMPORT_CONTENT_RETENTION_DAYS", default=30)
 IMPORT_FAILED_CONTENT_RETENTION_DAYS = env.int("IMPORT_FAILED_CONTENT_RETENTION_DAYS", default=7)
+
+# Documents: the largest file accepted, and the malware scanner. With CLAMAV_HOST (and CLAMAV_PORT) or
+# CLAMAV_SOCKET set, every file is scanned by ClamAV's daemon (clamd) before it is stored: a file it
+# finds malware in is refused, and so is any file while the scanner cannot be reached. Unset, files
+# are stored with the status "not scanned", shown wherever the document is (docs/records.md).
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=20) * 1024 * 1024
+CLAMAV_HOST = env.str("CLAMAV_HOST", default="")
+CLAMAV_PORT = env.int("CLAMAV_PORT", default=3310)
+CLAMAV_SOCKET = env.str("CLAMAV_SOCKET", default="")
+CLAMAV_TIMEOUT = env.int("CLAMAV_TIMEOUT", default=30)
+
+# Retention of case records (docs/records.md): a closed case comes up for review this many months
+# after it was closed (high risk at closure: public protection; other: violent offences, which
+# domestic abuse is); a reviewer who retains it sets the next review at most
+# RETENTION_RETAIN_MAX_MONTHS ahead.
+RETENTION_CASE_REVIEW_MONTHS = env.int("RETENTION_CASE_REVIEW_MONTHS", default=120)
+RETENTION_CASE_HIGH_RISK_REVIEW_MONTHS = env.int("RETENTION_CASE_HIGH_RISK_REVIEW_MONTHS", default=120)
+RETENTION_RETAIN_MAX_MONTHS = env.int("RETENTION_RETAIN_MAX_MONTHS", default=120)
+for _name in ("RETENTION_CASE_REVIEW_MONTHS", "RETENTION_CASE_HIGH_RISK_REVIEW_MONTHS", "RETENTION_RETAIN_MAX_MONTHS"):
+    if not 1 <= vars()[_name] <= 1200:
+        raise ImproperlyConfigured(f"{_name} must be between 1 and 1200 months.")
 
 LOGGING = {
     "version": 1,

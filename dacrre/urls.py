@@ -30,6 +30,8 @@ urlpatterns = [
     path("perpetrators/", include("perpetrators.urls")),
     path("perpetrators/<uuid:perpetrator_id>/", include("offender_management.urls")),
     path("victims/", include("victims.urls")),
+    path("documents/", include("documents.urls")),
+    path("records/", include("records.urls")),
     path("audit/", include((audit_urls.urlpatterns + case_access_urls.auditor_urlpatterns, "audit"))),
     path("admin/", admin.site.urls),
     path("api/v1/", include("dacrre.api_urls")),

@@ -16,6 +16,8 @@ from offender_management.models import Intervention, InterventionType
 from orders.models import OrderBreach, ProtectiveOrder
 from referrals.models import Referral, ReferralStatus
 from reminders.models import Reminder, ReminderKind
+from reports import figures as figures_module
+from reports.models import KeptFigure
 from risk.models import RiskAssessment
 from visits.models import Visit, VisitStatus
 
@@ -98,14 +100,35 @@ def _two(queryset: QuerySet, this: Q, last: Q) -> dict[str, int]:
     return queryset.aggregate(this=Count("pk", filter=this), last=Count("pk", filter=last))
 
 
-def _grouped(queryset: QuerySet, label: str, this: Q, last: Q, labels: dict | None = None) -> list[Row]:
+def _grouped(
+    queryset: QuerySet,
+    label: str,
+    this: Q,
+    last: Q,
+    labels: dict | None = None,
+    disposed: dict[object, tuple[int, int]] | None = None,
+) -> list[Row]:
+    """One row per value of `label`, with the counts of disposed cases' records (by the same value)
+    added to them."""
+    counts: dict[object, list[int]] = {}
     rows = (
         queryset.filter(this | last)
         .values(label)
         .annotate(this=Count("pk", filter=this), last=Count("pk", filter=last))
         .order_by(label)
     )
-    return [Row(str((labels or {}).get(r[label], r[label]) or "Not recorded"), r["this"], r["last"]) for r in rows]
+    for r in rows:
+        counts[r[label]] = [r["this"], r["last"]]
+    for value, (this_count, last_count) in (disposed or {}).items():
+        both = counts.setdefault(value, [0, 0])
+        both[0] += this_count
+        both[1] += last_count
+    ordered = sorted(counts.items(), key=lambda item: (item[0] is None, str(item[0] or "")))
+    return [
+        Row(str((labels or {}).get(value, value) or "Not recorded"), this_count, last_count)
+        for value, (this_count, last_count) in ordered
+        if this_count or last_count
+    ]
 
 
 def _incidents_around_opening(cases: QuerySet[Case], period: Period) -> tuple[int, int]:
@@ -153,6 +176,60 @@ def _visits_due(cases: QuerySet[Case]) -> QuerySet[Reminder]:
     return Reminder.objects.filter(case__in=cases.values("pk"), kind__in=visit_kinds).exclude(Exists(earlier))
 
 
+class _Disposed:
+    """The figures kept from disposed cases (reports.models.KeptFigure) that fall in the report:
+    the same force, area and operation, in this period or the same period a year earlier. Two
+    queries, whatever the number of disposed cases."""
+
+    def __init__(
+        self, *, agency: Agency, period: Period, last_year: Period, area_id: int | None, operation_id: int | None
+    ) -> None:
+        figures = KeptFigure.objects.filter(owning_agency=agency)
+        if area_id is not None:
+            figures = figures.filter(area_id=area_id)
+        if operation_id is not None:
+            figures = figures.filter(operation_id=operation_id)
+        self.figures = figures
+        self.this, self.last = period.dates("on"), last_year.dates("on")
+        self.counts: dict[tuple[str, str], tuple[int, int]] = {
+            (r["metric"], r["label"]): (r["this"] or 0, r["last"] or 0)
+            for r in figures.exclude(metric=figures_module.INTERVENTION)
+            .filter(self.this | self.last)
+            .values("metric", "label")
+            .annotate(this=Sum("count", filter=self.this), last=Sum("count", filter=self.last))
+        }
+
+    def one(self, metric: str) -> tuple[int, int]:
+        return self.counts.get((metric, ""), (0, 0))
+
+    def by_label(self, metric: str, convert: dict | None = None) -> dict[object, tuple[int, int]]:
+        found: dict[object, tuple[int, int]] = {}
+        for (name, label), counts in self.counts.items():
+            if name == metric:
+                key = (convert or {}).get(label, label)
+                before = found.get(key, (0, 0))
+                found[key] = (before[0] + counts[0], before[1] + counts[1])
+        return found
+
+    def interventions(self, live: QuerySet[Intervention]) -> dict[object, tuple[int, int]]:
+        """Interventions counted for disposed cases and for no case in the report: each once."""
+        rows = (
+            self.figures.filter(metric=figures_module.INTERVENTION)
+            .filter(self.this | self.last)
+            .exclude(Exists(live.filter(pk=OuterRef("source_id"))))
+            .values("label")
+            .annotate(
+                this=Count("source_id", distinct=True, filter=self.this),
+                last=Count("source_id", distinct=True, filter=self.last),
+            )
+        )
+        return {r["label"]: (r["this"], r["last"]) for r in rows}
+
+
+def _plus(live: dict[str, int], disposed: tuple[int, int]) -> dict[str, int]:
+    return {"this": live["this"] + disposed[0], "last": live["last"] + disposed[1]}
+
+
 def performance_report(
     *, agency: Agency, period: Period, area_id: int | None = None, operation_id: int | None = None
 ) -> list[Section]:
@@ -163,6 +240,8 @@ def performance_report(
     if operation_id is not None:
         cases = cases.filter(operation_id=operation_id)
     in_cases = cases.values("pk")
+    disposed = _Disposed(agency=agency, period=period, last_year=last_year, area_id=area_id, operation_id=operation_id)
+    f = figures_module
 
     opened = cases.aggregate(
         identified_this=Count("pk", filter=period.moments("opened_at")),
@@ -178,18 +257,42 @@ def performance_report(
             return _two(queryset, period.moments(field_name), last_year.moments(field_name))
         return _two(queryset, period.dates(field_name), last_year.dates(field_name))
 
-    visits = both(Visit.objects.filter(case__in=in_cases, status=VisitStatus.COMPLETED), "occurred_at")
-    due = both(_visits_due(cases), "due_on", moment=False)
-    victims = both(CaseVictim.objects.filter(case__in=in_cases), "created_at")
-    children = both(CaseChild.objects.filter(case__in=in_cases), "created_at")
-    orders = both(ProtectiveOrder.objects.filter(case__in=in_cases), "starts_on", moment=False)
-    breaches = both(OrderBreach.objects.filter(order__case__in=in_cases), "occurred_on", moment=False)
+    for name, metric in (("identified", f.CASE_OPENED), ("allocated", f.CASE_ALLOCATED), ("closed", f.CASE_CLOSED)):
+        opened[f"{name}_this"] += disposed.one(metric)[0]
+        opened[f"{name}_last"] += disposed.one(metric)[1]
+    visits = _plus(
+        both(Visit.objects.filter(case__in=in_cases, status=VisitStatus.COMPLETED), "occurred_at"),
+        disposed.one(f.VISIT_COMPLETED),
+    )
+    due = _plus(both(_visits_due(cases), "due_on", moment=False), disposed.one(f.VISIT_DUE))
+    victims = _plus(both(CaseVictim.objects.filter(case__in=in_cases), "created_at"), disposed.one(f.VICTIM_ASSOCIATED))
+    children = _plus(both(CaseChild.objects.filter(case__in=in_cases), "created_at"), disposed.one(f.CHILD_ASSOCIATED))
+    orders = _plus(
+        both(ProtectiveOrder.objects.filter(case__in=in_cases), "starts_on", moment=False), disposed.one(f.ORDER)
+    )
+    breaches = _plus(
+        both(OrderBreach.objects.filter(order__case__in=in_cases), "occurred_on", moment=False),
+        disposed.one(f.BREACH),
+    )
     applications = DisclosureApplication.objects.filter(case__in=in_cases)
-    received = both(applications, "received_on", moment=False)
-    disclosed = both(applications.filter(outcome=DisclosureOutcome.MADE), "outcome_on", moment=False)
+    received = _plus(both(applications, "received_on", moment=False), disposed.one(f.DISCLOSURE_RECEIVED))
+    disclosed = _plus(
+        both(applications.filter(outcome=DisclosureOutcome.MADE), "outcome_on", moment=False),
+        disposed.one(f.DISCLOSURE_MADE),
+    )
     referrals = Referral.objects.filter(case__in=in_cases)
     before_this, after_this = _incidents_around_opening(cases, period)
     before_last, after_last = _incidents_around_opening(cases, last_year)
+    before_this += disposed.one(f.INCIDENTS_BEFORE)[0]
+    before_last += disposed.one(f.INCIDENTS_BEFORE)[1]
+    after_this += disposed.one(f.INCIDENTS_AFTER)[0]
+    after_last += disposed.one(f.INCIDENTS_AFTER)[1]
+    agency_names = dict(
+        Agency.objects.filter(
+            pk__in=[int(label) for (metric, label) in disposed.counts if metric == f.REFERRAL_AGENCY and label]
+        ).values_list("pk", "name")
+    )
+    interventions = _interventions_for(cases)
 
     return [
         Section(
@@ -214,6 +317,7 @@ def performance_report(
                 period.moments("assessed_at"),
                 last_year.moments("assessed_at"),
                 dict(RiskLevel.choices),
+                disposed.by_label(f.RISK_LEVEL),
             ),
             chart=True,
         ),
@@ -224,6 +328,10 @@ def performance_report(
                 "to_agency__name",
                 period.moments("sent_at"),
                 last_year.moments("sent_at"),
+                disposed=disposed.by_label(
+                    f.REFERRAL_AGENCY,
+                    {str(pk): name for pk, name in agency_names.items()} | {"": None},
+                ),
             ),
             chart=True,
         ),
@@ -235,17 +343,19 @@ def performance_report(
                 period.moments("sent_at"),
                 last_year.moments("sent_at"),
                 dict(ReferralStatus.choices),
+                disposed.by_label(f.REFERRAL_STATUS),
             ),
             chart=True,
         ),
         Section(
             "Interventions with other agencies by type",
             _grouped(
-                _interventions_for(cases),
+                interventions,
                 "kind",
                 period.dates("occurred_on"),
                 last_year.dates("occurred_on"),
                 dict(InterventionType.choices),
+                disposed.interventions(interventions),
             ),
             chart=True,
         ),

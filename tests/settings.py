@@ -1,6 +1,7 @@
 """Test settings: the real settings, with only what a test run must change."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "tests-only-" + "x" * 50)
 
@@ -16,3 +17,9 @@ SECURE_SSL_REDIRECT = False  # the test client speaks plain http
 # Each test starts with an empty cache of its own (rate-limit counters, import progress); the
 # Redis cache is exercised where it matters (tests/reminders/test_reliability.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Documents go to a folder of the test run's own, never var/documents.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="dacrre-documents-")
+STORAGES["default"] = {  # noqa: F405
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
+}

@@ -91,6 +91,7 @@ class Role(models.TextChoices):
     ANALYST = "analyst", "Analyst"
     AUDITOR = "auditor", "Auditor / DPO"
     ADMIN = "admin", "Administrator"
+    DPO = "dpo", "Data protection officer"
 
 
 class Scope(models.TextChoices):
@@ -104,8 +105,10 @@ class Scope(models.TextChoices):
 
 # Which scopes each role may hold, the first being the role's default. Visibility needs both: a
 # scope outside this table gives nothing (cases.selectors), the admin and user_create refuse it, and
-# the database refuses it too (constraint user_role_scope_allowed). Auditors and administrators see
-# no case; analysts see their agency's cases but do no casework (docs/permissions.md).
+# the database refuses it too (constraint user_role_scope_allowed). Auditors, administrators and data
+# protection officers see no case; analysts see their agency's cases but do no casework
+# (docs/permissions.md). Data protection officers read closed cases only through the retention
+# review and a person's records only through the subject access export (docs/records.md).
 ROLE_SCOPES: dict[str, tuple[str, ...]] = {
     Role.OFFICER: (Scope.ASSIGNED, Scope.AREA),
     Role.SUPERVISOR: (Scope.AREA, Scope.AGENCY),
@@ -114,6 +117,7 @@ ROLE_SCOPES: dict[str, tuple[str, ...]] = {
     Role.ANALYST: (Scope.AGENCY,),
     Role.AUDITOR: (Scope.NONE,),
     Role.ADMIN: (Scope.NONE,),
+    Role.DPO: (Scope.NONE,),
 }
 # The roles that work on cases: they may hold a case (SPOC, offender manager, IDVA), see the cases
 # granted to their agency by a referral or a meeting, have a caseload and tasks, answer referrals,

@@ -17,6 +17,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.ANALYST: ["cases.view_case", "incidents.view_incident", "incidents.add_incident"],
     Role.AUDITOR: ["audit.view_accesslog", "permissions.change_breakglassaccess"],
     Role.ADMIN: ["accounts.view_user", "accounts.change_user", "accounts.add_user", "people.change_personmerge"],
+    Role.DPO: [],
 }
 
 

@@ -35,6 +35,7 @@ class AccessAction(models.TextChoices):
     ACCOUNT_CHANGED = "account_changed", "Account changed"
     MERGE = "merge", "People records merged"
     UNMERGE = "unmerge", "People merge reversed"
+    ERASE = "erase", "Erased (disposed of at a retention review)"
 
 
 class AppendOnlyError(Exception):

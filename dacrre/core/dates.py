@@ -117,5 +117,7 @@ AUDIT_FROM = DateBounds("the 'from' date", since=EARLIEST_RECORDS, years_ahead=1
 AUDIT_TO = DateBounds("the 'to' date", since=EARLIEST_RECORDS, years_ahead=1)
 INCIDENT_OCCURRED = DateBounds("the incident date", since=datetime.date(1970, 1, 1))
 DATE_OF_BIRTH = DateBounds("the date of birth", years_back=110)
+# A retained case's next review: the service narrows it to RETENTION_RETAIN_MAX_MONTHS (records.schedule).
+RETENTION_NEXT_REVIEW = DateBounds("the next review date", years_back=0, years_ahead=100)
 # For a date field no rule above fits: wide, but still refuses 01/01/0001 and 31/12/9999.
 ANY_DATE = DateBounds("the date", since=EARLIEST_RECORDS, years_ahead=10)

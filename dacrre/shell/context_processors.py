@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from dacrre.accounts.predicates import can
+from records.selectors import reviews_due_count
 from referrals.selectors import awaiting_response_count
 from reminders.selectors import due_task_count
 
@@ -42,6 +43,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:  # noqa: C901
         items.append(("Reports", reverse("reports:performance")))
     if can(user, "audit.read_access_log"):
         items.append(("Access log", reverse("audit:access_log")))
+    if can(user, "records.manage"):
+        due = reviews_due_count(user)
+        items.append((f"Retention reviews ({due})" if due else "Retention reviews", reverse("records:reviews")))
+        items.append(("Disposal records", reverse("records:disposals")))
+        items.append(("Subject access", reverse("records:subject_access")))
     if can(user, "accounts.administer"):
         items.append(("Administration", reverse("admin:index")))
     current = request.path

@@ -180,6 +180,7 @@ DEMO_USERS = [
     ),
     ("analyst", POLICE, None, Role.ANALYST, Scope.AGENCY, "Kim", "Ward", "Insight analyst"),
     ("auditor", POLICE, None, Role.AUDITOR, Scope.NONE, "Pat", "Doyle", "Information management"),
+    ("dpo", POLICE, None, Role.DPO, Scope.NONE, "Nia", "Okafor", "Data protection officer: retention, subject access"),
     ("admin", POLICE, None, Role.ADMIN, Scope.NONE, "Lou", "Grant", "Police IT, Django admin"),
 ]
 

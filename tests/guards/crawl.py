@@ -21,6 +21,7 @@ SITE_HOSTS = {"", "testserver", "localhost", "127.0.0.1"}
 SKIPPED_PREFIXES = ("/static/", "/media/", "/accounts/logout/", "/admin/logout/")
 SIGN_IN = "/accounts/login/"
 DOWNLOAD_FORMATS = {"csv", "xlsx"}
+DOWNLOAD_URL_NAMES = {"documents:download", "documents:preview", "records:subject_access_download"}
 PER_PATTERN = 3  # visits of one URL pattern with one set of query keys (different arguments)...
 PER_PATTERN_MORE = 6  # ...and up to this many, for pages that led somewhere new, once all else is done
 PER_ROLE = 300  # requests at most per role
@@ -280,6 +281,9 @@ def _limit(name: str, per_pattern: int, per_pattern_more: int) -> tuple[int, int
 
 
 def is_download(path: str) -> bool:
+    """A CSV or Excel download, or a document's file (downloaded, or shown by the browser's viewer)."""
+    if url_name(path) in DOWNLOAD_URL_NAMES:
+        return True
     return dict(parse_qsl(urlsplit(path).query)).get("format") in DOWNLOAD_FORMATS
 
 

@@ -289,4 +289,55 @@ def demo_extras_add(users: dict[str, User]) -> dict[str, object]:  # noqa: PLR09
     for incident in Incident.objects.filter(children_present__isnull=False, perpetrator__cases__in=cases).distinct():
         school_notifications_raise(incident=incident)
     extras["high_risk_case"] = next(case for case in cases if case.risk_level == RiskLevel.HIGH)
+    extras["documents"] = _documents_add(officer, referred)
+    extras.update(_records_add(users, cases[-1]))
     return extras
+
+
+def _records_add(users: dict[str, User], case: Case) -> dict[str, object]:
+    """For the data protection officer: a case closed eleven years ago (due for review), a case disposed
+    of, and a subject access request."""
+    from cases.models import CaseStatus
+    from cases.services import case_change_status
+    from records.models import SubjectAccessRequest
+    from records.services import case_dispose
+
+    closed = []
+    for old in Case.objects.filter(owning_agency=case.owning_agency, area__name="West").order_by("reference")[:2]:
+        case_change_status(actor=users["supervisor.north"], case=old, to_status=CaseStatus.CLOSED, reason="Done.")
+        long_ago = timezone.now() - datetime.timedelta(days=11 * 365)
+        Case.objects.filter(pk=old.pk).update(opened_at=long_ago - datetime.timedelta(days=300), closed_at=long_ago)
+        closed.append(old)
+    disposal = case_dispose(
+        actor=users["dpo"], case_id=closed[1].public_id, reason="Review period passed; no contact since closure."
+    )
+    request = SubjectAccessRequest.objects.create(
+        person=case.perpetrator.person, agency=case.owning_agency, reference="SAR-2026-0001", requested_by=users["dpo"]
+    )
+    return {"review_due": closed[0], "disposal": disposal, "subject_access": request}
+
+
+def _documents_add(officer: User, case: Case) -> list[object]:
+    """A court order (a PDF, which the browser shows) and a photo on the first case of the caseload."""
+    from documents.models import DocumentKind, DocumentVisibility
+    from documents.selectors import target_of
+    from documents.services import document_add
+
+    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17
+    target = target_of(officer, "case", case)
+    return [
+        document_add(
+            actor=officer,
+            target=target,
+            kind=kind,
+            title=title,
+            visibility=visibility,
+            filename=filename,
+            data=data,
+        )
+        for kind, title, visibility, filename, data in [
+            (DocumentKind.COURT_ORDER, "Bail conditions", DocumentVisibility.ALL, "bail.pdf", pdf),
+            (DocumentKind.PHOTO, "Damage to the front door", DocumentVisibility.VICTIM_SIDE, "door.png", png),
+        ]
+    ]

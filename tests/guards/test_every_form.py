@@ -945,6 +945,78 @@ def _intervention(w: World) -> Submission:
     )
 
 
+@form("documents:new")
+def _document_new(w: World) -> Submission:
+    from documents.models import Document
+
+    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    return Submission(
+        user=w.officer,
+        url=reverse("documents:new", args=["case", w.case.public_id]),
+        data={
+            "title": "Non-molestation order",
+            "kind": "court_order",
+            "visibility": "victim_side",
+            "file": SimpleUploadedFile("order.pdf", pdf, content_type="application/pdf"),
+        },
+        redirect=reverse("cases:detail", args=[w.case.public_id]),
+        message="Document added: Non-molestation order.",
+        check=lambda _: Document.objects.filter(case=w.case, title="Non-molestation order").exists(),
+    )
+
+
+def _due_case(w: World):
+    from tests.records.conftest import close_long_ago
+
+    return close_long_ago(CaseFactory(area=w.area, spoc=w.officer), actor=w.supervisor)
+
+
+@form("records:review")
+def _retention_retain(w: World) -> Submission:
+    from records.models import RetentionReview
+
+    case = _due_case(w)
+    dpo = UserFactory(area=None, agency=w.police, role=Role.DPO, scope=Scope.NONE)
+    return Submission(
+        user=dpo,
+        url=reverse("records:review", args=[case.public_id]),
+        data={"reason": "A new incident was reported last month.", "next_review_on": day(365)},
+        redirect=reverse("records:reviews"),
+        message=f"Case {case.reference} retained",
+        check=lambda _: RetentionReview.objects.filter(case=case).exists(),
+    )
+
+
+@form("records:dispose")
+def _retention_dispose(w: World) -> Submission:
+    from cases.models import Case
+
+    case = _due_case(w)
+    dpo = UserFactory(area=None, agency=w.police, role=Role.DPO, scope=Scope.NONE)
+    return Submission(
+        user=dpo,
+        url=reverse("records:dispose", args=[case.public_id]),
+        data={"reason": "Review period passed; no contact since closure."},
+        message=f"Case {case.reference} disposed of",
+        check=lambda _: not Case.objects.filter(pk=case.pk).exists(),
+    )
+
+
+@form("records:subject_access_person")
+def _subject_access(w: World) -> Submission:
+    from records.models import SubjectAccessRequest
+
+    dpo = UserFactory(area=None, agency=w.police, role=Role.DPO, scope=Scope.NONE)
+    person = w.case.perpetrator.person
+    return Submission(
+        user=dpo,
+        url=reverse("records:subject_access_person", args=[person.public_id]),
+        data={"reference": "SAR-2026-0142"},
+        message="Export ready for SAR-2026-0142",
+        check=lambda _: SubjectAccessRequest.objects.filter(person=person, reference="SAR-2026-0142").exists(),
+    )
+
+
 @form("audit:break_glass_review")
 def _break_glass_review(w: World) -> Submission:
     from cases.access.models import BreakGlassAccess

@@ -53,6 +53,10 @@ ROUTE_REACHED_BY: dict[str, str] = {
             "case_referrals:new",
             "disclosures:new",
             "disclosures:detail",
+            "documents:new",
+            "documents:detail",
+            "documents:preview",
+            "documents:download",
             "meetings:list",
             "meetings:detail",
             "meetings:actions",
@@ -101,6 +105,20 @@ ROUTE_REACHED_BY: dict[str, str] = {
     ),
     **dict.fromkeys(["incidents:import", "incidents:import_detail", "incidents:import_progress"], "analyst"),
     **dict.fromkeys(["audit:access_log", "audit:break_glass_reviews"], "auditor"),
+    **dict.fromkeys(
+        [
+            "records:reviews",
+            "records:review",
+            "records:dispose",
+            "records:disposals",
+            "records:disposal",
+            "records:subject_access",
+            "records:subject_access_person",
+            "records:subject_access_request",
+            "records:subject_access_download",
+        ],
+        "dpo",
+    ),
     # Person merges are read in the admin through the project's logged read-only admin
     # (dacrre.audit.admin.LoggedReadOnlyAdmin), so their list and record pages are the project's.
     **dict.fromkeys(

@@ -70,6 +70,7 @@ ACTOR_SPECS: dict[str, Actor] = {
     "force_inspector": Actor("force", Role.SUPERVISOR, Scope.AGENCY, "south", "whole force, another area"),
     "analyst": Actor("force", Role.ANALYST, Scope.AGENCY, note="sees the force's cases, does no casework"),
     "auditor": Actor("force", Role.AUDITOR, Scope.NONE),
+    "dpo": Actor("force", Role.DPO, Scope.NONE, note="data protection officer: retention reviews, subject access"),
     "superuser_admin": Actor("force", Role.ADMIN, Scope.NONE, note="also superuser and staff"),
     "ended_break_glass": Actor("force", Role.SUPERVISOR, Scope.AREA, "south", "their break-glass look has ended"),
     # Other agencies.

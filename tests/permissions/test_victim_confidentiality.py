@@ -1,11 +1,16 @@
 """A distinctive victim address, phone and child's school must appear in no response to a
 perpetrator-side user, whatever route they take, including after a referral shared the case with
-their agency and ticked "share contact details"."""
+their agency and ticked "share contact details". That includes documents: a letter with the
+victim's address (read through the download route) and a victim-side photo whose title names the
+street."""
 
 import pytest
 
 from cases.models import ChronologyVisibility
 from dacrre.accounts.models import Role, Scope
+from documents.models import DocumentKind, DocumentVisibility
+from documents.selectors import target_of
+from documents.services import document_add
 from referrals.models import Consent, Sharing, Urgency
 from referrals.services import referral_accept, referral_create, referral_send
 from tests.factories import (
@@ -39,6 +44,20 @@ def secret_case(db):
     ChronologyEntryFactory(
         case=case, summary="Victim moved to refuge in Leeds.", visibility=ChronologyVisibility.VICTIM_SIDE
     )
+    target = target_of(officer, "case", case)
+    for title, visibility, data in [
+        ("Letter from the refuge", DocumentVisibility.VICTIM_CONTACT, b"Now at 17 Nightingale Crescent, ZZ9 9ZZ.\n"),
+        ("Photo of the door at 17 Nightingale Crescent", DocumentVisibility.VICTIM_SIDE, b"Photo.\n"),
+    ]:
+        document_add(
+            actor=officer,
+            target=target,
+            kind=DocumentKind.LETTER,
+            title=title,
+            visibility=visibility,
+            filename="letter.txt",
+            data=data,
+        )
     return officer, case, victim
 
 

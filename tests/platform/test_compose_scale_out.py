@@ -15,7 +15,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((PROJECT_DIR / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
 NGINX = (PROJECT_DIR / "deploy" / "nginx.conf").read_text()
-LONG_RUNNING = {"proxy", "web", "worker", "worker-imports", "beat", "postgres", "redis"}
+LONG_RUNNING = {"proxy", "web", "worker", "worker-imports", "beat", "postgres", "redis", "minio", "clamav"}
 WORKERS = ("worker", "worker-imports")
 
 
@@ -55,11 +55,12 @@ def test_web_and_workers_can_be_scaled() -> None:
 
 
 def test_every_long_running_service_has_a_health_check_and_restarts() -> None:
-    assert set(SERVICES) == LONG_RUNNING | {"migrate"}
+    assert set(SERVICES) == LONG_RUNNING | {"migrate", "minio-setup"}
     for name in LONG_RUNNING:
         assert "healthcheck" in SERVICES[name] and SERVICES[name]["healthcheck"]["test"], name
         assert SERVICES[name]["restart"] == "unless-stopped", name
     assert SERVICES["migrate"]["restart"] == "no"
+    assert SERVICES["minio-setup"]["restart"] == "no"
     # The proxy's check is a path the proxy answers itself.
     assert "http://127.0.0.1/proxy-health" in SERVICES["proxy"]["healthcheck"]["test"]
     assert "location = /proxy-health" in NGINX
@@ -106,3 +107,19 @@ def test_the_queues_are_split_so_no_import_can_hold_up_an_urgent_email() -> None
     )
     options = shlex.split(procfile_worker)
     assert set(options[options.index("-Q") + 1].split(",")) == defined
+
+
+def test_documents_go_to_a_private_bucket_that_only_the_app_reaches() -> None:
+    """MinIO is started like the other services (a health check, a restart policy, a volume), is
+    never published, and the app uses its own key, allowed the documents bucket only."""
+    env = COMPOSE["x-app"]["environment"]
+    assert env["DOCUMENT_STORAGE"] == "s3" and env["DOCUMENTS_S3_ENDPOINT_URL"] == "http://minio:9000"
+    assert env["DOCUMENTS_S3_ACCESS_KEY"] == "dacrre-app"
+    assert "ports" not in SERVICES["minio"]
+    assert SERVICES["minio"]["volumes"] == ["minio-data:/data"] and "minio-data" in COMPOSE["volumes"]
+    setup = " ".join(SERVICES["minio-setup"]["entrypoint"])
+    assert "--with-versioning store/dacrre-documents" in setup
+    assert "mc anonymous set none store/dacrre-documents" in setup
+    assert '"Resource":["arn:aws:s3:::dacrre-documents","arn:aws:s3:::dacrre-documents/*"]' in setup
+    assert COMPOSE["x-app"]["depends_on"]["minio-setup"]["condition"] == "service_completed_successfully"
+    assert SERVICES["clamav"]["profiles"] == ["clamav"]  # optional: documents are then "not scanned"
