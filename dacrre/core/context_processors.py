@@ -34,8 +34,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user.role == Role.ANALYST:
         items.append(("Import incidents", reverse("incidents:import")))
     if can_view_scores(user):
+        # Possible duplicates are reached from the ranking, the team page and the import: the menu
+        # stays on one line at desktop widths.
         items.append(("Repeat perpetrators", reverse("scoring:ranking")))
-        items.append(("Possible duplicates", reverse("people:duplicates")))
         items.append(("Reports", reverse("reports:performance")))
     if user.role == Role.AUDITOR:
         items.append(("Access log", reverse("audit:access_log")))

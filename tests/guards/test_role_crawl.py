@@ -99,7 +99,16 @@ ROUTE_REACHED_BY: dict[str, str] = {
         ],
         "supervisor.north",
     ),
-    **dict.fromkeys(["incidents:import", "incidents:import_detail", "incidents:import_progress"], "analyst"),
+    **dict.fromkeys(
+        [
+            "incidents:import",
+            "incidents:import_guide",
+            "incidents:import_sample",
+            "incidents:import_detail",
+            "incidents:import_progress",
+        ],
+        "analyst",
+    ),
     **dict.fromkeys(["audit:access_log", "audit:break_glass_reviews"], "auditor"),
     # Person merges are read in the admin through the project's logged read-only admin
     # (dacrre.core.admin.LoggedReadOnlyAdmin), so their list and record pages are the project's.

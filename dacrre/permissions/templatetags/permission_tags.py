@@ -12,3 +12,8 @@ register = template.Library()
 @register.filter
 def can_view_victim_visits(user: User) -> bool:
     return rules.can_view_victim_visits(user)
+
+
+@register.filter
+def can_review_duplicates(user: User) -> bool:
+    return rules.can_review_duplicates(user)
