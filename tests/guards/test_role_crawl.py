@@ -56,6 +56,7 @@ ROUTE_REACHED_BY: dict[str, str] = {
             "meetings:list",
             "meetings:detail",
             "meetings:actions",
+            "meetings:conclude",
             "offender_management:allocate",
             "offender_management:end_allocation",
             "offender_management:record_intervention",
