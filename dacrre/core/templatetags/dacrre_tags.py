@@ -63,3 +63,14 @@ def page_link(context: template.Context, number: int) -> str:
     query = context["request"].GET.copy()
     query["page"] = str(number)
     return "?" + query.urlencode()
+
+
+@register.filter
+def reveal_template(reveal: str, value: object) -> str:
+    """For radios with conditional reveals (includes/field_radios.html): `reveal` is
+    "answer=template answer=template"; the template to show under `value`, or ""."""
+    for pair in (reveal or "").split():
+        answer, _, template_name = pair.partition("=")
+        if answer == str(value):
+            return template_name
+    return ""
