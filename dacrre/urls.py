@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView
 from dacrre.core.api import SwaggerView
 from dacrre.core.views import healthz, readyz
 
+handler403 = "dacrre.core.error_pages.permission_denied"
+
 admin.site.site_header = "dacrre administration"
 admin.site.site_title = "dacrre administration"
 
