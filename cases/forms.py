@@ -1,6 +1,6 @@
 from django import forms
 
-from dacrre.permissions.services import BREAK_GLASS_MIN_REASON
+from cases.access.services import BREAK_GLASS_MIN_REASON
 
 
 class BreakGlassForm(forms.Form):

@@ -16,9 +16,9 @@ from typing import Any
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from cases.access.models import BreakGlassAccess, CaseGroupObjectPermission
 from dacrre.accounts.models import CASEWORK_ROLES, Role, Scope, User, scope_allowed
 from dacrre.core.exceptions import NotFoundError
-from dacrre.permissions.models import BreakGlassAccess, CaseGroupObjectPermission
 
 from .models import Case, CaseVictim, ChronologyEntry, ChronologyVisibility
 

@@ -163,7 +163,7 @@ def case_change_status(*, actor: User | None, case: Case, to_status: CaseStatus,
     case.save(update_fields=["status", "closed_at", "updated_at"])
     if to_status == CaseStatus.CLOSED:
         # A closed case is shared with no other agency any more.
-        from dacrre.permissions.services import case_access_revoke_all
+        from cases.access.services import case_access_revoke_all
 
         case_access_revoke_all(actor=actor, case=case, reason="Case closed")
     chronology_record(

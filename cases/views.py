@@ -8,7 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from cases.access.models import BreakGlassAccess
+from cases.access.rules import can_set_cadences
+from cases.access.services import break_glass_open
 from dacrre.accounts.models import Role
+from dacrre.accounts.roles import has_role_permission
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record, access_log_record_people_shown
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
@@ -17,10 +21,6 @@ from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.core.paging import page_of
-from dacrre.permissions.models import BreakGlassAccess
-from dacrre.permissions.roles import has_role_permission
-from dacrre.permissions.rules import can_set_cadences
-from dacrre.permissions.services import break_glass_open
 from victims.selectors import child_schools_for
 
 from .cadence import DEFAULT_CADENCE_DAYS

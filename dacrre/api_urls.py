@@ -3,8 +3,8 @@
 from rest_framework.routers import DefaultRouter
 
 from cases.api import CaseViewSet, PersonViewSet
-from dacrre.reminders.api import ReminderViewSet
 from referrals.api import ReferralViewSet
+from reminders.api import ReminderViewSet
 from risk.api import RiskAssessmentViewSet
 from safety_plans.api import SafetyPlanViewSet
 from visits.api import VisitViewSet

@@ -59,9 +59,9 @@ INSTALLED_APPS = [
     # Platform apps
     "dacrre.core",
     "dacrre.accounts",
-    "dacrre.permissions",
+    "cases.access",
     "dacrre.audit",
-    "dacrre.reminders",
+    "reminders",
     # Domain apps
     "people",
     "perpetrators",

@@ -23,7 +23,7 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("scoring/", include("scoring.urls")),
     path("people/", include("people.urls")),
-    path("tasks/", include("dacrre.reminders.urls")),
+    path("tasks/", include("reminders.urls")),
     path("team/", include("oversight.urls")),
     path("reports/", include("reports.urls")),
     path("accounts/", include("dacrre.accounts.urls")),

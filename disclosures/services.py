@@ -3,14 +3,14 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from cases.access.rules import can_record_disclosure
 from cases.models import Case, ChronologyKind, ChronologyVisibility
 from cases.services import case_require_open, chronology_record
 from dacrre.accounts.models import User
 from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
-from dacrre.permissions.rules import can_record_disclosure
-from dacrre.reminders.models import ReminderKind
-from dacrre.reminders.services import reminders_close
+from reminders.models import ReminderKind
+from reminders.services import reminders_close
 from victims.models import Victim
 
 from .models import Decision, DisclosureApplication, DisclosureOutcome, Route

@@ -7,6 +7,7 @@ from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from cases.access.rules import can_record_disclosure, can_view_disclosures
 from cases.http import case_or_404
 from cases.models import Case
 from cases.services import case_require_open
@@ -16,7 +17,6 @@ from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
-from dacrre.permissions.rules import can_record_disclosure, can_view_disclosures
 from safety_plans.models import SafetyPlan
 
 from . import services

@@ -9,10 +9,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from dacrre.accounts.roles import has_role_permission
 from dacrre.core.exceptions import ApplicationError
 from dacrre.core.form_tokens import form_view
 from dacrre.core.http import AuthenticatedHttpRequest
-from dacrre.permissions.roles import has_role_permission
 
 from .forms import ImportUploadForm
 from .importer import COLUMNS, MAX_ROWS, REQUIRED

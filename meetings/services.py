@@ -8,16 +8,16 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from cases.access.models import GrantSource
+from cases.access.rules import can_complete_meeting_action, can_manage_meeting, can_schedule_meeting
+from cases.access.services import case_access_grant, case_access_revoke
 from cases.models import Case, CaseStatus, ChronologyKind, ChronologyVisibility
 from cases.services import case_require_open, chronology_record
 from dacrre.accounts.models import Agency, User
 from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
-from dacrre.permissions.models import GrantSource
-from dacrre.permissions.rules import can_complete_meeting_action, can_manage_meeting, can_schedule_meeting
-from dacrre.permissions.services import case_access_grant, case_access_revoke
-from dacrre.reminders.models import ReminderKind
-from dacrre.reminders.services import reminders_close
+from reminders.models import ReminderKind
+from reminders.services import reminders_close
 
 from .models import ActionStatus, AgendaItem, Meeting, MeetingAction, MeetingKind, MeetingStatus
 

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from cases.access.rules import can_manage_meeting, can_schedule_meeting
 from cases.selectors import cases_visible_to
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
@@ -18,7 +19,6 @@ from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
-from dacrre.permissions.rules import can_manage_meeting, can_schedule_meeting
 
 from . import services
 from .forms import ActionForm, AddCaseForm, AttendanceForm, DiscussionForm, MeetingForm, OutcomeForm

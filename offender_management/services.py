@@ -3,13 +3,13 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from cases.access.rules import can_allocate_programme, can_record_intervention
 from cases.models import Case, CaseStatus, ChronologyKind
 from cases.selectors import cases_visible_to
 from cases.services import case_require_open, chronology_record
 from dacrre.accounts.models import Agency, User
 from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
-from dacrre.permissions.rules import can_allocate_programme, can_record_intervention
 from perpetrators.models import Perpetrator
 
 from .models import Intervention, InterventionType, Programme, ProgrammeAllocation

@@ -6,13 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from cases.access.rules import can_allocate_programme, can_record_intervention
 from cases.models import CaseStatus
 from cases.selectors import cases_visible_to
 from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
-from dacrre.permissions.rules import can_allocate_programme, can_record_intervention
 from perpetrators.models import Perpetrator
 from perpetrators.selectors import perpetrator_get_for
 

@@ -2,10 +2,10 @@ import datetime
 
 from django.utils import timezone
 
+from cases.access.rules import can_record_order
 from cases.models import Case
 from cases.panels import CasePanel, register_case_panel
 from dacrre.accounts.models import User
-from dacrre.permissions.rules import can_record_order
 
 from .models import ProtectiveOrder
 

@@ -4,14 +4,14 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from cases.access.rules import can_record_order
 from cases.models import Case, ChronologyKind
 from cases.services import case_require_open, chronology_record
 from dacrre.accounts.models import User
 from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
-from dacrre.permissions.rules import can_record_order
-from dacrre.reminders.models import ReminderKind
-from dacrre.reminders.services import reminders_close
+from reminders.models import ReminderKind
+from reminders.services import reminders_close
 from victims.models import Child, Victim
 
 from .models import OrderBreach, OrderKind, ProtectiveOrder

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from cases.access.rules import can_record_order
 from cases.http import case_or_404
 from cases.models import Case
 from cases.services import case_require_open
@@ -15,7 +16,6 @@ from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
-from dacrre.permissions.rules import can_record_order
 
 from . import services
 from .forms import BreachForm, OrderForm

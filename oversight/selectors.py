@@ -7,9 +7,9 @@ from django.utils import timezone
 from cases.models import Case, CaseStatus, RiskLevel
 from cases.selectors import cases_in_scope_of
 from dacrre.accounts.models import Role, Scope, User
-from dacrre.reminders.models import Reminder, ReminderKind, ReminderStatus
-from dacrre.reminders.selectors import TEAM_ROLES
 from referrals.models import Referral, ReferralStatus
+from reminders.models import Reminder, ReminderKind, ReminderStatus
+from reminders.selectors import TEAM_ROLES
 
 VISIT_KINDS = [ReminderKind.PERPETRATOR_VISIT_DUE, ReminderKind.VICTIM_VISIT_DUE]
 REVIEW_KINDS = [ReminderKind.RISK_REVIEW_DUE, ReminderKind.SAFETY_PLAN_REVIEW_DUE]

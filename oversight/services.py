@@ -20,11 +20,11 @@ from cases.selectors import cases_in_scope_of
 from cases.services import case_change_status, case_closed_message, case_require_open, chronology_record
 from dacrre.accounts.models import Role, User
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
-from dacrre.reminders.models import Reminder, ReminderStatus
-from dacrre.reminders.sweeps import reminders_reassign
 from disclosures.models import Decision, DisclosureApplication
 from meetings.models import ActionStatus, MeetingAction
 from referrals.models import Referral, ReferralStatus
+from reminders.models import Reminder, ReminderStatus
+from reminders.sweeps import reminders_reassign
 from visits.models import Visit, VisitStatus
 
 from .models import CaseClosureRequest, ClosureStatus

@@ -7,9 +7,9 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
+from dacrre.accounts.roles import has_role_permission
 from dacrre.core.admin import LoggedReadOnlyAdmin
 from dacrre.core.exceptions import ApplicationError
-from dacrre.permissions.roles import has_role_permission
 
 from .merging import person_merge_reverse
 from .models import PersonMerge

@@ -1,7 +1,7 @@
 from django.db.models import Count, QuerySet
 
+from cases.access.rules import can_review_duplicates
 from dacrre.accounts.models import User
-from dacrre.permissions.rules import can_review_duplicates
 
 from .models import CandidateStatus, DuplicateCandidate, Person
 

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from cases.access.rules import can_review_duplicates
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError
@@ -14,7 +15,6 @@ from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
-from dacrre.permissions.rules import can_review_duplicates
 
 from .forms import KEEP_APART, KEEP_FIRST, DuplicateDecisionForm
 from .merging import duplicate_keep_apart, duplicate_merge

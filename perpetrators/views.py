@@ -4,12 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from cases.access.rules import can_allocate_programme, can_record_intervention
 from cases.selectors import case_list_annotated, cases_visible_to
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record, access_log_record_people_shown
 from dacrre.core.exceptions import NotFoundError
 from dacrre.core.http import AuthenticatedHttpRequest
-from dacrre.permissions.rules import can_allocate_programme, can_record_intervention
 from offender_management.selectors import offender_management_for
 
 from .selectors import incidents_with_victims_for, perpetrator_get_for

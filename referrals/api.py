@@ -13,11 +13,11 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cases.access.rules import can_add_referral_update, can_complete_referral, can_respond_to_referral
 from dacrre.accounts.models import User
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import PermissionDeniedError
-from dacrre.permissions.rules import can_add_referral_update, can_complete_referral, can_respond_to_referral
 
 from . import services
 from .models import Referral, ReferralStatus, ReferralUpdate

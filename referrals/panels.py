@@ -1,7 +1,7 @@
+from cases.access.rules import can_make_referral
 from cases.models import Case
 from cases.panels import CasePanel, register_case_panel
 from dacrre.accounts.models import User
-from dacrre.permissions.rules import can_make_referral
 
 from .selectors import referrals_on_case
 

@@ -8,6 +8,9 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from cases.access.models import CaseAccessGrant, GrantSource
+from cases.access.rules import can_make_referral, can_respond_to_referral, can_withdraw_referral
+from cases.access.services import case_access_end_at, case_access_grant, case_access_revoke
 from cases.models import Case, ChronologyKind, ChronologyVisibility
 from cases.services import case_require_open, chronology_record
 from dacrre.accounts.models import Agency, Role, User
@@ -16,12 +19,9 @@ from dacrre.audit.services import access_log_record
 from dacrre.core.dates import add_working_days
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
 from dacrre.core.models import reference_next
-from dacrre.permissions.models import CaseAccessGrant, GrantSource
-from dacrre.permissions.rules import can_make_referral, can_respond_to_referral, can_withdraw_referral
-from dacrre.permissions.services import case_access_end_at, case_access_grant, case_access_revoke
-from dacrre.reminders.models import ReminderKind
-from dacrre.reminders.services import reminders_close
 from people.models import Person
+from reminders.models import ReminderKind
+from reminders.services import reminders_close
 
 from .models import (
     RESPONSE_WORKING_DAYS,

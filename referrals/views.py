@@ -10,6 +10,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from cases.access.rules import (
+    can_add_referral_update,
+    can_complete_referral,
+    can_make_referral,
+    can_respond_to_referral,
+    can_withdraw_referral,
+)
 from cases.http import case_or_404
 from cases.selectors import case_victim_contact_allowed
 from cases.services import case_require_open
@@ -22,13 +29,6 @@ from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.core.paging import page_of
-from dacrre.permissions.rules import (
-    can_add_referral_update,
-    can_complete_referral,
-    can_make_referral,
-    can_respond_to_referral,
-    can_withdraw_referral,
-)
 from people.models import Person
 from victims.models import VictimConfidential
 

@@ -10,12 +10,12 @@ from django.db.models.functions import Coalesce
 
 from cases.models import Case, CaseChild, CaseVictim, RiskLevel
 from dacrre.accounts.models import Agency
-from dacrre.reminders.models import Reminder, ReminderKind
 from disclosures.models import DisclosureApplication, DisclosureOutcome
 from incidents.models import Incident
 from offender_management.models import Intervention, InterventionType
 from orders.models import OrderBreach, ProtectiveOrder
 from referrals.models import Referral, ReferralStatus
+from reminders.models import Reminder, ReminderKind
 from risk.models import RiskAssessment
 from visits.models import Visit, VisitStatus
 

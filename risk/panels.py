@@ -3,10 +3,10 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from cases.access.rules import can_assess_risk, can_view_risk_answers
 from cases.models import Case
 from cases.panels import CasePanel, register_case_panel
 from dacrre.accounts.models import User
-from dacrre.permissions.rules import can_assess_risk, can_view_risk_answers
 
 from .models import RiskAssessment
 from .services import YEAR

@@ -7,16 +7,16 @@ from collections.abc import Mapping
 from django.db import transaction
 from django.utils import timezone
 
+from cases.access.rules import can_assess_risk
 from cases.cadence import next_due
 from cases.models import CadenceKind, Case, CaseVictim, ChronologyKind, RiskLevel
 from cases.services import case_require_open, chronology_record
 from dacrre.accounts.models import User
 from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
-from dacrre.permissions.rules import can_assess_risk
-from dacrre.reminders.models import ReminderKind
-from dacrre.reminders.services import reminders_close
 from incidents.models import Incident
+from reminders.models import ReminderKind
+from reminders.services import reminders_close
 from victims.models import Victim
 
 from .models import Answer, RiskAssessment, RiskBands

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cases.access.rules import can_assess_risk, can_view_risk_answers
 from cases.http import case_or_404
 from cases.models import Case
 from cases.services import case_require_open
@@ -17,7 +18,6 @@ from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
-from dacrre.permissions.rules import can_assess_risk, can_view_risk_answers
 
 from . import services
 from .forms import RiskAssessmentForm

@@ -1,9 +1,9 @@
 from django.db.models import Count, Q
 
+from cases.access.rules import can_view_safe_contact, can_view_safety_plan
 from cases.models import Case
 from cases.panels import CasePanel, register_case_panel
 from dacrre.accounts.models import User
-from dacrre.permissions.rules import can_view_safe_contact, can_view_safety_plan
 
 from .models import MeasureStatus, SafetyPlan
 

@@ -8,16 +8,16 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from cases.access.rules import can_edit_safety_plan, can_view_safe_contact
 from cases.cadence import next_due
 from cases.models import CadenceKind, Case, CaseChild, CaseStatus, ChronologyKind, ChronologyVisibility
 from cases.services import case_require_open, chronology_record
 from dacrre.accounts.models import User
 from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
-from dacrre.permissions.rules import can_edit_safety_plan, can_view_safe_contact
-from dacrre.reminders.models import ReminderKind
-from dacrre.reminders.services import reminders_close
 from incidents.models import Incident
+from reminders.models import ReminderKind
+from reminders.services import reminders_close
 from victims.models import Victim, VictimConfidential
 
 from .measures import MEASURE_KEYS

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from cases.access.rules import can_edit_safety_plan, can_view_safe_contact, can_view_safety_plan
 from cases.http import case_or_404
 from cases.models import Case
 from dacrre.audit.models import AccessAction
@@ -16,7 +17,6 @@ from dacrre.core.exceptions import ApplicationError, ConflictError, PermissionDe
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
-from dacrre.permissions.rules import can_edit_safety_plan, can_view_safe_contact, can_view_safety_plan
 from incidents.models import Incident
 from victims.models import Victim, VictimConfidential
 

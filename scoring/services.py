@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cases.access.rules import can_view_scores
 from cases.models import Case, CaseStatus, Operation
 from cases.services import case_open
 from dacrre.accounts.models import Agency, Area, Role, User
 from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
-from dacrre.permissions.rules import can_view_scores
 from incidents.models import Incident
 from perpetrators.models import Perpetrator
 from victims.models import Child, Victim

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cases.access.rules import can_view_scores
 from cases.models import Operation
 from dacrre.accounts.models import Area, Role
 from dacrre.audit.models import AccessAction
@@ -17,7 +18,6 @@ from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
-from dacrre.permissions.rules import can_view_scores
 
 from . import services
 from .forms import TaskingForm

@@ -11,10 +11,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cases.models import Case, CaseChild, CaseVictim, ChronologyEntry, ChronologyKind, Operation
 from dacrre.accounts.models import Agency, AgencyKind, AgencySide, Area, Role, User, default_scope_for
 from dacrre.core.models import reference_next
-from dacrre.reminders.models import Reminder, ReminderKind
 from incidents.models import Incident, OffenceCategory
 from people.models import Person
 from perpetrators.models import Perpetrator
+from reminders.models import Reminder, ReminderKind
 from victims.models import Child, ChildConfidential, Victim, VictimConfidential
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -215,8 +215,8 @@ def grant_case_to(case, agency, *, shares_victim_contact=False, actor=None):
     """Grant an agency access to a case the way an accepted referral will."""
     import uuid
 
-    from dacrre.permissions.models import GrantSource
-    from dacrre.permissions.services import case_access_grant
+    from cases.access.models import GrantSource
+    from cases.access.services import case_access_grant
 
     return case_access_grant(
         actor=actor,

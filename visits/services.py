@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from cases.access.rules import can_record_visit
 from cases.cadence import next_due
 from cases.models import CadenceKind, Case, CaseVictim, ChronologyKind, ChronologyVisibility
 from cases.services import case_require_open, chronology_record
@@ -13,10 +14,9 @@ from dacrre.accounts.models import User
 from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
 from dacrre.core.tasks import enqueue_after_commit
-from dacrre.permissions.rules import can_record_visit
-from dacrre.reminders.models import Reminder, ReminderKind
-from dacrre.reminders.services import reminders_close
-from dacrre.reminders.tasks import send_high_risk_notifications
+from reminders.models import Reminder, ReminderKind
+from reminders.services import reminders_close
+from reminders.tasks import send_high_risk_notifications
 from victims.models import Victim
 
 from .models import Visit, VisitOutcome, VisitStatus

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from cases.access.rules import can_record_visit
 from cases.http import case_or_404
 from cases.models import Case
 from cases.services import case_require_open
@@ -16,7 +17,6 @@ from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
-from dacrre.permissions.rules import can_record_visit
 from victims.models import Victim
 
 from . import services

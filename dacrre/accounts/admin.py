@@ -14,7 +14,7 @@ class AreaInline(admin.TabularInline):
     fields = ("name",)
 
 
-# Role groups are defined in code (dacrre/permissions/roles.py, kept in step on every migrate) and
+# Role groups are defined in code (dacrre/accounts/roles.py, kept in step on every migrate) and
 # agency groups carry per-case grants given by referrals and meetings: neither is edited by hand.
 admin.site.unregister(Group)
 

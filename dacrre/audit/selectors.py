@@ -6,10 +6,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from cases.access.models import BreakGlassAccess
 from dacrre.accounts.models import User
+from dacrre.accounts.roles import has_role_permission
 from dacrre.core.exceptions import PermissionDeniedError
-from dacrre.permissions.models import BreakGlassAccess
-from dacrre.permissions.roles import has_role_permission
 
 from .models import AccessLog
 

@@ -7,12 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cases.access.models import BreakGlassAccess
+from cases.access.services import break_glass_review
 from dacrre.core.csv_export import csv_response
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from dacrre.core.form_tokens import form_view
 from dacrre.core.http import AuthenticatedHttpRequest
-from dacrre.permissions.models import BreakGlassAccess
-from dacrre.permissions.services import break_glass_review
 
 from .forms import AccessLogSearchForm, BreakGlassReviewForm
 from .models import AccessAction

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from cases.access.rules import can_view_scores
 from dacrre.accounts.models import Role
-from dacrre.permissions.rules import can_view_scores
-from dacrre.reminders.selectors import due_task_count
 from referrals.selectors import awaiting_response_count
+from reminders.selectors import due_task_count
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from cases.access.models import GrantSource
+from cases.access.services import case_access_grant
 from cases.models import Case, CaseStatus, CaseVictim, ChronologyKind, ChronologyVisibility, RiskLevel
 from cases.services import case_change_status, case_open, chronology_record, operation_create
 from dacrre.accounts.models import Agency, AgencyKind, AgencySide, Role, Scope, User
 from dacrre.accounts.services import agency_create, user_create
-from dacrre.permissions.models import GrantSource
-from dacrre.permissions.services import case_access_grant
 from incidents.models import OffenceCategory
 from incidents.services import incident_record
 from orders.models import OrderKind

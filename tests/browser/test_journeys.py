@@ -192,8 +192,8 @@ def test_a_supervisor_sees_overdue_work_reallocates_approves_a_closure_and_expor
 
     from cases.models import CaseStatus
     from dacrre.accounts.models import Role, Scope
-    from dacrre.reminders.sweeps import reminders_sweep
     from oversight.services import closure_request
+    from reminders.sweeps import reminders_sweep
 
     supervisor = UserFactory(role=Role.SUPERVISOR, scope=Scope.AREA, first_name="Sam", last_name="Sergeant")
     alice = UserFactory(area=supervisor.area, first_name="Alice", last_name="Able")

@@ -13,8 +13,8 @@ from kombu.exceptions import OperationalError
 
 from dacrre.celery import app
 from dacrre.core.tasks import enqueue_after_commit
-from dacrre.reminders.models import Reminder
-from dacrre.reminders.tasks import sweep_reminders
+from reminders.models import Reminder
+from reminders.tasks import sweep_reminders
 from tests.factories import CaseFactory
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]

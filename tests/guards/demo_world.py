@@ -59,7 +59,7 @@ def _north_cases(officer: User) -> list[Case]:
 
 def demo_extras_add(users: dict[str, User]) -> dict[str, object]:  # noqa: PLR0915 - one list of what is added
     """What the demo should gain (see the module docstring), built through the services."""
-    from dacrre.permissions.services import break_glass_open
+    from cases.access.services import break_glass_open
     from disclosures.models import Route
     from disclosures.services import application_record
     from incidents.jobs import count_rows, import_job_start

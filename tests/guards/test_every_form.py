@@ -949,8 +949,8 @@ def _intervention(w: World) -> Submission:
 
 @form("audit:break_glass_review")
 def _break_glass_review(w: World) -> Submission:
-    from dacrre.permissions.models import BreakGlassAccess
-    from dacrre.permissions.services import break_glass_open
+    from cases.access.models import BreakGlassAccess
+    from cases.access.services import break_glass_open
 
     elsewhere = CaseFactory(area=AreaFactory(agency=w.police))
     break_glass_open(

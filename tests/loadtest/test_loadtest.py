@@ -12,11 +12,11 @@ from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cases.access.models import CaseAccessGrant, CaseGroupObjectPermission
 from cases.models import Case
 from cases.selectors import cases_visible_to
 from dacrre.accounts.models import Agency, AgencyKind, AgencySide, Role, User
 from dacrre.core.benchmarks import signed_in_session
-from dacrre.permissions.models import CaseAccessGrant, CaseGroupObjectPermission
 from loadtest.generate import Scale, dataset_generate
 from loadtest.plan import MIX, mix_for, plan_build
 from loadtest.report import results_read, verdicts

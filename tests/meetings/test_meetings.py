@@ -155,8 +155,8 @@ def test_the_chair_assigns_an_action_through_the_page_and_the_agency_completes_i
     """Issue 15 item 13: the agency choice was drawn over an empty queryset, so every submission failed
     "Select a valid choice". Sign in as the chair, assign through the meeting page, then as the
     assigned agency see it in My tasks and the meeting actions, and complete it."""
-    from dacrre.reminders.sweeps import reminders_sweep
     from meetings.models import MeetingAction
+    from reminders.sweeps import reminders_sweep
 
     chair, meeting, case, housing, probation = marac
     item = meeting_add_case(actor=chair, meeting=meeting, case=case)

@@ -14,13 +14,12 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from cases.access.models import CaseAccessGrant, GrantSource
+from cases.access.services import case_access_grant
 from cases.models import Case, CaseStatus, ChronologyEntry
 from cases.services import case_change_status
 from dacrre.accounts.models import Role, Scope
 from dacrre.core.exceptions import CaseClosedError
-from dacrre.permissions.models import CaseAccessGrant, GrantSource
-from dacrre.permissions.services import case_access_grant
-from dacrre.reminders.models import Reminder, ReminderStatus
 from disclosures.models import Decision, DisclosureApplication, DisclosureOutcome, Route
 from disclosures.services import application_decide, application_record, application_record_disclosure
 from meetings.models import ActionStatus, AgendaItem, MeetingAction, MeetingKind
@@ -48,6 +47,7 @@ from referrals.services import (
     referral_send,
     referral_withdraw,
 )
+from reminders.models import Reminder, ReminderStatus
 from risk.models import Answer, RiskAssessment
 from risk.questions import QUESTION_KEYS
 from risk.services import marac_referral_record, risk_assessment_record

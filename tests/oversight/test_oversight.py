@@ -13,12 +13,12 @@ from django.utils import timezone
 from cases.models import CaseStatus, ChronologyEntry, ChronologyKind, RiskLevel
 from dacrre.accounts.models import Role, Scope
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
-from dacrre.reminders.models import Reminder, ReminderKind, ReminderStatus
 from disclosures.models import Route
 from disclosures.services import application_record
 from oversight.models import ClosureStatus
 from oversight.selectors import team_caseload
 from oversight.services import caseload_move, cases_reallocate, closure_decide, closure_request
+from reminders.models import Reminder, ReminderKind, ReminderStatus
 from tests.factories import (
     AreaFactory,
     CaseFactory,

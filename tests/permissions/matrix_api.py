@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from dacrre.reminders.models import Reminder, ReminderKind
+from reminders.models import Reminder, ReminderKind
 from safety_plans.models import SafetyPlan
 from tests.permissions.matrix_referrals import _referral
 from tests.permissions.matrix_risk import _assessments

@@ -3,7 +3,7 @@ none); a task can be dismissed only by whoever owes it and their supervisor: any
 
 from django.utils import timezone
 
-from dacrre.reminders.models import Reminder, ReminderKind
+from reminders.models import Reminder, ReminderKind
 from tests.permissions.test_matrix import ACTORS, FORCE_SUPERVISORS
 
 

@@ -10,9 +10,9 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from cases.access.models import BreakGlassAccess, CaseAccessGrant, CaseGroupObjectPermission
 from dacrre.accounts.models import Role
 from dacrre.audit.models import AccessAction, AccessLog
-from dacrre.permissions.models import BreakGlassAccess, CaseAccessGrant, CaseGroupObjectPermission
 from people.merging import duplicate_merge
 from people.models import DuplicateCandidate, PersonMerge
 from tests.factories import (

@@ -3,9 +3,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from cases.access.models import BreakGlassAccess
 from dacrre.accounts.models import Role, Scope
 from dacrre.audit.models import AccessAction, AccessLog
-from dacrre.permissions.models import BreakGlassAccess
 from tests.factories import AreaFactory, CaseFactory, UserFactory
 
 REASON = "Victim called 999 about this perpetrator; the SPOC is off duty tonight."

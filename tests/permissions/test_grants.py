@@ -2,11 +2,11 @@ import uuid
 
 import pytest
 
+from cases.access.models import GrantSource
+from cases.access.services import case_access_grant, case_access_revoke, case_access_revoke_all
 from cases.selectors import case_victim_contact_allowed, cases_visible_to
 from dacrre.accounts.models import Role, Scope
 from dacrre.audit.models import AccessAction, AccessLog
-from dacrre.permissions.models import GrantSource
-from dacrre.permissions.services import case_access_grant, case_access_revoke, case_access_revoke_all
 from tests.factories import (
     AreaFactory,
     CaseFactory,

@@ -27,9 +27,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from cases.access.models import BreakGlassAccess, GrantSource
+from cases.access.services import case_access_end_at
 from dacrre.accounts.models import ROLE_SCOPES, Agency, Role, Scope
-from dacrre.permissions.models import BreakGlassAccess, GrantSource
-from dacrre.permissions.services import case_access_end_at
 from tests.factories import (
     AreaFactory,
     CaseFactory,

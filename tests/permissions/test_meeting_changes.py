@@ -8,11 +8,11 @@ its cases."""
 import pytest
 from django.utils import timezone
 
+from cases.access.models import CaseAccessGrant
+from cases.access.rules import can_manage_meeting
 from cases.models import RiskLevel
 from cases.selectors import cases_visible_to
 from dacrre.accounts.models import Role, Scope
-from dacrre.permissions.models import CaseAccessGrant
-from dacrre.permissions.rules import can_manage_meeting
 from meetings.models import MeetingKind
 from meetings.services import meeting_add_case, meeting_schedule
 from tests.factories import AreaFactory, CaseFactory, UserFactory, VictimSideAgencyFactory

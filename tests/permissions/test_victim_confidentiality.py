@@ -57,7 +57,7 @@ class _World:
         self.case, self.victim, self.users = case, victim, {}
         from django.utils import timezone
 
-        from dacrre.permissions.models import BreakGlassAccess
+        from cases.access.models import BreakGlassAccess
 
         self.break_glass = BreakGlassAccess.objects.create(
             user=case.spoc, case=case, reason="fixture", expires_at=timezone.now()

@@ -12,11 +12,11 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from cases.access.models import CaseAccessGrant, CaseGroupObjectPermission, GrantSource
+from cases.access.services import case_access_end_at
 from cases.selectors import case_victim_contact_allowed, cases_visible_to
 from dacrre.accounts.models import Agency, Role, Scope
 from dacrre.audit.models import AccessAction, AccessLog
-from dacrre.permissions.models import CaseAccessGrant, CaseGroupObjectPermission, GrantSource
-from dacrre.permissions.services import case_access_end_at
 from referrals.models import Consent, Referral, Sharing, Urgency
 from referrals.services import (
     referral_accept,

@@ -10,10 +10,10 @@ from django.db import connections as all_connections
 from django.utils import timezone
 
 from dacrre.accounts.models import Role, Scope
-from dacrre.reminders.models import Reminder, ReminderKind
 from incidents.jobs import import_job_create, import_job_start
 from incidents.models import ImportStatus, IncidentImport
 from incidents.services import IMPORT_LOCK_KEY
+from reminders.models import Reminder, ReminderKind
 from tests.factories import AreaFactory, CaseFactory, UserFactory
 from tests.platform.processes import Processes, new_prefix, process_env, use_prefixed_broker, wait_for, worker_ready
 from tests.platform.test_scale_out import _csv

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from cases.models import Case
 from dacrre.accounts.models import Role, Scope, User
+from dacrre.accounts.roles import has_role_permission
 from dacrre.audit.models import AccessAction, AccessLog
 from dacrre.core.db_router import REPLICA, replica_reads
-from dacrre.permissions.roles import has_role_permission
 from tests.factories import AreaFactory, CaseFactory, UserFactory
 from tests.platform.redis_server import free_port
 from visits.models import Visit, VisitOutcome

@@ -19,8 +19,8 @@ from django.db import connections as all_connections
 from django.utils import timezone
 
 from dacrre.celery import app
-from dacrre.reminders.models import Reminder
-from dacrre.reminders.tasks import sweep_reminders
+from reminders.models import Reminder
+from reminders.tasks import sweep_reminders
 from tests.factories import CaseFactory
 from tests.platform.redis_server import PrivateRedis, needs_redis_server, wait_for
 

@@ -8,9 +8,6 @@ from django.utils import timezone
 
 from cases.models import RiskLevel
 from dacrre.accounts.models import Role, Scope
-from dacrre.reminders.models import DigestSent, Reminder, ReminderKind, ReminderStatus
-from dacrre.reminders.notifications import notify_high_risk, send_digests
-from dacrre.reminders.sweeps import KINDS, reminders_sweep
 from disclosures.models import DisclosureApplication, Route
 from disclosures.services import application_decide
 from meetings.models import MeetingKind
@@ -18,6 +15,9 @@ from meetings.services import meeting_action_assign, meeting_action_complete, me
 from orders.models import OrderKind, ProtectiveOrder
 from referrals.models import Consent, Sharing, Urgency
 from referrals.services import referral_create, referral_decline, referral_send
+from reminders.models import DigestSent, Reminder, ReminderKind, ReminderStatus
+from reminders.notifications import notify_high_risk, send_digests
+from reminders.sweeps import KINDS, reminders_sweep
 from safety_plans.models import SafetyPlan
 from tests.factories import (
     AreaFactory,

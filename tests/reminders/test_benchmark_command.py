@@ -4,8 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from dacrre.reminders.models import Reminder
-from dacrre.reminders.sweeps import reminders_sweep
+from reminders.models import Reminder
+from reminders.sweeps import reminders_sweep
 from tests.factories import CaseFactory, CaseVictimFactory
 
 

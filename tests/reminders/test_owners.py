@@ -1,7 +1,7 @@
 """Every task goes to someone whose role can complete it (issue 15, item 2).
 
 Each reminder's holder is checked against the permission predicate of the work itself
-(dacrre/permissions/rules.py), for every kind and for cases held by every mix of people; work nobody
+(cases/access/rules.py), for every kind and for cases held by every mix of people; work nobody
 on the case can do falls to the case's supervisors instead of vanishing; reminders already held by
 someone who cannot act are moved by the next sweep."""
 
@@ -12,9 +12,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from cases.models import Case, RiskLevel
-from dacrre.accounts.models import Role, Scope, User
-from dacrre.permissions.rules import (
+from cases.access.rules import (
     can_assess_risk,
     can_complete_meeting_action,
     can_edit_safety_plan,
@@ -23,10 +21,8 @@ from dacrre.permissions.rules import (
     can_record_visit,
     can_respond_to_referral,
 )
-from dacrre.reminders.models import Reminder, ReminderKind, ReminderStatus
-from dacrre.reminders.notifications import notify_high_risk, send_digests
-from dacrre.reminders.selectors import tasks_for, team_tasks_for
-from dacrre.reminders.sweeps import KINDS, reminders_sweep
+from cases.models import Case, RiskLevel
+from dacrre.accounts.models import Role, Scope, User
 from disclosures.models import DisclosureApplication, Route
 from meetings.models import MeetingAction, MeetingKind
 from meetings.services import meeting_action_assign, meeting_add_case, meeting_schedule
@@ -34,6 +30,10 @@ from orders.models import OrderKind, ProtectiveOrder
 from oversight.services import cases_reallocate
 from referrals.models import Consent, Referral, Sharing, Urgency
 from referrals.services import referral_create, referral_send
+from reminders.models import Reminder, ReminderKind, ReminderStatus
+from reminders.notifications import notify_high_risk, send_digests
+from reminders.selectors import tasks_for, team_tasks_for
+from reminders.sweeps import KINDS, reminders_sweep
 from safety_plans.models import SafetyPlan
 from tests.factories import (
     AgencyFactory,

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from cases.models import RiskLevel
 from dacrre.accounts.models import Role, Scope
-from dacrre.reminders.models import ReminderKind, ReminderStatus
-from dacrre.reminders.sweeps import reminders_sweep
+from reminders.models import ReminderKind, ReminderStatus
+from reminders.sweeps import reminders_sweep
 from safety_plans.models import SafetyPlan
 from tests.factories import (
     AreaFactory,

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from cases.models import CaseStatus, CaseVictim, RiskLevel
 from dacrre.accounts.models import Role, Scope
-from dacrre.reminders.models import Reminder, ReminderKind, ReminderStatus
-from dacrre.reminders.notifications import send_digests
-from dacrre.reminders.sweeps import LEAD_DAYS, reminders_sweep
+from reminders.models import Reminder, ReminderKind, ReminderStatus
+from reminders.notifications import send_digests
+from reminders.sweeps import LEAD_DAYS, reminders_sweep
 from tests.factories import CaseFactory, CaseVictimFactory, ReminderFactory, UserFactory
 from visits.models import VisitOutcome
 from visits.services import visit_log

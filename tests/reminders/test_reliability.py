@@ -23,10 +23,10 @@ from django.utils import timezone
 from cases.models import Case, CaseStatus, CaseVictim, RiskLevel
 from dacrre.accounts.models import Role, Scope
 from dacrre.celery import app
-from dacrre.reminders.models import Reminder, ReminderKind, ReminderStatus
-from dacrre.reminders.selectors import tasks_for, team_tasks_for
-from dacrre.reminders.sweeps import KINDS, LEAD_DAYS, reminders_sweep
-from dacrre.reminders.tasks import sweep_reminders
+from reminders.models import Reminder, ReminderKind, ReminderStatus
+from reminders.selectors import tasks_for, team_tasks_for
+from reminders.sweeps import KINDS, LEAD_DAYS, reminders_sweep
+from reminders.tasks import sweep_reminders
 from tests.factories import CaseFactory, CaseVictimFactory, UserFactory
 from visits.models import Visit, VisitOutcome
 from visits.services import visit_log

@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from cases.models import CaseStatus
-from dacrre.reminders.models import Reminder, ReminderKind
-from dacrre.reminders.sweeps import reminders_sweep
+from reminders.models import Reminder, ReminderKind
+from reminders.sweeps import reminders_sweep
 from tests.factories import CaseFactory, CaseVictimFactory, UserFactory
 
 

@@ -11,11 +11,11 @@ from django.utils import timezone
 from cases.models import CaseStatus, CaseVictim, RiskLevel
 from dacrre.accounts.models import Role, Scope
 from dacrre.audit.models import AccessAction, AccessLog
-from dacrre.reminders.models import ReminderStatus
 from incidents.models import Incident
 from offender_management.models import Intervention, InterventionType
 from offender_management.services import intervention_record
 from orders.models import OrderKind, ProtectiveOrder
+from reminders.models import ReminderStatus
 from reports.selectors import Period, Row, performance_report
 from risk.models import RiskAssessment
 from tests.factories import (

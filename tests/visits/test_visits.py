@@ -8,7 +8,7 @@ from django.utils import timezone
 from cases.models import CadenceKind, CadenceRule, ChronologyVisibility, RiskLevel
 from dacrre.accounts.models import Role
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
-from dacrre.reminders.models import Reminder, ReminderKind, ReminderStatus
+from reminders.models import Reminder, ReminderKind, ReminderStatus
 from tests.factories import AreaFactory, CaseFactory, CaseVictimFactory, ProbationAgencyFactory, UserFactory
 from visits.models import Visit, VisitOutcome, VisitStatus
 from visits.services import visit_cancel, visit_log, visit_plan

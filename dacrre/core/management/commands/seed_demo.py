@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from dacrre.accounts.models import Agency, AgencyKind
 from dacrre.core.demo import DEMO_PASSWORD, demo_logins, demo_seed
-from dacrre.reminders.sweeps import reminders_sweep
+from reminders.sweeps import reminders_sweep
 from scoring.services import scores_refresh
 
 

@@ -22,7 +22,7 @@ from dacrre.core.models import PublicIdModel
 class CaseGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="group_permissions")
     # When the permission ends: empty while any grant behind it is open-ended, else the latest end
-    # of those grants (kept in step by dacrre.permissions.services).
+    # of those grants (kept in step by cases.access.services).
     expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta(GroupObjectPermissionBase.Meta):

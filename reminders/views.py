@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from cases.access.rules import can_set_cadences
 from cases.models import Operation
 from dacrre.accounts.models import Role
 from dacrre.core.exceptions import ApplicationError
@@ -13,7 +14,6 @@ from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
-from dacrre.permissions.rules import can_set_cadences
 
 from .forms import DismissForm
 from .models import ESCALATE_AFTER, Reminder

@@ -1,10 +1,10 @@
-"""The predicates of dacrre/permissions/rules.py for templates: a page shows a link, a column or a
+"""The predicates of cases/access/rules.py for templates: a page shows a link, a column or a
 figure only when the same rule as the target view says yes."""
 
 from django import template
 
+from cases.access import rules
 from dacrre.accounts.models import User
-from dacrre.permissions import rules
 
 register = template.Library()
 

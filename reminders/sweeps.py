@@ -63,7 +63,7 @@ def _rows(queryset: QuerySet, **columns: object) -> QuerySet:
 
 
 # Who may do the work, stated as conditions on a case's holder (`case` is the path from the swept
-# model to the case: "" or "case__"). They mirror dacrre/permissions/rules.py, and
+# model to the case: "" or "case__"). They mirror cases/access/rules.py, and
 # tests/reminders/test_owners.py checks every assignee against the predicate itself.
 POLICE_CASEWORK_ROLES = [Role.OFFICER, Role.SUPERVISOR]
 VICTIM_SIDES = [AgencySide.VICTIM, AgencySide.BOTH]

@@ -12,12 +12,12 @@ from django.utils import timezone
 from cases.models import Case
 from cases.services import case_require_open
 from dacrre.accounts.models import Agency, User
+from dacrre.accounts.roles import has_role_permission
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 
 from .models import BreakGlassAccess, CaseAccessGrant, CaseGroupObjectPermission, GrantSource
-from .roles import has_role_permission
 
 BREAK_GLASS_MIN_REASON = 20
 

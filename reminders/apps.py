@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class RemindersConfig(AppConfig):
-    name = "dacrre.reminders"
+    name = "reminders"
     label = "reminders"

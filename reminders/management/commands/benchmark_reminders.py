@@ -13,8 +13,8 @@ from cases.models import Operation
 from dacrre.accounts.models import Agency, Role, Scope
 from dacrre.accounts.services import agency_create, user_create
 from dacrre.core.benchmarks import add_write_confirmation, refuse_unless_confirmed
-from dacrre.reminders.models import Reminder
-from dacrre.reminders.sweeps import reminders_sweep
+from reminders.models import Reminder
+from reminders.sweeps import reminders_sweep
 
 AGENCY = "Reminder Benchmark Police"
 
