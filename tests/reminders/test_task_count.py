@@ -7,7 +7,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from dacrre.reminders.models import Reminder, ReminderKind, ReminderStatus
+from reminders.models import Reminder, ReminderKind, ReminderStatus
 from tests.factories import CaseFactory, UserFactory
 
 
