@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from dacrre.core.api import SwaggerView
-from dacrre.core.views import healthz, readyz
+from dacrre.core.views import glossary, healthz, readyz
 
 handler403 = "dacrre.core.error_pages.permission_denied"
 
@@ -35,6 +35,7 @@ urlpatterns = [
     path("api/v1/", include("dacrre.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("glossary/", glossary, name="glossary"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
 ]

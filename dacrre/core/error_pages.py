@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 GENERIC_REASON = "Your role does not give you access to this."
 
 
-def _back_url(request: HttpRequest) -> str:
+def back_url_from_referer(request: HttpRequest) -> str:
     """The page the user came from, when it is one of this site's (never another site's address)."""
     referer = request.META.get("HTTP_REFERER", "")
     if referer and url_has_allowed_host_and_scheme(
@@ -24,7 +24,7 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     to where the user came from and to their start page. Logged once, by Django, as a warning without
     a traceback (dacrre.core.log_filters)."""
     reason = str(exception or "").strip() or GENERIC_REASON
-    back = _back_url(request)
+    back = back_url_from_referer(request)
     if back and back.split("#")[0] == request.build_absolute_uri():
         back = ""  # the refused page itself
     context = {"reason": reason, "back_url": back, "home_url": reverse("cases:home")}

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from dacrre.core.form_tokens import FIELD, form_token_new
+from dacrre.core.glossary import BY_SLUG
 
 register = template.Library()
 
@@ -74,3 +75,9 @@ def reveal_template(reveal: str, value: object) -> str:
         if answer == str(value):
             return template_name
     return ""
+
+
+@register.simple_tag
+def term_short(slug: str) -> str:
+    """A glossary term's one-line meaning (dacrre.core.glossary), for the hint where it first appears."""
+    return BY_SLUG[slug].short
