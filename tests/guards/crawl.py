@@ -280,7 +280,10 @@ def _limit(name: str, per_pattern: int, per_pattern_more: int) -> tuple[int, int
 
 
 def is_download(path: str) -> bool:
-    return dict(parse_qsl(urlsplit(path).query)).get("format") in DOWNLOAD_FORMATS
+    """A list's download (`?format=csv`) or a file the app serves by its name (`sample.csv`)."""
+    parts = urlsplit(path)
+    named_file = parts.path.rsplit(".", 1)[-1] in DOWNLOAD_FORMATS if "." in parts.path else False
+    return named_file or dict(parse_qsl(parts.query)).get("format") in DOWNLOAD_FORMATS
 
 
 Fetch = Callable[[str], tuple[int, str, str, str]]  # path -> (status, location, content type, body)
