@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # The web server's port for `make run`: `make run PORT=8001` or `PORT=8001 make run`.
 PORT ?= 8000
 
-.PHONY: run test install assets lint clean
+.PHONY: run test install assets lint hooks clean
 
 run: export DEBUG = 1
 run: export DACRRE_DEMO_SKIP_MFA = 1
@@ -20,13 +20,19 @@ run: install assets
 	@echo "\nStarting web (http://127.0.0.1:$(PORT)), worker and beat. Ctrl-C stops all three.\n"
 	$(BIN)/honcho start -f Procfile.dev
 
+# Two processes (pytest-xdist); tests that cannot run at the same time are marked (tests/xdist_groups.py).
 test: install assets
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
+
+# The same checks before each commit (.pre-commit-config.yaml), on the tools in .venv.
+hooks: install
+	$(BIN)/pre-commit install
 
 install: $(VENV)/.installed
 

@@ -4,7 +4,7 @@ decides visibility on its own. Victim-confidential fields are not in any seriali
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
 from rest_framework.request import Request
@@ -15,8 +15,6 @@ from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.paging import rows_in_order
 from people.models import Person
-from perpetrators.models import Perpetrator
-from victims.models import Child, Victim
 
 from .models import Case, CaseStatus, RiskLevel
 from .selectors import cases_visible_to
@@ -155,9 +153,10 @@ class PersonViewSet(LoggedReadOnlyViewSet):
         return (
             Person.objects.filter(pk__in=Person.objects.filter(in_cases).values("pk"))
             .annotate(
-                is_perpetrator=Exists(Perpetrator.objects.filter(person=OuterRef("pk"))),
-                is_victim=Exists(Victim.objects.filter(person=OuterRef("pk"))),
-                is_child=Exists(Child.objects.filter(person=OuterRef("pk"))),
+                # The roles are one-to-one records of the person (perpetrators and victims apps).
+                is_perpetrator=ExpressionWrapper(Q(perpetrator__isnull=False), output_field=BooleanField()),
+                is_victim=ExpressionWrapper(Q(victim__isnull=False), output_field=BooleanField()),
+                is_child=ExpressionWrapper(Q(child__isnull=False), output_field=BooleanField()),
             )
             .order_by("family_name", "given_name", "pk")
         )

@@ -1,4 +1,8 @@
-"""Operations, cases and the case chronology."""
+"""Operations, cases and the case chronology.
+
+A case names its perpetrator, victims and children by app label ("perpetrators.Perpetrator"): those
+apps sit above cases (their pages and visibility derive from the cases a user sees), so cases
+imports neither (docs/architecture.md)."""
 
 from django.conf import settings
 from django.db import models
@@ -8,8 +12,6 @@ from simple_history.models import HistoricalRecords
 
 from dacrre.accounts.models import Agency, Area
 from dacrre.core.models import PublicIdModel, TimeStampedModel
-from perpetrators.models import Perpetrator
-from victims.models import Child, Victim
 
 
 class Operation(PublicIdModel, TimeStampedModel):
@@ -58,9 +60,9 @@ class Case(PublicIdModel, TimeStampedModel):
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     operation = models.ForeignKey(Operation, on_delete=models.PROTECT, related_name="cases")
-    perpetrator = models.ForeignKey(Perpetrator, on_delete=models.PROTECT, related_name="cases")
-    victims = models.ManyToManyField(Victim, through="CaseVictim", related_name="cases")
-    children = models.ManyToManyField(Child, through="CaseChild", related_name="cases")
+    perpetrator = models.ForeignKey("perpetrators.Perpetrator", on_delete=models.PROTECT, related_name="cases")
+    victims = models.ManyToManyField("victims.Victim", through="CaseVictim", related_name="cases")
+    children = models.ManyToManyField("victims.Child", through="CaseChild", related_name="cases")
     owning_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="owned_cases")
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="cases")
     spoc = models.ForeignKey(
@@ -122,7 +124,7 @@ class Case(PublicIdModel, TimeStampedModel):
 
 class CaseVictim(TimeStampedModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_victims")
-    victim = models.ForeignKey(Victim, on_delete=models.PROTECT, related_name="case_links")
+    victim = models.ForeignKey("victims.Victim", on_delete=models.PROTECT, related_name="case_links")
     next_visit_due = models.DateField(null=True, blank=True)
 
     history = HistoricalRecords()
@@ -137,7 +139,7 @@ class CaseVictim(TimeStampedModel):
 
 class CaseChild(TimeStampedModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_children")
-    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="case_links")
+    child = models.ForeignKey("victims.Child", on_delete=models.PROTECT, related_name="case_links")
 
     history = HistoricalRecords()
 

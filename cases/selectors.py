@@ -20,7 +20,7 @@ from cases.access.models import BreakGlassAccess, CaseGroupObjectPermission
 from dacrre.accounts.models import CASEWORK_ROLES, Role, Scope, User, scope_allowed
 from dacrre.core.exceptions import NotFoundError
 
-from .models import Case, CaseVictim, ChronologyEntry, ChronologyVisibility
+from .models import Case, CaseChild, CaseVictim, ChronologyEntry, ChronologyVisibility
 
 
 class AccessBasis(enum.Enum):
@@ -202,3 +202,15 @@ def chronology_for(user: User, case: Case) -> QuerySet[ChronologyEntry]:
     if user.is_perpetrator_side:
         entries = entries.filter(visibility=ChronologyVisibility.ALL)
     return entries
+
+
+def child_schools_for(user: User, case_id: int, allowed: bool) -> dict[int, str]:
+    """Children's schools on a case, keyed by child id, only when victim contact details are allowed
+    (a school says where a child can be found: victim-confidential, `case_victim_contact_allowed`)."""
+    if not allowed:
+        return {}
+    return dict(
+        CaseChild.objects.filter(case_id=case_id, child__confidential__isnull=False).values_list(
+            "child_id", "child__confidential__school"
+        )
+    )

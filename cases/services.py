@@ -2,17 +2,21 @@
 
 import datetime
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from dacrre.accounts.models import Agency, Area, User
 from dacrre.core import dates
-from dacrre.core.exceptions import ApplicationError, CaseClosedError, InvalidTransitionError
+from dacrre.core.exceptions import ApplicationError, InvalidTransitionError
 from dacrre.core.models import reference_next
-from perpetrators.models import Perpetrator
-from victims.models import Child, Victim
 
+from .access.services import case_access_revoke_all
+
+# Part of this module's interface, where every app's services take it from.
+from .closed import case_closed_message as case_closed_message
+from .closed import case_require_open as case_require_open
 from .models import (
     CadenceRule,
     Case,
@@ -25,6 +29,10 @@ from .models import (
     Operation,
 )
 
+if TYPE_CHECKING:
+    from perpetrators.models import Perpetrator
+    from victims.models import Child, Victim
+
 # The only status changes allowed; closure goes through supervisor approval (see the oversight work).
 CASE_TRANSITIONS: dict[str, set[str]] = {
     CaseStatus.IDENTIFIED: {CaseStatus.ACTIVE, CaseStatus.CLOSED},
@@ -32,39 +40,6 @@ CASE_TRANSITIONS: dict[str, set[str]] = {
     CaseStatus.UNDER_REVIEW: {CaseStatus.ACTIVE, CaseStatus.CLOSED},
     CaseStatus.CLOSED: set(),
 }
-
-
-def case_closed_message(case: Case) -> str:
-    closed_on = f" on {timezone.localtime(case.closed_at):%-d %b %Y}" if case.closed_at else ""
-    return f"Case {case.reference} was closed{closed_on}: it is read only."
-
-
-def case_require_open(case: Case, *, lock: bool = True) -> None:
-    """Closed cases are read only. Every service that writes to a case or its records calls this
-    first. It reads the case's status from the database, not the caller's copy, and on PostgreSQL
-    holds a key-share lock on the case row until the writer's transaction ends: closing the case
-    (which locks the row for update) waits for writes under way, and writes that come after it see
-    the case closed. Other writers are not held up (their updates of the row do not conflict).
-
-    Pages call it with `lock=False`, only to send the user back to a closed case before they fill a
-    form in: a page holding the key-share lock while its service then locks the row for update (a
-    closure request) would deadlock with the same page sent at the same moment."""
-    if not lock:
-        if case.status == CaseStatus.CLOSED:
-            raise CaseClosedError(case_closed_message(case), case_public_id=case.public_id)
-        return
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT status, closed_at FROM {Case._meta.db_table} WHERE id = %s FOR KEY SHARE",  # noqa: S608
-                [case.pk],
-            )
-            row = cursor.fetchone()
-    else:
-        row = Case.objects.filter(pk=case.pk).values_list("status", "closed_at").first()
-    if row is not None and row[0] == CaseStatus.CLOSED:
-        case.status, case.closed_at = row
-        raise CaseClosedError(case_closed_message(case), case_public_id=case.public_id)
 
 
 def chronology_record(
@@ -113,11 +88,11 @@ def case_open(
     *,
     actor: User | None,
     operation: Operation,
-    perpetrator: Perpetrator,
+    perpetrator: "Perpetrator",
     owning_agency: Agency,
     area: Area,
-    victims: Iterable[Victim] = (),
-    children: Iterable[Child] = (),
+    victims: Iterable["Victim"] = (),
+    children: Iterable["Child"] = (),
     spoc: User | None = None,
     offender_manager: User | None = None,
     idva: User | None = None,
@@ -163,8 +138,6 @@ def case_change_status(*, actor: User | None, case: Case, to_status: CaseStatus,
     case.save(update_fields=["status", "closed_at", "updated_at"])
     if to_status == CaseStatus.CLOSED:
         # A closed case is shared with no other agency any more.
-        from cases.access.services import case_access_revoke_all
-
         case_access_revoke_all(actor=actor, case=case, reason="Case closed")
     chronology_record(
         case=case,

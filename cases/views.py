@@ -9,19 +9,17 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from cases.access.models import BreakGlassAccess
-from cases.access.rules import can_set_cadences
+from cases.access.rules import can_break_glass, can_see_shared_caseload, can_set_cadences
 from cases.access.services import break_glass_open
 from dacrre.accounts.models import Role
-from dacrre.accounts.roles import has_role_permission
+from dacrre.audit.exports import FORMATS, export_response
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record, access_log_record_people_shown
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
-from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.core.paging import page_of
-from victims.selectors import child_schools_for
 
 from .cadence import DEFAULT_CADENCE_DAYS
 from .cadence_forms import LEVELS, CadenceForm, field_name
@@ -36,6 +34,7 @@ from .selectors import (
     case_victim_contact_allowed,
     caseload_for,
     cases_visible_to,
+    child_schools_for,
     chronology_for,
     shared_caseload_for,
 )
@@ -48,7 +47,6 @@ HOME_OF_ROLE = {
     Role.ANALYST: "incidents:import",
 }
 # Roles whose caseload also lists the cases shared with their agency (by referral or meeting).
-SHARED_CASELOAD_ROLES = {Role.IDVA, Role.PARTNER_CASEWORKER}
 
 
 @login_required
@@ -80,7 +78,7 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         ]
         return export_response(request, fmt=fmt, name="my caseload", header=header, rows=rows)
     shared = None
-    if request.user.role in SHARED_CASELOAD_ROLES and request.user.agency_id is not None:
+    if can_see_shared_caseload(request.user):
         shared = page_of(
             shared_caseload_for(request.user), case_list_annotated(Case.objects.all()), request.GET.get("page")
         )
@@ -138,8 +136,11 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         detail=f"search {search!r}, page {page.number}, {len(page.object_list)} cases listed",
     )
     _log_perpetrators_listed(request, page.object_list, "the case list")
-    can_break_glass = has_role_permission(request.user, "permissions.add_breakglassaccess")
-    return render(request, "cases/case_list.html", {"page": page, "search": search, "can_break_glass": can_break_glass})
+    return render(
+        request,
+        "cases/case_list.html",
+        {"page": page, "search": search, "can_break_glass": can_break_glass(request.user)},
+    )
 
 
 @login_required
@@ -204,7 +205,7 @@ def case_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Http
 @login_required
 @form_view
 def break_glass(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not has_role_permission(request.user, "permissions.add_breakglassaccess"):
+    if not can_break_glass(request.user):
         raise PermissionDenied
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -26,8 +26,9 @@ def _secret_key() -> str:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     # Local use only: keep one generated key so sessions survive a restart.
-    key_file = BASE_DIR / ".secret_key"
+    key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
+        VAR_DIR.mkdir(exist_ok=True)
         key_file.write_text(secrets.token_urlsafe(64))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
@@ -56,18 +57,18 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
-    # Platform apps
+    # The ground floor: imports no domain app (docs/architecture.md)
     "dacrre.core",
     "dacrre.accounts",
-    "cases.access",
     "dacrre.audit",
-    "reminders",
     # Domain apps
     "people",
     "perpetrators",
     "victims",
     "incidents",
     "cases",
+    "cases.access",
+    "reminders",
     "referrals",
     "visits",
     "risk",
@@ -79,8 +80,13 @@ INSTALLED_APPS = [
     "scoring",
     "oversight",
     "reports",
-    "loadtest",
+    # The shell: navigation, health checks, demo data; may import any app
+    "dacrre.shell",
 ]
+# The load and scale benchmark's commands (docs/load-benchmark.md) exist only where asked for: never
+# in service. The test settings add it too.
+if env.bool("DACRRE_LOADTEST", default=False):
+    INSTALLED_APPS.append("loadtest")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -121,7 +127,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dacrre.core.context_processors.navigation",
+                "dacrre.shell.context_processors.navigation",
                 "dacrre.accounts.context_processors.session",
             ],
         },
@@ -226,11 +232,15 @@ else:
 # Celery: Redis in CI and production, kombu's filesystem transport for the quick start.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _queue_dir = VAR_DIR / "celery" / "queue"
-    _queue_dir.mkdir(parents=True, exist_ok=True)
+    # Everything the transport writes stays in var/: the messages, and the exchange-to-queue tables
+    # in the control folder (kombu's default is ./control, in whatever folder a process started).
+    _queue_dir, _control_dir = VAR_DIR / "celery" / "queue", VAR_DIR / "celery" / "control"
+    for _folder in (_queue_dir, _control_dir):
+        _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
+        "control_folder": str(_control_dir),
         "store_processed": False,
     }
 else:

@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from cases.access import urls as case_access_urls
+from dacrre.audit import urls as audit_urls
 from dacrre.core.api import SwaggerView
-from dacrre.core.views import glossary, healthz, readyz
+from dacrre.shell.views import glossary, healthz, readyz
 
 handler403 = "dacrre.core.error_pages.permission_denied"
 
@@ -30,7 +32,7 @@ urlpatterns = [
     path("perpetrators/", include("perpetrators.urls")),
     path("perpetrators/<uuid:perpetrator_id>/", include("offender_management.urls")),
     path("victims/", include("victims.urls")),
-    path("audit/", include("dacrre.audit.urls")),
+    path("audit/", include((audit_urls.urlpatterns + case_access_urls.auditor_urlpatterns, "audit"))),
     path("admin/", admin.site.urls),
     path("api/v1/", include("dacrre.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -5,7 +5,9 @@ import csv
 import datetime
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -184,22 +186,23 @@ def _cell_errors(row: int, raw: dict[str | None, object]) -> list[RowError]:
     return errors
 
 
-def parse_incident_csv(content: str, *, known_areas: set[str]) -> ParsedFile:
-    result = ParsedFile()
-    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
+def _header_errors(reader: csv.DictReader) -> list[RowError]:
+    """The header row: readable as CSV, no cell it cannot hold, every required column named."""
     try:
         fieldnames = reader.fieldnames or []
     except csv.Error as exc:
-        result.errors.append(RowError(1, "", f"The header row cannot be read as CSV ({exc})"))
-        return result
-    result.errors.extend(_cell_errors(1, {name: name for name in fieldnames}))
+        return [RowError(1, "", f"The header row cannot be read as CSV ({exc})")]
+    errors = _cell_errors(1, {name: name for name in fieldnames})
     header = [name.strip() for name in fieldnames]
     missing = [name for name in REQUIRED if name not in header]
     if missing:
-        result.errors.append(RowError(1, ", ".join(missing), "These columns are missing from the header row"))
-    if result.errors:
-        return result
-    seen: dict[str, int] = {}
+        errors.append(RowError(1, ", ".join(missing), "These columns are missing from the header row"))
+    return errors
+
+
+def _numbered_rows(reader: csv.DictReader, errors: list[RowError]) -> Iterator[tuple[int, dict[str | Any, str | Any]]]:
+    """Each row after the header with its number in the file (the header is row 1). Stops, with an
+    error, at a row the csv module cannot read or past MAX_ROWS rows."""
     index = 1
     rows = iter(reader)
     while True:
@@ -207,88 +210,116 @@ def parse_incident_csv(content: str, *, known_areas: set[str]) -> ParsedFile:
         try:
             raw = next(rows)
         except StopIteration:
-            break
+            return
         except csv.Error as exc:
-            result.errors.append(
-                RowError(index, "", f"This row cannot be read as CSV ({exc}); nothing after it was checked")
-            )
-            break
+            errors.append(RowError(index, "", f"This row cannot be read as CSV ({exc}); nothing after it was checked"))
+            return
         if index - 1 > MAX_ROWS:
-            result.errors.append(RowError(index, "", f"The file has more than {MAX_ROWS:,} rows; split it"))
-            break
-        errors: list[RowError] = _cell_errors(index, raw)
+            errors.append(RowError(index, "", f"The file has more than {MAX_ROWS:,} rows; split it"))
+            return
+        yield index, raw
+
+
+def _value_errors(index: int, values: dict[str, str], *, known_areas: set[str], seen: dict[str, int]) -> list[RowError]:
+    """Required values, each incident once in the file, a known area and offence category."""
+    errors = [RowError(index, column, "This is required") for column in REQUIRED if not values.get(column)]
+    reference = values.get("source_reference", "")
+    if reference in seen:
+        errors.append(RowError(index, "source_reference", f"Also on row {seen[reference]}: each incident once"))
+    elif reference:
+        seen[reference] = index
+    if values.get("area") and values["area"] not in known_areas:
+        errors.append(
+            RowError(
+                index,
+                "area",
+                f"Unknown area '{values['area']}'. Use one of: {', '.join(sorted(known_areas))}",
+                values["area"],
+            )
+        )
+    category = values.get("offence_category", "")
+    if category and category not in OffenceCategory.values:
+        errors.append(
+            RowError(index, "offence_category", f"Unknown category '{category}'. See docs/import.md", category)
+        )
+    return errors
+
+
+def _people(
+    index: int, values: dict[str, str], occurred: datetime.datetime | None, errors: list[RowError]
+) -> tuple[PersonRow, PersonRow | None]:
+    """The row's perpetrator, and its victim when the row names one; neither born after the incident."""
+    perpetrator = PersonRow(
+        values.get("perpetrator_police_id", ""),
+        values.get("perpetrator_given_name", ""),
+        values.get("perpetrator_family_name", ""),
+        _date(values.get("perpetrator_date_of_birth", ""), index, "perpetrator_date_of_birth", errors),
+    )
+    victim = None
+    if any(values.get(f"victim_{part}") for part in ("police_id", "given_name", "family_name")):
+        if not (values.get("victim_given_name") and values.get("victim_family_name")):
+            errors.append(RowError(index, "victim_family_name", "Give the victim's given and family names"))
+        victim = PersonRow(
+            values.get("victim_police_id", ""),
+            values.get("victim_given_name", ""),
+            values.get("victim_family_name", ""),
+            _date(values.get("victim_date_of_birth", ""), index, "victim_date_of_birth", errors),
+        )
+    for side, person in (("perpetrator", perpetrator), ("victim", victim)):
+        born = person.date_of_birth if person is not None else None
+        if born and occurred and born <= timezone.localdate() and born > timezone.localtime(occurred).date():
+            errors.append(RowError(index, f"{side}_date_of_birth", "The date of birth is after the incident date"))
+    return perpetrator, victim
+
+
+def _incident_row(
+    index: int, raw: dict[str | Any, str | Any], *, known_areas: set[str], seen: dict[str, int], errors: list[RowError]
+) -> IncidentRow | None:
+    """One row whose cells can all be stored: the incident it records, or None with its errors added."""
+    values = {key.strip(): (value or "").strip() for key, value in raw.items() if key}
+    errors.extend(_value_errors(index, values, known_areas=known_areas, seen=seen))
+    category = values.get("offence_category", "")
+    occurred = _datetime(values["occurred_at"], index, errors) if values.get("occurred_at") else None
+    flags = {name: _flag(values.get(name, ""), index, name, errors) for name in ("is_crime", "injury", "weapon_used")}
+    if not values.get("is_crime"):
+        flags["is_crime"] = category != OffenceCategory.NON_CRIME
+    perpetrator, victim = _people(index, values, occurred, errors)
+    if errors:
+        return None
+    assert occurred is not None  # noqa: S101 - a missing or bad date is an error above
+    return IncidentRow(
+        index,
+        values.get("source_reference", ""),
+        occurred,
+        values["area"],
+        category,
+        flags["is_crime"],
+        flags["injury"],
+        flags["weapon_used"],
+        perpetrator,
+        victim,
+        values.get("summary", ""),
+    )
+
+
+def parse_incident_csv(content: str, *, known_areas: set[str]) -> ParsedFile:
+    result = ParsedFile()
+    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
+    result.errors.extend(_header_errors(reader))
+    if result.errors:
+        return result
+    seen: dict[str, int] = {}
+    for index, raw in _numbered_rows(reader, result.errors):
+        errors = _cell_errors(index, raw)
         if errors:
             # A value that cannot be stored is not checked further: fix it first.
             result.errors.extend(errors)
             continue
-        values = {key.strip(): (value or "").strip() for key, value in raw.items() if key}
-        for column in REQUIRED:
-            if not values.get(column):
-                errors.append(RowError(index, column, "This is required"))
-        reference = values.get("source_reference", "")
-        if reference in seen:
-            errors.append(RowError(index, "source_reference", f"Also on row {seen[reference]}: each incident once"))
-        elif reference:
-            seen[reference] = index
-        if values.get("area") and values["area"] not in known_areas:
-            errors.append(
-                RowError(
-                    index,
-                    "area",
-                    f"Unknown area '{values['area']}'. Use one of: {', '.join(sorted(known_areas))}",
-                    values["area"],
-                )
-            )
-        category = values.get("offence_category", "")
-        if category and category not in OffenceCategory.values:
-            errors.append(
-                RowError(index, "offence_category", f"Unknown category '{category}'. See docs/import.md", category)
-            )
-        occurred = _datetime(values["occurred_at"], index, errors) if values.get("occurred_at") else None
-        flags = {
-            name: _flag(values.get(name, ""), index, name, errors) for name in ("is_crime", "injury", "weapon_used")
-        }
-        if not values.get("is_crime"):
-            flags["is_crime"] = category != OffenceCategory.NON_CRIME
-        perpetrator = PersonRow(
-            values.get("perpetrator_police_id", ""),
-            values.get("perpetrator_given_name", ""),
-            values.get("perpetrator_family_name", ""),
-            _date(values.get("perpetrator_date_of_birth", ""), index, "perpetrator_date_of_birth", errors),
-        )
-        victim = None
-        if any(values.get(f"victim_{part}") for part in ("police_id", "given_name", "family_name")):
-            if not (values.get("victim_given_name") and values.get("victim_family_name")):
-                errors.append(RowError(index, "victim_family_name", "Give the victim's given and family names"))
-            victim = PersonRow(
-                values.get("victim_police_id", ""),
-                values.get("victim_given_name", ""),
-                values.get("victim_family_name", ""),
-                _date(values.get("victim_date_of_birth", ""), index, "victim_date_of_birth", errors),
-            )
-        for side, person in (("perpetrator", perpetrator), ("victim", victim)):
-            born = person.date_of_birth if person is not None else None
-            if born and occurred and born <= timezone.localdate() and born > timezone.localtime(occurred).date():
-                errors.append(RowError(index, f"{side}_date_of_birth", "The date of birth is after the incident date"))
-        if errors:
+        row = _incident_row(index, raw, known_areas=known_areas, seen=seen, errors=errors)
+        if row is None:
             result.errors.extend(errors)
-            continue
-        assert occurred is not None  # noqa: S101 - a missing or bad date is an error above
-        result.rows.append(
-            IncidentRow(
-                index,
-                reference,
-                occurred,
-                values["area"],
-                category,
-                flags["is_crime"],
-                flags["injury"],
-                flags["weapon_used"],
-                perpetrator,
-                victim,
-                values.get("summary", ""),
-            )
-        )
+        else:
+            result.rows.append(row)
     return result
 
 

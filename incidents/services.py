@@ -17,6 +17,7 @@ from victims.models import Child, Victim
 from .import_plan import CHUNK, INCIDENT_FIELDS, ImportPlan, PlannedPerson, Progress, import_plan_build, row_values
 from .importer import parse_incident_csv
 from .models import Incident, OffenceCategory
+from .signals import incident_recorded
 
 REPORT_LIMIT = 500
 # Imports write one at a time, whatever the agency: people are shared by every agency, and two
@@ -82,10 +83,7 @@ def incident_record(
     incident.save()
     incident.victims.set(victims)
     incident.children_present.set(children_present)
-    # Local import: safety plans build on incidents, not the other way round.
-    from safety_plans.services import school_notifications_raise
-
-    school_notifications_raise(incident=incident)
+    incident_recorded.send(sender=Incident, incident=incident)
     return incident
 
 
@@ -126,7 +124,7 @@ def _roles_for(model: type[Perpetrator] | type[Victim], person_ids: set[int], ac
     return found
 
 
-def _apply(plan: ImportPlan, *, actor: User | None, agency: Agency, areas: dict[str, Area], progress: Progress) -> int:
+def _apply(plan: ImportPlan, *, actor: User | None, agency: Agency, areas: dict[str, Area], progress: Progress) -> int:  # noqa: C901
     """Write the plan. Runs inside the caller's transaction. Returns the duplicate pairs queued."""
     total = len(plan.incidents)
     new_ids = _create_people(plan, actor)

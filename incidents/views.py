@@ -9,7 +9,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from dacrre.accounts.roles import has_role_permission
 from dacrre.core.exceptions import ApplicationError
 from dacrre.core.form_tokens import form_view
 from dacrre.core.http import AuthenticatedHttpRequest
@@ -18,10 +17,11 @@ from .forms import ImportUploadForm
 from .importer import COLUMNS, MAX_ROWS, REQUIRED
 from .jobs import import_job_create, import_job_run_again, import_job_start, import_progress_get
 from .models import ImportStatus, IncidentImport, OffenceCategory
+from .rules import can_import_incidents
 
 
 def _require_importer(request: AuthenticatedHttpRequest) -> None:
-    if not has_role_permission(request.user, "incidents.add_incident") or request.user.agency is None:
+    if not can_import_incidents(request.user):
         raise PermissionDenied("Only analysts import incidents.")
 
 

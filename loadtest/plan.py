@@ -11,8 +11,8 @@ from rest_framework.authtoken.models import Token
 
 from cases.models import Case
 from cases.selectors import caseload_for, cases_in_scope_of, cases_visible_to
+from dacrre.accounts.benchmarks import signed_in_session
 from dacrre.accounts.models import Agency, AgencyKind, Role, Scope, User
-from dacrre.core.benchmarks import signed_in_session
 from referrals.selectors import inbox_for
 
 from .generate import AGENCY_PREFIX

@@ -5,19 +5,18 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from cases.models import Case, CaseStatus, RiskLevel
 from cases.selectors import cases_visible_to
-from dacrre.accounts.models import Role, User
+from dacrre.accounts.models import User
 from dacrre.core.exceptions import NotFoundError
 from incidents.models import Incident
 
 from .models import ActionStatus, AgendaItem, Meeting, MeetingAction
-
-MEETING_ROLES = {Role.OFFICER, Role.SUPERVISOR, Role.IDVA, Role.PARTNER_CASEWORKER}
+from .rules import can_take_part_in_meetings
 
 
 def meetings_visible_to(user: User) -> QuerySet[Meeting]:
     """The chair agency's and the attending agencies' meetings, for their caseworkers (not for
     auditors, analysts or administrators). Each agenda item is shown only if its case is visible."""
-    if not user.is_authenticated or not user.may_read or user.agency_id is None or user.role not in MEETING_ROLES:
+    if not can_take_part_in_meetings(user):
         return Meeting.objects.none()
     return Meeting.objects.filter(
         Q(chair_agency_id=user.agency_id) | Q(attending_agencies__id=user.agency_id)
@@ -73,7 +72,7 @@ def agenda_suggestions(user: User, meeting: Meeting) -> QuerySet[Case]:
 def actions_for_agency_of(user: User) -> QuerySet[MeetingAction]:
     """The agency's task list of meeting actions, open first and soonest due first: for its
     caseworkers (the same people who see its meetings)."""
-    if not user.is_authenticated or not user.may_read or user.agency_id is None or user.role not in MEETING_ROLES:
+    if not can_take_part_in_meetings(user):
         return MeetingAction.objects.none()
     return (
         MeetingAction.objects.filter(assigned_agency_id=user.agency_id)

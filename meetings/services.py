@@ -9,7 +9,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from cases.access.models import GrantSource
-from cases.access.rules import can_complete_meeting_action, can_manage_meeting, can_schedule_meeting
 from cases.access.services import case_access_grant, case_access_revoke
 from cases.models import Case, CaseStatus, ChronologyKind, ChronologyVisibility
 from cases.services import case_require_open, chronology_record
@@ -20,6 +19,7 @@ from reminders.models import ReminderKind
 from reminders.services import reminders_close
 
 from .models import ActionStatus, AgendaItem, Meeting, MeetingAction, MeetingKind, MeetingStatus
+from .rules import can_complete_meeting_action, can_manage_meeting, can_schedule_meeting
 
 # A meeting action is due before the next few meetings, not years away (a typed 2062 is a typo).
 ACTION_DUE_WITHIN = datetime.timedelta(days=365)

@@ -10,12 +10,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cases.access.rules import can_manage_meeting, can_schedule_meeting
 from cases.selectors import cases_visible_to
+from dacrre.audit.exports import FORMATS, export_response
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
-from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
@@ -23,6 +22,7 @@ from dacrre.core.http import AuthenticatedHttpRequest
 from . import services
 from .forms import ActionForm, AddCaseForm, AttendanceForm, DiscussionForm, MeetingForm, OutcomeForm
 from .models import Meeting, MeetingAction, MeetingStatus
+from .rules import can_manage_meeting, can_schedule_meeting
 from .selectors import (
     actions_for_agency_of,
     agenda_item_get_for,
@@ -143,7 +143,7 @@ def meeting_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
 @login_required
 @form_view
 @require_POST
-def meeting_change(request: AuthenticatedHttpRequest, public_id: uuid.UUID, change: str) -> HttpResponse:
+def meeting_change(request: AuthenticatedHttpRequest, public_id: uuid.UUID, change: str) -> HttpResponse:  # noqa: C901
     meeting = _meeting_or_404(request, public_id)
     user = request.user
     if not can_manage_meeting(user, meeting):

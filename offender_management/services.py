@@ -3,7 +3,6 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from cases.access.rules import can_allocate_programme, can_record_intervention
 from cases.models import Case, CaseStatus, ChronologyKind
 from cases.selectors import cases_visible_to
 from cases.services import case_require_open, chronology_record
@@ -13,6 +12,7 @@ from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, Per
 from perpetrators.models import Perpetrator
 
 from .models import Intervention, InterventionType, Programme, ProgrammeAllocation
+from .rules import can_allocate_programme, can_record_intervention
 
 
 def _open_cases(perpetrator: Perpetrator) -> list[Case]:

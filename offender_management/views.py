@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from cases.access.rules import can_allocate_programme, can_record_intervention
 from cases.models import CaseStatus
 from cases.selectors import cases_visible_to
 from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
@@ -19,6 +18,7 @@ from perpetrators.selectors import perpetrator_get_for
 from . import services
 from .forms import AllocationForm, EndAllocationForm, InterventionForm
 from .models import ProgrammeAllocation
+from .rules import can_allocate_programme, can_record_intervention
 
 
 def _perpetrator(request: AuthenticatedHttpRequest, perpetrator_id: uuid.UUID) -> Perpetrator:

@@ -6,10 +6,9 @@ from django.utils import timezone
 
 from cases.models import Case, CaseStatus, RiskLevel
 from cases.selectors import cases_in_scope_of
-from dacrre.accounts.models import Role, Scope, User
+from dacrre.accounts.models import CASEWORK_ROLES, Role, Scope, User
 from referrals.models import Referral, ReferralStatus
 from reminders.models import Reminder, ReminderKind, ReminderStatus
-from reminders.selectors import TEAM_ROLES
 
 VISIT_KINDS = [ReminderKind.PERPETRATOR_VISIT_DUE, ReminderKind.VICTIM_VISIT_DUE]
 REVIEW_KINDS = [ReminderKind.RISK_REVIEW_DUE, ReminderKind.SAFETY_PLAN_REVIEW_DUE]
@@ -27,7 +26,7 @@ def team_of(supervisor: User) -> QuerySet[User]:
     """The people a supervisor oversees: their agency (or area, for area scope), active holders."""
     if supervisor.role != Role.SUPERVISOR or supervisor.agency_id is None:
         return User.objects.none()
-    team = User.objects.filter(agency_id=supervisor.agency_id, is_active=True, role__in=TEAM_ROLES)
+    team = User.objects.filter(agency_id=supervisor.agency_id, is_active=True, role__in=CASEWORK_ROLES)
     if supervisor.scope != Scope.AGENCY:
         team = team.filter(area=supervisor.area)
     return team

@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from cases.http import case_or_404
 from cases.models import Case, Operation, RiskLevel
 from cases.services import case_require_open
-from dacrre.accounts.models import Area, Role, User
+from dacrre.accounts.models import Area, User
+from dacrre.audit.exports import FORMATS, export_response
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
-from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
@@ -21,11 +21,12 @@ from dacrre.core.http import AuthenticatedHttpRequest
 from . import services
 from .forms import ClosureDecisionForm, ClosureRequestForm, MoveCaseloadForm, ReallocateForm
 from .models import CaseClosureRequest, ClosureStatus
+from .rules import can_manage_team
 from .selectors import SORTS, cases_held_by, team_caseload, team_of, team_unassigned
 
 
 def _require_supervisor(request: AuthenticatedHttpRequest) -> None:
-    if request.user.role != Role.SUPERVISOR or request.user.agency_id is None:
+    if not can_manage_team(request.user):
         raise PermissionDenied("Team pages are for supervisors.")
 
 

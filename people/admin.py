@@ -8,7 +8,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 
 from dacrre.accounts.roles import has_role_permission
-from dacrre.core.admin import LoggedReadOnlyAdmin
+from dacrre.audit.admin import LoggedReadOnlyAdmin
 from dacrre.core.exceptions import ApplicationError
 
 from .merging import person_merge_reverse

@@ -17,8 +17,6 @@ from dacrre.accounts.models import User
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError
-from perpetrators.models import Perpetrator
-from victims.models import Child, ChildConfidential, Victim, VictimConfidential
 
 from .models import CandidateStatus, DuplicateCandidate, Person, PersonMerge
 
@@ -31,11 +29,17 @@ NOT_MOVED = {
     "people.personmerge",
     "people.person",
 }
-ROLES: list[tuple[str, type[models.Model], type[models.Model] | None]] = [
-    ("perpetrator", Perpetrator, None),
-    ("victim", Victim, VictimConfidential),
-    ("child", Child, ChildConfidential),
-]
+# The roles a person can hold (perpetrator, victim, child): (name of the role's one-to-one field's
+# reverse accessor on Person, the role's model, its confidential details' model). Each app that
+# holds a role registers it when it starts (person_role_register in its AppConfig.ready).
+ROLES: list[tuple[str, type[models.Model], type[models.Model] | None]] = []
+
+
+def person_role_register(name: str, model: type[models.Model], confidential: type[models.Model] | None = None) -> None:
+    """A merge moves the merged record's `name` role to the kept record, or, when both hold it, every
+    row pointing at the merged role, and fills the kept role's blank `confidential` details."""
+    if all(registered != name for registered, _model, _confidential in ROLES):
+        ROLES.append((name, model, confidential))
 
 
 def references_to(model: type[models.Model]) -> list[tuple[type[models.Model], Any]]:

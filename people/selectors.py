@@ -1,9 +1,9 @@
 from django.db.models import Count, QuerySet
 
-from cases.access.rules import can_review_duplicates
 from dacrre.accounts.models import User
 
 from .models import CandidateStatus, DuplicateCandidate, Person
+from .rules import can_review_duplicates
 
 
 def duplicate_candidates_for(user: User, *, status: str = CandidateStatus.OPEN) -> QuerySet[DuplicateCandidate]:

@@ -7,11 +7,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from cases.access.rules import can_review_duplicates
+from dacrre.audit.exports import FORMATS, export_response
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError
-from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
@@ -19,6 +18,7 @@ from dacrre.core.http import AuthenticatedHttpRequest
 from .forms import KEEP_APART, KEEP_FIRST, DuplicateDecisionForm
 from .merging import duplicate_keep_apart, duplicate_merge
 from .models import CandidateStatus, DuplicateCandidate
+from .rules import can_review_duplicates
 from .selectors import duplicate_candidates_for, people_with_involvement
 
 

@@ -4,14 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from cases.access.rules import can_allocate_programme, can_record_intervention
 from cases.selectors import case_list_annotated, cases_visible_to
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record, access_log_record_people_shown
 from dacrre.core.exceptions import NotFoundError
 from dacrre.core.http import AuthenticatedHttpRequest
-from offender_management.selectors import offender_management_for
 
+from .panels import perpetrator_panels_for
 from .selectors import incidents_with_victims_for, perpetrator_get_for
 
 
@@ -49,8 +48,6 @@ def perpetrator_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) 
             "person": person,
             "cases": cases,
             "incidents": incidents,
-            "om": offender_management_for(perpetrator),
-            "can_allocate": can_allocate_programme(request.user, perpetrator),
-            "can_intervene": can_record_intervention(request.user, perpetrator),
+            "panels": perpetrator_panels_for(request.user, perpetrator),
         },
     )

@@ -13,7 +13,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cases.access.rules import can_add_referral_update, can_complete_referral, can_respond_to_referral
 from dacrre.accounts.models import User
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
@@ -21,6 +20,7 @@ from dacrre.core.exceptions import PermissionDeniedError
 
 from . import services
 from .models import Referral, ReferralStatus, ReferralUpdate
+from .rules import can_add_referral_update, can_complete_referral, can_respond_to_referral
 from .selectors import referral_get_for, referrals_visible_to
 
 

@@ -1,8 +1,8 @@
-from cases.access.rules import can_make_referral
 from cases.models import Case
 from cases.panels import CasePanel, register_case_panel
 from dacrre.accounts.models import User
 
+from .rules import can_make_referral
 from .selectors import referrals_on_case
 
 

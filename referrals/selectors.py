@@ -9,16 +9,11 @@ from django.utils import timezone
 
 from cases.models import Case
 from cases.selectors import cases_visible_to
-from dacrre.accounts.models import CASEWORK_ROLES, User
+from dacrre.accounts.models import User
 from dacrre.core.exceptions import NotFoundError
 
 from .models import Referral, ReferralStatus
-
-
-def _reads_referrals(user: User) -> bool:
-    """The agency's caseworkers, while they and their agency are active (auditors, analysts and
-    administrators see no referral: docs/permissions.md)."""
-    return bool(user.is_authenticated and user.may_read and user.agency_id is not None and user.role in CASEWORK_ROLES)
+from .rules import can_use_referrals
 
 
 def _received_q(user: User) -> Q:
@@ -27,7 +22,7 @@ def _received_q(user: User) -> Q:
 
 
 def referrals_visible_to(user: User) -> QuerySet[Referral]:
-    if not _reads_referrals(user):
+    if not can_use_referrals(user):
         return Referral.objects.none()
     sent = Q(from_agency_id=user.agency_id, case__in=cases_visible_to(user))
     return Referral.objects.filter(_received_q(user) | sent)
@@ -36,7 +31,7 @@ def referrals_visible_to(user: User) -> QuerySet[Referral]:
 def referrals_on_case(user: User, case: Case) -> QuerySet[Referral]:
     """A case's referrals for a user who can see the case (the caller checked): the same rule as
     referrals_visible_to, without working out again every case the user sees."""
-    if not _reads_referrals(user):
+    if not can_use_referrals(user):
         return Referral.objects.none()
     return Referral.objects.filter(_received_q(user) | Q(from_agency_id=user.agency_id), case=case)
 
@@ -58,7 +53,7 @@ def _with_people(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
 
 def inbox_for(user: User) -> QuerySet[Referral]:
     """Referrals received by the user's agency that still need something: sent or accepted."""
-    if not _reads_referrals(user):
+    if not can_use_referrals(user):
         return Referral.objects.none()
     return _with_people(
         Referral.objects.filter(to_agency_id=user.agency_id, status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED])
@@ -66,7 +61,7 @@ def inbox_for(user: User) -> QuerySet[Referral]:
 
 
 def sent_by_agency_of(user: User) -> QuerySet[Referral]:
-    if not _reads_referrals(user):
+    if not can_use_referrals(user):
         return Referral.objects.none()
     return _with_people(
         Referral.objects.filter(from_agency_id=user.agency_id, case__in=cases_visible_to(user))
@@ -75,7 +70,7 @@ def sent_by_agency_of(user: User) -> QuerySet[Referral]:
 
 def awaiting_response_count(user: User) -> int:
     """The navigation's count, on every page: one index range."""
-    if not _reads_referrals(user):
+    if not can_use_referrals(user):
         return 0
     return Referral.objects.filter(to_agency_id=user.agency_id, status=ReferralStatus.SENT).count()
 

@@ -9,7 +9,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from cases.access.models import CaseAccessGrant, GrantSource
-from cases.access.rules import can_make_referral, can_respond_to_referral, can_withdraw_referral
 from cases.access.services import case_access_end_at, case_access_grant, case_access_revoke
 from cases.models import Case, ChronologyKind, ChronologyVisibility
 from cases.services import case_require_open, chronology_record
@@ -33,6 +32,7 @@ from .models import (
     SubjectRole,
     Urgency,
 )
+from .rules import can_make_referral, can_respond_to_referral, can_withdraw_referral
 
 # Who may authorise sending a referral without the person's consent.
 CONSENT_OVERRIDE_ROLES = {Role.SUPERVISOR}

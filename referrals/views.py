@@ -10,21 +10,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cases.access.rules import (
-    can_add_referral_update,
-    can_complete_referral,
-    can_make_referral,
-    can_respond_to_referral,
-    can_withdraw_referral,
-)
 from cases.http import case_or_404
 from cases.selectors import case_victim_contact_allowed
 from cases.services import case_require_open
 from dacrre.accounts.models import User
+from dacrre.audit.exports import FORMATS, export_response
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record, access_log_record_people_shown
 from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
-from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
@@ -35,6 +28,13 @@ from victims.models import VictimConfidential
 from . import services
 from .forms import OutcomeForm, ReasonForm, ReferralForm, UpdateForm
 from .models import Referral, ReferralStatus
+from .rules import (
+    can_add_referral_update,
+    can_complete_referral,
+    can_make_referral,
+    can_respond_to_referral,
+    can_withdraw_referral,
+)
 from .selectors import inbox_counts_of, inbox_for, referral_get_for, sent_by_agency_of
 
 
@@ -188,7 +188,7 @@ def referral_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> 
 @login_required
 @form_view
 @require_POST
-def referral_action(request: AuthenticatedHttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse:
+def referral_action(request: AuthenticatedHttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse:  # noqa: C901
     referral = _referral_or_404(request, public_id)
     user = request.user
     forms: dict[str, Form] = {}

@@ -15,10 +15,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from dacrre.accounts.models import Role, Scope, User
+from dacrre.accounts.models import CASEWORK_ROLES, Role, Scope, User
 
 from .models import ESCALATE_AFTER, DigestSent, Reminder, ReminderKind, ReminderStatus
-from .selectors import TEAM_ROLES
 
 
 @dataclass(frozen=True)
@@ -86,7 +85,7 @@ def notify_high_risk() -> int:
     return sent
 
 
-def send_digests(*, today: datetime.date | None = None) -> int:
+def send_digests(*, today: datetime.date | None = None) -> int:  # noqa: C901
     """One e-mail per person with open tasks (and, for supervisors, their team's tasks overdue more
     than three days). At most one per person per day, however often this runs."""
     today = today or timezone.localdate()
@@ -111,7 +110,7 @@ def send_digests(*, today: datetime.date | None = None) -> int:
     users = list(
         User.objects.filter(is_active=True)
         .exclude(email="")
-        .filter(Q(pk__in=list(mine)) | Q(agency_id__in=list(teams), role__in=TEAM_ROLES) | Q(role=Role.SUPERVISOR))
+        .filter(Q(pk__in=list(mine)) | Q(agency_id__in=list(teams), role__in=CASEWORK_ROLES) | Q(role=Role.SUPERVISOR))
     )
     already = set(DigestSent.objects.filter(day=today).values_list("user_id", flat=True))
     sent = 0

@@ -6,18 +6,17 @@ from collections.abc import Collection
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from dacrre.accounts.models import Role, Scope, User
+from dacrre.accounts.models import CASEWORK_ROLES, Role, Scope, User
 
 from .models import ESCALATE_AFTER, Reminder, ReminderStatus
 
 # Roles that hold cases and answer for their agency's shared work (referrals to answer, meeting
 # actions): the people on a supervisor's team.
-TEAM_ROLES = {Role.OFFICER, Role.SUPERVISOR, Role.IDVA, Role.PARTNER_CASEWORKER}
 
 
 def _mine_q(user: User) -> Q:
     q = Q(assignee_id=user.pk)
-    if user.agency_id is not None and user.role in TEAM_ROLES:
+    if user.agency_id is not None and user.role in CASEWORK_ROLES:
         q |= Q(agency_id=user.agency_id)
     return q
 

@@ -1,14 +1,16 @@
 """Raising reminders: one INSERT ... SELECT per kind, nothing looped over in Python.
 
-Each kind is a queryset of what is due (see KINDS). The sweep inserts its rows straight from the
-query, skipping any due date that already has an open reminder or one dismissed with a reason, and
-lets the database refuse a second open one (ON CONFLICT DO NOTHING on the partial unique index of
-open reminders), so a sweep can run twice, two beats can run it at once, and after an outage it
-catches up on everything missed: it asks "what is due by the horizon?", not "what became due since
-the last run?". A reminder closed as done does not stop its due date being raised again: if the
-date is due once more (a visit recorded late), the work is owed again.
+Each kind is a queryset of what is due, registered by the app that owns the work (`register_sweep`
+in its `sweeps.py`, found at start-up as case panels are; the engine imports no domain app). The
+sweep inserts its rows straight from the query, skipping any due date that already has an open
+reminder or one dismissed with a reason, and lets the database refuse a second open one (ON CONFLICT
+DO NOTHING on the partial unique index of open reminders), so a sweep can run twice, two beats can
+run it at once, and after an outage it catches up on everything missed: it asks "what is due by the
+horizon?", not "what became due since the last run?". A reminder closed as done does not stop its
+due date being raised again: if the date is due once more (a visit recorded late), the work is owed
+again.
 
-Every task goes to someone whose role can do it (the `can_*` predicate named on each kind in KINDS):
+Every task goes to someone whose role can do it (the `can_*` predicate named on each kind's owner):
 the holder of the case who may act, else nobody, and work held by nobody is the case's supervisors'
 (their team list, their digest, the high-risk e-mail). Each sweep also moves open reminders whose
 holder can no longer act (a case reallocated, a person left) to whoever can now.
@@ -19,19 +21,15 @@ import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, BooleanField, CharField, Expression, F, Q, QuerySet, Value, When
 from django.db.models import Case as Conditional
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from cases.models import Case, CaseStatus, CaseVictim, RiskLevel
-from dacrre.accounts.models import AgencySide, Role
-from disclosures.models import DECISION_TARGET_DAYS, DisclosureApplication
-from meetings.models import ActionStatus, MeetingAction
-from orders.models import ProtectiveOrder
-from referrals.models import Referral, ReferralStatus
-from safety_plans.models import SafetyPlan
+from cases.models import Case, RiskLevel
+from dacrre.accounts.models import POLICE_CASEWORK_ROLES, VICTIM_SIDES, Role
 
 from .models import Reminder, ReminderKind, ReminderStatus
 
@@ -42,7 +40,8 @@ LEAD_DAYS = 3
 COLUMNS = ["r_case", "r_subject", "r_due", "r_assignee", "r_agency", "r_high"]
 
 
-def _high(prefix: str = "") -> Conditional:
+def high_risk(prefix: str = "") -> Conditional:
+    """The case (at `prefix`, the path to it) is high risk: the reminder is e-mailed at once."""
     return Conditional(
         When(**{f"{prefix}risk_level": RiskLevel.HIGH}, then=Value(True)),
         default=Value(False),
@@ -50,7 +49,8 @@ def _high(prefix: str = "") -> Conditional:
     )
 
 
-def _key(prefix: str, field: str) -> Concat:
+def subject_key(prefix: str, field: str) -> Concat:
+    """What the reminder is about inside the case, e.g. "plan:<id>"."""
     return Concat(Value(prefix), Cast(field, CharField()), output_field=CharField())
 
 
@@ -58,15 +58,14 @@ def _key(prefix: str, field: str) -> Concat:
 NO_ONE = Cast(Value(None), BigIntegerField())
 
 
-def _rows(queryset: QuerySet, **columns: object) -> QuerySet:
+def sweep_rows(queryset: QuerySet, **columns: object) -> QuerySet:
+    """A kind's query: its rows as the INSERT takes them (the COLUMNS, annotated)."""
     return queryset.annotate(**columns).order_by().values_list(*COLUMNS)  # the models' ordering is no use here
 
 
 # Who may do the work, stated as conditions on a case's holder (`case` is the path from the swept
 # model to the case: "" or "case__"). They mirror cases/access/rules.py, and
 # tests/reminders/test_owners.py checks every assignee against the predicate itself.
-POLICE_CASEWORK_ROLES = [Role.OFFICER, Role.SUPERVISOR]
-VICTIM_SIDES = [AgencySide.VICTIM, AgencySide.BOTH]
 
 
 def owning_police(case: str, holder: str) -> Q:
@@ -74,7 +73,7 @@ def owning_police(case: str, holder: str) -> Q:
     return Q(
         **{
             f"{case}{holder}__is_active": True,
-            f"{case}{holder}__role__in": POLICE_CASEWORK_ROLES,
+            f"{case}{holder}__role__in": list(POLICE_CASEWORK_ROLES),
             f"{case}{holder}__agency_id": F(f"{case}owning_agency_id"),
         }
     )
@@ -86,12 +85,12 @@ def victim_side_idva(case: str, holder: str) -> Q:
         **{
             f"{case}{holder}__is_active": True,
             f"{case}{holder}__role": Role.IDVA,
-            f"{case}{holder}__agency__side__in": VICTIM_SIDES,
+            f"{case}{holder}__agency__side__in": list(VICTIM_SIDES),
         }
     )
 
 
-def _first_who_can(case: str, *holders: tuple[str, Callable[[str, str], Q]]) -> Expression:
+def first_who_can(case: str, *holders: tuple[str, Callable[[str, str], Q]]) -> Expression:
     """The first of the case's holders who may do the work, else NULL (the case's supervisors)."""
     return Conditional(
         *[When(may(case, holder), then=F(f"{case}{holder}_id")) for holder, may in holders],
@@ -106,154 +105,11 @@ def may_review(case: str, holder: str) -> Q:
 
 
 # Each kind's holders in order of preference; the first who may do the work owes it. Work nobody on
-# the case may do is owed by nobody, which puts it on the case's supervisors' list.
-def perpetrator_visit_owner(case: str) -> Expression:
-    """can_record_visit: the offender manager if an officer of the owning force (integrated offender
-    management), else the SPOC. A probation offender manager cannot log a police visit."""
-    return _first_who_can(case, ("offender_manager", owning_police), ("spoc", owning_police))
-
-
-def victim_visit_owner(case: str) -> Expression:
-    """can_record_visit: the victim's SPOC, else a police offender manager on the case."""
-    return _first_who_can(case, ("spoc", owning_police), ("offender_manager", owning_police))
-
-
+# the case may do is owed by nobody, which puts it on the case's supervisors' list. Risk reviews and
+# safety-plan reviews share theirs; the other kinds' are beside their queries in the apps' sweeps.py.
 def review_owner(case: str) -> Expression:
     """can_assess_risk / can_edit_safety_plan: the IDVA, else the SPOC, else a police offender manager."""
-    return _first_who_can(case, ("idva", may_review), ("spoc", may_review), ("offender_manager", may_review))
-
-
-def order_owner(case: str) -> Expression:
-    """can_record_order: as for the perpetrator's visits, the police offender manager, else the SPOC."""
-    return _first_who_can(case, ("offender_manager", owning_police), ("spoc", owning_police))
-
-
-def disclosure_owner(case: str) -> Expression:
-    """can_record_disclosure: Clare's Law decisions are the police's: the SPOC, else a police
-    offender manager."""
-    return _first_who_can(case, ("spoc", owning_police), ("offender_manager", owning_police))
-
-
-def perpetrator_visits(today: datetime.date) -> QuerySet:
-    return _rows(
-        Case.objects.exclude(status=CaseStatus.CLOSED).filter(
-            next_perpetrator_visit_due__lte=today + datetime.timedelta(days=LEAD_DAYS)
-        ),
-        r_case=F("pk"),
-        r_subject=Value("perpetrator", output_field=CharField()),
-        r_due=F("next_perpetrator_visit_due"),
-        r_assignee=perpetrator_visit_owner(""),
-        r_agency=NO_ONE,
-        r_high=_high(),
-    )
-
-
-def victim_visits(today: datetime.date) -> QuerySet:
-    return _rows(
-        CaseVictim.objects.exclude(case__status=CaseStatus.CLOSED).filter(
-            next_visit_due__lte=today + datetime.timedelta(days=LEAD_DAYS)
-        ),
-        r_case=F("case_id"),
-        r_subject=_key("victim:", "victim_id"),
-        r_due=F("next_visit_due"),
-        r_assignee=victim_visit_owner("case__"),
-        r_agency=NO_ONE,
-        r_high=_high("case__"),
-    )
-
-
-def risk_reviews(today: datetime.date) -> QuerySet:
-    return _rows(
-        Case.objects.exclude(status=CaseStatus.CLOSED).filter(
-            risk_review_due__lte=today + datetime.timedelta(days=LEAD_DAYS)
-        ),
-        r_case=F("pk"),
-        r_subject=Value("risk_review", output_field=CharField()),
-        r_due=F("risk_review_due"),
-        r_assignee=review_owner(""),
-        r_agency=NO_ONE,
-        r_high=_high(),
-    )
-
-
-def safety_plan_reviews(today: datetime.date) -> QuerySet:
-    return _rows(
-        SafetyPlan.objects.exclude(case__status=CaseStatus.CLOSED).filter(
-            review_due__lte=today + datetime.timedelta(days=LEAD_DAYS)
-        ),
-        r_case=F("case_id"),
-        r_subject=_key("plan:", "pk"),
-        r_due=F("review_due"),
-        r_assignee=review_owner("case__"),
-        r_agency=NO_ONE,
-        r_high=_high("case__"),
-    )
-
-
-def referrals_awaiting_response(today: datetime.date) -> QuerySet:
-    return _rows(
-        Referral.objects.filter(status=ReferralStatus.SENT, to_agency__isnull=False, response_due_on__lt=today),
-        r_case=F("case_id"),
-        r_subject=_key("referral:", "pk"),
-        r_due=F("response_due_on"),
-        r_assignee=NO_ONE,
-        r_agency=F("to_agency_id"),
-        r_high=_high("case__"),
-    )
-
-
-def _orders_ending(today: datetime.date, within_days: int) -> QuerySet:
-    # due_on is the day the order ends; the kind says how far ahead the reminder comes.
-    return _rows(
-        ProtectiveOrder.objects.exclude(case__status=CaseStatus.CLOSED).filter(
-            ends_on__gte=today, ends_on__lte=today + datetime.timedelta(days=within_days)
-        ),
-        r_case=F("case_id"),
-        r_subject=_key("order:", "pk"),
-        r_due=F("ends_on"),
-        r_assignee=order_owner("case__"),
-        r_agency=NO_ONE,
-        r_high=_high("case__"),
-    )
-
-
-def orders_ending_in_7_days(today: datetime.date) -> QuerySet:
-    return _orders_ending(today, 7)
-
-
-def orders_ending_tomorrow(today: datetime.date) -> QuerySet:
-    return _orders_ending(today, 1)
-
-
-def meeting_actions(today: datetime.date) -> QuerySet:
-    return _rows(
-        MeetingAction.objects.filter(
-            status=ActionStatus.OPEN, due_on__lte=today + datetime.timedelta(days=LEAD_DAYS)
-        ).exclude(agenda_item__case__status=CaseStatus.CLOSED),
-        r_case=F("agenda_item__case_id"),
-        r_subject=_key("action:", "pk"),
-        r_due=F("due_on"),
-        r_assignee=NO_ONE,
-        r_agency=F("assigned_agency_id"),
-        r_high=_high("agenda_item__case__"),
-    )
-
-
-def disclosure_decisions(today: datetime.date) -> QuerySet:
-    # Due 28 days after receipt. Stated as "received on or before" so that no date arithmetic
-    # differs between PostgreSQL and SQLite; the due date is added in the INSERT (see _date_plus).
-    received_by = today + datetime.timedelta(days=LEAD_DAYS) - datetime.timedelta(days=DECISION_TARGET_DAYS)
-    return _rows(
-        DisclosureApplication.objects.filter(decided_on__isnull=True, received_on__lte=received_by).exclude(
-            case__status=CaseStatus.CLOSED
-        ),
-        r_case=F("case_id"),
-        r_subject=_key("disclosure:", "pk"),
-        r_due=F("received_on"),
-        r_assignee=disclosure_owner("case__"),
-        r_agency=NO_ONE,
-        r_high=_high("case__"),
-    )
+    return first_who_can(case, ("idva", may_review), ("spoc", may_review), ("offender_manager", may_review))
 
 
 @dataclass(frozen=True)
@@ -266,17 +122,25 @@ class Sweep:
     owner: Callable[[str], Expression] | None = None
 
 
-KINDS = [
-    Sweep(ReminderKind.PERPETRATOR_VISIT_DUE, perpetrator_visits, owner=perpetrator_visit_owner),
-    Sweep(ReminderKind.VICTIM_VISIT_DUE, victim_visits, owner=victim_visit_owner),
-    Sweep(ReminderKind.RISK_REVIEW_DUE, risk_reviews, owner=review_owner),
-    Sweep(ReminderKind.SAFETY_PLAN_REVIEW_DUE, safety_plan_reviews, owner=review_owner),
-    Sweep(ReminderKind.REFERRAL_RESPONSE_OVERDUE, referrals_awaiting_response),
-    Sweep(ReminderKind.ORDER_ENDS_IN_7_DAYS, orders_ending_in_7_days, owner=order_owner),
-    Sweep(ReminderKind.ORDER_ENDS_TOMORROW, orders_ending_tomorrow, owner=order_owner),
-    Sweep(ReminderKind.MEETING_ACTION_DUE, meeting_actions),
-    Sweep(ReminderKind.DISCLOSURE_DECISION_DUE, disclosure_decisions, DECISION_TARGET_DAYS, disclosure_owner),
-]
+# The registered kinds, in the order of ReminderKind: each commits on its own, in this order.
+KINDS: list[Sweep] = []
+
+
+def register_sweep(
+    kind: ReminderKind, *, owner: Callable[[str], Expression] | None = None, due_offset_days: int = 0
+) -> Callable[[Callable[[datetime.date], QuerySet]], Callable[[datetime.date], QuerySet]]:
+    """Register the query of what is due for one kind of reminder. Used by each app in its
+    `sweeps.py`, which the reminders app imports at start-up (`RemindersConfig.ready`)."""
+
+    def decorator(due: Callable[[datetime.date], QuerySet]) -> Callable[[datetime.date], QuerySet]:
+        if any(sweep.kind == kind for sweep in KINDS):
+            raise ImproperlyConfigured(f"Two sweeps registered for the reminder kind {kind.value!r}.")
+        KINDS.append(Sweep(kind, due, due_offset_days, owner))
+        order = list(ReminderKind)
+        KINDS.sort(key=lambda sweep: order.index(sweep.kind))
+        return due
+
+    return decorator
 
 
 def _new_uuid_sql() -> str:

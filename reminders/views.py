@@ -8,15 +8,15 @@ from django.utils import timezone
 
 from cases.access.rules import can_set_cadences
 from cases.models import Operation
-from dacrre.accounts.models import Role
+from dacrre.audit.exports import FORMATS, export_response
 from dacrre.core.exceptions import ApplicationError
-from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 
 from .forms import DismissForm
 from .models import ESCALATE_AFTER, Reminder
+from .rules import can_view_team_tasks
 from .selectors import can_dismiss, tasks_due_now_and_later, tasks_for, team_tasks_for
 from .services import reminder_dismiss
 
@@ -27,7 +27,7 @@ TASKS_SHOWN = 500
 @login_required
 def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    is_supervisor = user.role == Role.SUPERVISOR
+    is_supervisor = can_view_team_tasks(user)
     view = request.GET.get("view", "mine")
     if view not in {"mine", "team", "escalated"} or (view != "mine" and not is_supervisor):
         view = "mine"

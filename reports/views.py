@@ -3,16 +3,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from cases.access.rules import can_view_reports
 from cases.models import Operation
 from dacrre.accounts.models import Area
+from dacrre.audit.exports import FORMATS, export_response
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.db_router import replica_reads
-from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.http import AuthenticatedHttpRequest
 
 from .forms import PeriodForm
+from .rules import can_view_reports
 from .selectors import Period, performance_report
 
 

@@ -51,7 +51,7 @@ def _snapshot(plan: SafetyPlan) -> dict[str, dict[str, str]]:
 
 
 @transaction.atomic
-def safety_plan_save(
+def safety_plan_save(  # noqa: C901
     *,
     actor: User,
     plan: SafetyPlan,

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cases.access.rules import can_view_scores
 from cases.models import Case, CaseStatus, Operation
 from cases.services import case_open
-from dacrre.accounts.models import Agency, Area, Role, User
+from dacrre.accounts.models import Agency, Area, User
 from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from incidents.models import Incident
@@ -18,6 +17,7 @@ from perpetrators.models import Perpetrator
 from victims.models import Child, Victim
 
 from .models import PerpetratorScore, TaskingEntry, TaskingSnapshot, VictimIncidentCount
+from .rules import can_open_case_from_ranking, can_view_scores
 from .scoring_sql import scores_select_sql, victim_counts_select_sql
 from .selectors import perpetrators_ranked
 
@@ -29,7 +29,7 @@ def cases_open_for_perpetrators(
     """Open a case in the operation for each perpetrator who has no open case in it, with the victims
     and children of their incidents recorded by the actor's force, in the area of the latest one.
     Returns (cases opened, perpetrators skipped because they already have one)."""
-    if not can_view_scores(actor) or actor.role != Role.SUPERVISOR or actor.agency is None:
+    if not can_open_case_from_ranking(actor) or actor.agency is None:
         raise PermissionDeniedError("Only the force's supervisors open cases from the ranking.")
     if operation.lead_agency_id != actor.agency_id or not operation.is_active:
         raise ApplicationError("Choose an active operation of your force", field="operation")

@@ -9,13 +9,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cases.access.rules import can_view_scores
 from cases.models import Operation
-from dacrre.accounts.models import Area, Role
+from dacrre.accounts.models import Area
+from dacrre.audit.exports import FORMATS, export_response
 from dacrre.audit.models import AccessAction
 from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
-from dacrre.core.exports import FORMATS, export_response
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
@@ -25,6 +24,7 @@ from perpetrators.selectors import perpetrator_ids_visible_to
 from . import services
 from .forms import TaskingForm
 from .models import PerpetratorScore, ScoringSettings, TaskingSnapshot, gravity_table
+from .rules import can_open_case_from_ranking, can_view_scores
 from .selectors import perpetrators_ranked, victims_repeat_counts
 
 PAGE_SIZE = 100
@@ -114,7 +114,7 @@ def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
                 (OffenceCategory(code).label if code in OffenceCategory.values else code, weight)
                 for code, weight in sorted(gravity_table().items(), key=lambda item: -item[1])
             ],
-            "can_open": user.role == Role.SUPERVISOR,
+            "can_open": can_open_case_from_ranking(user),
             "computed_at": computed_at,
         },
     )

@@ -1,4 +1,6 @@
+import fcntl
 import os
+from collections.abc import Iterator
 
 import pytest
 
@@ -41,3 +43,18 @@ def _empty_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def real_processes_lock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Held for the whole of a test marked @real_processes (tests/xdist_groups.py): across the xdist
+    processes of one run, one such test at a time. The lock file is in the run's own temporary folder."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        yield
+        return
+    with (tmp_path_factory.getbasetemp().parent / "real-processes.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)

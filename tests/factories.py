@@ -1,9 +1,11 @@
 """factory_boy factories for every model. Related records are built through the same rules as services."""
 
 import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
 from django.contrib.auth.models import Group
+from django.db.models import Model
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -16,6 +18,20 @@ from people.models import Person
 from perpetrators.models import Perpetrator
 from reminders.models import Reminder, ReminderKind
 from victims.models import Child, ChildConfidential, Victim, VictimConfidential
+
+_Model = TypeVar("_Model", bound=Model)
+
+
+class ModelFactory(factory.django.DjangoModelFactory[_Model]):
+    """The base of every factory here: `SomeFactory(...)` is typed as the model it creates."""
+
+    class Meta:
+        abstract = True
+
+    if TYPE_CHECKING:
+        # factory_boy creates the model instead of the factory; tell the type checker so.
+        def __new__(cls, **kwargs: Any) -> _Model: ...  # type: ignore[misc]
+
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 TEST_TOTP_KEY = "3132333435363738393031323334353637383930"  # hex of the RFC 6238 test secret
@@ -31,7 +47,7 @@ def current_totp(user) -> str:
     return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
 
 
-class AgencyFactory(factory.django.DjangoModelFactory):
+class AgencyFactory(ModelFactory[Agency]):
     class Meta:
         model = Agency
 
@@ -57,7 +73,7 @@ class IdvaAgencyFactory(AgencyFactory):
     side = AgencySide.VICTIM
 
 
-class AreaFactory(factory.django.DjangoModelFactory):
+class AreaFactory(ModelFactory[Area]):
     class Meta:
         model = Area
 
@@ -65,7 +81,7 @@ class AreaFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Area {n}")
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -86,7 +102,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             TOTPDevice.objects.create(user=self, name="Test authenticator", confirmed=True, key=TEST_TOTP_KEY)
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(ModelFactory[Person]):
     class Meta:
         model = Person
 
@@ -96,14 +112,14 @@ class PersonFactory(factory.django.DjangoModelFactory):
     police_identifier = factory.Sequence(lambda n: f"PID{n:06d}")
 
 
-class PerpetratorFactory(factory.django.DjangoModelFactory):
+class PerpetratorFactory(ModelFactory[Perpetrator]):
     class Meta:
         model = Perpetrator
 
     person = factory.SubFactory(PersonFactory)
 
 
-class VictimFactory(factory.django.DjangoModelFactory):
+class VictimFactory(ModelFactory[Victim]):
     class Meta:
         model = Victim
         skip_postgeneration_save = True
@@ -112,7 +128,7 @@ class VictimFactory(factory.django.DjangoModelFactory):
     confidential = factory.RelatedFactory("tests.factories.VictimConfidentialFactory", factory_related_name="victim")
 
 
-class VictimConfidentialFactory(factory.django.DjangoModelFactory):
+class VictimConfidentialFactory(ModelFactory[VictimConfidential]):
     class Meta:
         model = VictimConfidential
 
@@ -123,14 +139,14 @@ class VictimConfidentialFactory(factory.django.DjangoModelFactory):
     safe_contact_arrangements = "Safe number after 10am"
 
 
-class ChildFactory(factory.django.DjangoModelFactory):
+class ChildFactory(ModelFactory[Child]):
     class Meta:
         model = Child
 
     person = factory.SubFactory(PersonFactory, date_of_birth=datetime.date(2018, 1, 1), police_identifier=None)
 
 
-class ChildConfidentialFactory(factory.django.DjangoModelFactory):
+class ChildConfidentialFactory(ModelFactory[ChildConfidential]):
     class Meta:
         model = ChildConfidential
 
@@ -138,7 +154,7 @@ class ChildConfidentialFactory(factory.django.DjangoModelFactory):
     school = "Hidden Town Primary School"
 
 
-class OperationFactory(factory.django.DjangoModelFactory):
+class OperationFactory(ModelFactory[Operation]):
     class Meta:
         model = Operation
 
@@ -147,7 +163,7 @@ class OperationFactory(factory.django.DjangoModelFactory):
     starts_on = datetime.date(2026, 1, 1)
 
 
-class CaseFactory(factory.django.DjangoModelFactory):
+class CaseFactory(ModelFactory[Case]):
     class Meta:
         model = Case
 
@@ -158,7 +174,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
     perpetrator = factory.SubFactory(PerpetratorFactory)
 
 
-class CaseVictimFactory(factory.django.DjangoModelFactory):
+class CaseVictimFactory(ModelFactory[CaseVictim]):
     class Meta:
         model = CaseVictim
 
@@ -166,7 +182,7 @@ class CaseVictimFactory(factory.django.DjangoModelFactory):
     victim = factory.SubFactory(VictimFactory)
 
 
-class CaseChildFactory(factory.django.DjangoModelFactory):
+class CaseChildFactory(ModelFactory[CaseChild]):
     class Meta:
         model = CaseChild
 
@@ -174,7 +190,7 @@ class CaseChildFactory(factory.django.DjangoModelFactory):
     child = factory.SubFactory(ChildFactory)
 
 
-class ChronologyEntryFactory(factory.django.DjangoModelFactory):
+class ChronologyEntryFactory(ModelFactory[ChronologyEntry]):
     class Meta:
         model = ChronologyEntry
 
@@ -183,7 +199,7 @@ class ChronologyEntryFactory(factory.django.DjangoModelFactory):
     summary = "Note recorded."
 
 
-class IncidentFactory(factory.django.DjangoModelFactory):
+class IncidentFactory(ModelFactory[Incident]):
     class Meta:
         model = Incident
 
@@ -195,7 +211,7 @@ class IncidentFactory(factory.django.DjangoModelFactory):
     perpetrator = factory.SubFactory(PerpetratorFactory)
 
 
-class ReminderFactory(factory.django.DjangoModelFactory):
+class ReminderFactory(ModelFactory[Reminder]):
     class Meta:
         model = Reminder
 

@@ -43,6 +43,17 @@ def test_secret_key_is_required_when_debug_is_off() -> None:
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
+def test_the_load_benchmark_is_installed_only_when_asked_for() -> None:
+    """Production settings leave the benchmark's app and commands out; DACRRE_LOADTEST=1 brings them in."""
+    key = secrets.token_urlsafe(64)
+    production = _manage("help", "--commands", SECRET_KEY=key, DACRRE_LOADTEST="0")
+    assert production.returncode == 0, production.stderr
+    assert "migrate" in production.stdout.split() and "loadtest_generate" not in production.stdout
+    benchmark = _manage("help", "--commands", SECRET_KEY=key, DACRRE_LOADTEST="1")
+    assert benchmark.returncode == 0, benchmark.stderr
+    assert {"loadtest_generate", "loadtest_run"} <= set(benchmark.stdout.split())
+
+
 def _compose() -> dict:
     return yaml.safe_load((PROJECT_DIR / "docker-compose.yml").read_text())
 

@@ -6,7 +6,7 @@ from cases.selectors import cases_visible_to, cases_with_victim_contact_for
 from dacrre.accounts.models import User
 from dacrre.core.exceptions import NotFoundError
 
-from .models import ChildConfidential, Victim, VictimConfidential
+from .models import Victim, VictimConfidential
 
 
 def victims_visible_to(user: User) -> QuerySet[Victim]:
@@ -27,10 +27,3 @@ def victim_confidential_for(user: User, victim: Victim) -> VictimConfidential | 
     if not cases_with_victim_contact_for(user).filter(victims=victim).exists():
         return None
     return VictimConfidential.objects.filter(victim=victim).first()
-
-
-def child_schools_for(user: User, case_id: int, allowed: bool) -> dict[int, str]:
-    """Children's schools on a case, keyed by child id, only when victim contact details are allowed."""
-    if not allowed:
-        return {}
-    return dict(ChildConfidential.objects.filter(child__case_links__case_id=case_id).values_list("child_id", "school"))

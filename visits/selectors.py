@@ -1,6 +1,7 @@
 from django.db.models import QuerySet
 
 from cases.models import Case
+from cases.selectors import cases_visible_to
 from dacrre.accounts.models import User
 
 from .models import Visit, VisitStatus
@@ -29,7 +30,5 @@ def visits_recent(user: User, case: Case, limit: int = 10) -> QuerySet[Visit]:
 
 def visits_visible_to_user(user: User) -> QuerySet[Visit]:
     """Every visit the user may see, across the cases they see (same rule as `visits_visible_to`)."""
-    from cases.selectors import cases_visible_to
-
     visits = Visit.objects.filter(case__in=cases_visible_to(user).values("pk"))
     return _without_victim_visits_unless_victim_side(user, visits).select_related("case", "victim__person")

@@ -66,8 +66,10 @@ def visit_log_problems(
     next_due_override: datetime.date | None = None,
     override_reason: str = "",
 ) -> list[ApplicationError]:
-    """Every rule a visit record breaks, all at once, each on its field (the form shows them together;
-    `visit_log` refuses the first). `occurred_at` None: the date was not readable, so not checked."""
+    """What a logged visit must say, every rule it breaks at once, each on its field (the form shows
+    them together; `visit_log` refuses the first): when it happened (not in the future, within the date
+    bounds), the safeguarding concern if one was raised, and a next date set by hand only with its
+    reason, within the next 12 months. `occurred_at` None: the date was not readable, so not checked."""
     problems = []
     if occurred_at is not None:
         if occurred_at > timezone.now() + datetime.timedelta(minutes=5):
@@ -91,6 +93,47 @@ def visit_log_problems(
     return problems
 
 
+def _check_logged(
+    *,
+    occurred_at: datetime.datetime,
+    outcome: VisitOutcome | str,
+    safeguarding_details: str,
+    next_due_override: datetime.date | None,
+    override_reason: str,
+) -> None:
+    problems = visit_log_problems(
+        occurred_at=occurred_at,
+        outcome=outcome,
+        safeguarding_details=safeguarding_details,
+        next_due_override=next_due_override,
+        override_reason=override_reason,
+    )
+    if problems:
+        raise problems[0]
+
+
+def _next_due_record(
+    *, actor: User, case: Case, victim: Victim | None, locked: Case, due: datetime.date, moves: bool
+) -> datetime.date | None:
+    """The visited person's next visit due date, and their visit reminders: moved to `due` and closed
+    when `moves` (the visit is the latest), else left alone. Returns the due date the record held."""
+    if victim is None:
+        kind, subject_key = ReminderKind.PERPETRATOR_VISIT_DUE, "perpetrator"
+        current_due = locked.next_perpetrator_visit_due
+        if moves:
+            case._history_user = actor  # type: ignore[attr-defined]
+            case.next_perpetrator_visit_due = due
+            case.save(update_fields=["next_perpetrator_visit_due", "updated_at"])
+    else:
+        kind, subject_key = ReminderKind.VICTIM_VISIT_DUE, f"victim:{victim.pk}"
+        current_due = CaseVictim.objects.filter(case=case, victim=victim).values_list("next_visit_due", flat=True)[0]
+        if moves:
+            CaseVictim.objects.filter(case=case, victim=victim).update(next_visit_due=due)
+    if moves:
+        reminders_close(case=case, kinds=[kind], subject_key=subject_key, still_due_on=due)
+    return current_due
+
+
 @transaction.atomic
 def visit_log(
     *,
@@ -110,15 +153,13 @@ def visit_log(
     """Record a visit that happened (completing a planned one if given) and set the next due date:
     from the case's risk level by the cadence, unless overridden with a reason."""
     _check(actor, case, victim)
-    problems = visit_log_problems(
+    _check_logged(
         occurred_at=occurred_at,
         outcome=outcome,
         safeguarding_details=safeguarding_details,
         next_due_override=next_due_override,
         override_reason=override_reason,
     )
-    if problems:
-        raise problems[0]
     due = next_due_override or next_due(
         kind=CadenceKind.VISIT,
         risk_level=case.risk_level,
@@ -161,20 +202,7 @@ def visit_log(
     visit.save()
     visit.officers.set({actor, *other_officers})
 
-    if victim is None:
-        kind, subject_key = ReminderKind.PERPETRATOR_VISIT_DUE, "perpetrator"
-        current_due = locked.next_perpetrator_visit_due
-        if later is None:
-            case._history_user = actor  # type: ignore[attr-defined]
-            case.next_perpetrator_visit_due = due
-            case.save(update_fields=["next_perpetrator_visit_due", "updated_at"])
-    else:
-        kind, subject_key = ReminderKind.VICTIM_VISIT_DUE, f"victim:{victim.pk}"
-        current_due = CaseVictim.objects.filter(case=case, victim=victim).values_list("next_visit_due", flat=True)[0]
-        if later is None:
-            CaseVictim.objects.filter(case=case, victim=victim).update(next_visit_due=due)
-    if later is None:
-        reminders_close(case=case, kinds=[kind], subject_key=subject_key, still_due_on=due)
+    current_due = _next_due_record(actor=actor, case=case, victim=victim, locked=locked, due=due, moves=later is None)
     if outcome == VisitOutcome.SAFEGUARDING:
         # The row is the record that supervisors must review; the task only hurries the e-mail.
         Reminder.objects.get_or_create(

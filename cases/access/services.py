@@ -9,8 +9,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from cases.closed import case_require_open
 from cases.models import Case
-from cases.services import case_require_open
 from dacrre.accounts.models import Agency, User
 from dacrre.accounts.roles import has_role_permission
 from dacrre.audit.models import AccessAction

@@ -31,6 +31,12 @@ class AgencySide(models.TextChoices):
     BOTH = "both", "Both"
 
 
+# The sides that work with victims (the police work with both).
+VICTIM_SIDES = frozenset({AgencySide.VICTIM, AgencySide.BOTH})
+# The perpetrator-side kinds of agency whose caseworkers allocate perpetrators to programmes.
+PERPETRATOR_PROGRAMME_KINDS = frozenset({AgencyKind.PROBATION, AgencyKind.PERPETRATOR_PROGRAMME})
+
+
 class Agency(PublicIdModel):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=32, choices=AgencyKind.choices)
@@ -51,6 +57,14 @@ class Agency(PublicIdModel):
     @property
     def is_perpetrator_side(self) -> bool:
         return self.side == AgencySide.PERPETRATOR
+
+    @property
+    def is_victim_side(self) -> bool:
+        return self.side in VICTIM_SIDES
+
+    @property
+    def is_police(self) -> bool:
+        return self.kind == AgencyKind.POLICE
 
 
 class Area(PublicIdModel):
@@ -101,9 +115,18 @@ ROLE_SCOPES: dict[str, tuple[str, ...]] = {
     Role.AUDITOR: (Scope.NONE,),
     Role.ADMIN: (Scope.NONE,),
 }
-# The roles that work on cases: they may hold a case (SPOC, offender manager, IDVA) and see the cases
-# granted to their agency by a referral or a meeting.
+# The roles that work on cases: they may hold a case (SPOC, offender manager, IDVA), see the cases
+# granted to their agency by a referral or a meeting, have a caseload and tasks, answer referrals,
+# take part in meetings and complete their actions.
 CASEWORK_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.IDVA, Role.PARTNER_CASEWORKER})
+# The casework roles that lead on a case: they refer it to other agencies and organise its meetings
+# (partner caseworkers answer referrals and complete meeting actions).
+CASE_LEAD_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR, Role.IDVA})
+# The police's casework roles: the owning force's officers and supervisors record visits, orders
+# and Clare's Law decisions.
+POLICE_CASEWORK_ROLES = frozenset({Role.OFFICER, Role.SUPERVISOR})
+# The casework roles whose caseload includes the cases shared with their agency.
+SHARED_CASELOAD_ROLES = frozenset({Role.IDVA, Role.PARTNER_CASEWORKER})
 
 
 def scope_allowed(role: str, scope: str) -> bool:
@@ -165,6 +188,15 @@ class User(PublicIdModel, AbstractUser):
     @property
     def is_perpetrator_side(self) -> bool:
         return self.agency is not None and self.agency.is_perpetrator_side
+
+    @property
+    def is_victim_side(self) -> bool:
+        """Of an agency that works with victims (victim-side, or both as the police)."""
+        return self.agency is not None and self.agency.is_victim_side
+
+    @property
+    def is_police(self) -> bool:
+        return self.agency is not None and self.agency.is_police
 
     @property
     def may_read(self) -> bool:

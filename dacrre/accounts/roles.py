@@ -38,6 +38,10 @@ def roles_sync() -> None:
 def has_role_permission(user: User, perm: str) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
+    if perm not in ROLE_PERMISSIONS.get(user.role, ()):
+        # The group holds exactly ROLE_PERMISSIONS (roles_sync): what the role is never given, its
+        # group does not hold either, and the navigation asks this of every user on every page.
+        return False
     app_label, codename = perm.split(".")
     # The user's role field names their group; one source of truth, no membership to drift.
     return Permission.objects.filter(

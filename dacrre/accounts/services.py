@@ -8,11 +8,10 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dacrre.audit.models import AccessAction
-from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError
 
 from .models import Agency, AgencyKind, AgencySide, Area, Role, Scope, User, default_scope_for
+from .signals import second_factor_enrolled, second_factor_reset
 
 
 @transaction.atomic
@@ -91,7 +90,7 @@ def second_factor_confirm(*, user: User, device: TOTPDevice, token: str) -> list
     recovery = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
     codes = [StaticToken.random_token() for _ in range(settings.RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=recovery, token=code) for code in codes])
-    access_log_record(user=user, action=AccessAction.MFA_ENROLLED, detail="authenticator app confirmed")
+    second_factor_enrolled.send(sender=User, user=user)
     return codes
 
 
@@ -112,10 +111,4 @@ def user_second_factor_reset(*, actor: User, user: User) -> None:
     """An administrator resets a user's second factor: they enrol again at their next sign-in."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    access_log_record(
-        user=actor,
-        action=AccessAction.MFA_RESET,
-        object_type="user",
-        object_id=user.public_id,
-        object_label=f"Second factor of {user.username} reset",
-    )
+    second_factor_reset.send(sender=User, actor=actor, user=user)

@@ -15,12 +15,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from dacrre.audit.models import AccessAction
-from dacrre.audit.services import access_log_record
 from dacrre.core.exceptions import ApplicationError
 from dacrre.core.http import AuthenticatedHttpRequest
 
 from .forms import EnrolmentForm, LoginForm, SecondFactorForm
+from .models import User
 from .services import (
     second_factor_check,
     second_factor_confirm,
@@ -28,6 +27,7 @@ from .services import (
     user_has_second_factor,
 )
 from .session_expiry import session_timing, signed_out_message
+from .signals import second_factor_accepted, second_factor_refused
 
 MAX_SECOND_FACTOR_FAILURES = 5
 _FAILURES_KEY = "dacrre_second_factor_failures"
@@ -63,18 +63,11 @@ def second_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
             # or read while only the password was in) opens nothing.
             request.session.cycle_key()
             request.session.pop(_FAILURES_KEY, None)
-            access_log_record(
-                user=user, action=AccessAction.LOGIN, request=request, detail=f"second factor accepted ({device.name})"
-            )
+            second_factor_accepted.send(sender=User, user=user, request=request, device_name=device.name)
             return redirect(_next_url(request))
         failures = request.session.get(_FAILURES_KEY, 0) + 1
         request.session[_FAILURES_KEY] = failures
-        access_log_record(
-            user=user,
-            action=AccessAction.LOGIN_FAILED,
-            request=request,
-            detail=f"wrong second-factor code ({failures})",
-        )
+        second_factor_refused.send(sender=User, user=user, request=request, failures=failures)
         if failures >= MAX_SECOND_FACTOR_FAILURES:
             request.dacrre_signed_out = ("other", None)  # type: ignore[attr-defined]  # the message says why
             logout(request)

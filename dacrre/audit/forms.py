@@ -34,12 +34,3 @@ class AccessLogSearchForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", "The 'to' date must be the same as or after the 'from' date")
         return cleaned
-
-
-class BreakGlassReviewForm(forms.Form):
-    note = forms.CharField(
-        label="Review note",
-        widget=forms.Textarea,
-        max_length=2000,
-        error_messages={"required": "Enter a review note saying whether the access was justified"},
-    )

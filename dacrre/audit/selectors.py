@@ -6,16 +6,15 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from cases.access.models import BreakGlassAccess
 from dacrre.accounts.models import User
-from dacrre.accounts.roles import has_role_permission
 from dacrre.core.exceptions import PermissionDeniedError
 
 from .models import AccessLog
+from .rules import can_read_access_log
 
 
 def _require_auditor(user: User) -> None:
-    if not has_role_permission(user, "audit.view_accesslog"):
+    if not can_read_access_log(user):
         raise PermissionDeniedError("Only auditors can read the access log.")
 
 
@@ -43,8 +42,3 @@ def access_logs_search(user: User, filters: dict[str, Any]) -> QuerySet[AccessLo
     if filters.get("flagged_only"):
         logs = logs.filter(flagged_for_review=True)
     return logs.order_by("-occurred_at", "-id")
-
-
-def break_glass_awaiting_review(user: User) -> QuerySet[BreakGlassAccess]:
-    _require_auditor(user)
-    return BreakGlassAccess.objects.filter(reviewed_at__isnull=True).select_related("user__agency", "case")

@@ -1,11 +1,10 @@
+"""The access log's pages. The shell (dacrre/urls.py) puts them under /audit/ in the "audit"
+namespace, with the break-glass reviews of case access (cases/access/urls.py)."""
+
 from django.urls import path
 
 from . import views
 
-app_name = "audit"
-
 urlpatterns = [
     path("", views.access_log, name="access_log"),
-    path("break-glass/", views.break_glass_reviews, name="break_glass_reviews"),
-    path("break-glass/<uuid:public_id>/review/", views.break_glass_review_submit, name="break_glass_review"),
 ]

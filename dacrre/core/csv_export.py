@@ -5,6 +5,9 @@ from collections.abc import Iterable, Sequence
 
 from django.http import HttpResponse
 
+# The download formats of list pages (`?format=...`); dacrre/audit/exports.py answers them.
+FORMATS = {"csv", "xlsx"}
+
 # A cell starting with one of these is run as a formula by Excel and LibreOffice.
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 

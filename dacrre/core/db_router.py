@@ -30,6 +30,8 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
+from .csv_export import FORMATS
+
 logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
@@ -97,8 +99,6 @@ class ReplicaForDownloadsMiddleware:
     """A CSV or Excel download (`?format=csv` or `?format=xlsx` on a GET) reads from the replica."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        from .exports import FORMATS  # the list pages' download formats
-
         self.get_response = get_response
         self.formats = FORMATS
 

@@ -3,6 +3,7 @@ after the session ended is kept on the server for that user only and, once they 
 filled back in on its page for them to check and submit (never submitted for them); and pages carry
 the timeout warning's timings for static/js/dacrre.mjs."""
 
+import datetime
 import json
 import re
 import time
@@ -30,7 +31,7 @@ def officer_case(db):
 
 def _idle_timeout() -> None:
     """The idle timeout passing: the database session is gone (expired sessions load as empty)."""
-    Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
 
 
 def _sign_in(client, user, next_url: str = "/"):
@@ -47,7 +48,7 @@ def _kept_block(html: str) -> dict:
 
 
 def _dash(victim) -> dict:
-    data = {f"q_{key}": Answer.YES if i < 15 else Answer.NO for i, key in enumerate(QUESTION_KEYS)}
+    data: dict[str, str] = {f"q_{key}": Answer.YES if i < 15 else Answer.NO for i, key in enumerate(QUESTION_KEYS)}
     data["victim"] = str(victim.public_id)
     return data
 
@@ -196,11 +197,11 @@ def test_pages_carry_the_timeout_warning_and_keep_alive_renews_the_session(clien
     assert "unsafe-inline" not in page["Content-Security-Policy"]
     assert re.search(r"<script(?![^>]*(src=|application/json))[^>]*>", html) is None  # no inline script
 
-    Session.objects.update(expire_date=timezone.now() + timezone.timedelta(seconds=60))
+    Session.objects.update(expire_date=timezone.now() + datetime.timedelta(seconds=60))
     renewed = client.post("/accounts/keep-alive/")
     assert renewed.status_code == 200
     assert renewed.json()["remaining_seconds"] == settings.SESSION_COOKIE_AGE
-    assert Session.objects.get().expire_date > timezone.now() + timezone.timedelta(
+    assert Session.objects.get().expire_date > timezone.now() + datetime.timedelta(
         seconds=settings.SESSION_COOKIE_AGE - 60
     )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dacrre.accounts.middleware import LOGIN_AT_SESSION_KEY
@@ -78,7 +78,7 @@ def test_enrolment_shows_a_qr_code_confirms_with_a_code_and_gives_recovery_codes
 @pytest.mark.django_db
 def test_a_recovery_code_works_once(client) -> None:
     user = UserFactory()
-    device = user.staticdevice_set.create(name="Recovery codes", confirmed=True)
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
     device.token_set.create(token="recover1")
     _password(client, user)
     assert client.post("/accounts/second-factor/", {"token": "recover1"}).status_code == 302

@@ -1,6 +1,8 @@
 """The OpenAPI schema and its documentation: only for signed-in users (both factors) and tokens, and
 they say what the API answers: every error status where it applies, and no value outside an enum."""
 
+from typing import Any
+
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -10,7 +12,7 @@ from risk.models import Answer, RiskAssessment
 from risk.questions import QUESTION_KEYS
 from tests.factories import TEST_PASSWORD, CaseFactory, CaseVictimFactory, UserFactory
 
-SCHEMA_JSON = {"HTTP_ACCEPT": "application/vnd.oai.openapi+json"}
+SCHEMA_JSON: dict[str, Any] = {"HTTP_ACCEPT": "application/vnd.oai.openapi+json"}
 
 
 def _token_client(user) -> APIClient:

@@ -5,12 +5,13 @@ import datetime
 import html
 import threading
 import time
+from typing import cast
 
 import pytest
 from django.utils import timezone
 
 from cases.models import CaseStatus, ChronologyEntry, ChronologyKind
-from dacrre.accounts.models import Role, Scope
+from dacrre.accounts.models import Role, Scope, User
 from dacrre.core.exceptions import CaseClosedError
 from oversight import services as oversight_services
 from oversight.models import CaseClosureRequest, ClosureStatus
@@ -62,7 +63,7 @@ def test_ten_supervisors_reallocating_one_case_at_once_exactly_one_wins(signed_i
 
     assert all(response.status_code == 200 for response in responses), responses
     case.refresh_from_db()
-    winner = takers.index(case.spoc)
+    winner = takers.index(cast(User, case.spoc))
     winning_supervisor = supervisors[winner]
     assert "1 case reallocated." in _page(responses[winner])
     told = (
@@ -241,7 +242,7 @@ def test_a_visit_sent_while_the_case_is_closing_is_refused(monkeypatch) -> None:
     assert isinstance(visit, CaseClosedError) and "read only" in visit.message
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED and not Visit.objects.filter(case=case).exists()
-    assert case.closed_at <= timezone.now() + datetime.timedelta(seconds=1)
+    assert case.closed_at is not None and case.closed_at <= timezone.now() + datetime.timedelta(seconds=1)
 
 
 def test_a_referral_accepted_while_the_case_closes_is_refused_without_a_deadlock(monkeypatch) -> None:

@@ -10,6 +10,7 @@ import datetime
 import importlib
 import inspect
 from pathlib import Path
+from typing import cast
 
 import pytest
 from django import forms
@@ -62,7 +63,7 @@ def _project_form_classes() -> list[type[forms.Form]]:
         module = importlib.import_module(".".join(path.relative_to(PROJECT).with_suffix("").parts))
         for _name, value in inspect.getmembers(module, inspect.isclass):
             if issubclass(value, forms.BaseForm) and value.__module__ == module.__name__:
-                found.append(value)
+                found.append(cast(type[forms.Form], value))  # a ModelForm is no Form, but has base_fields
     return found
 
 

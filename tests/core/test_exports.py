@@ -1,9 +1,10 @@
 import io
+from typing import cast
 
 import pytest
 from openpyxl import load_workbook
 
-from dacrre.accounts.models import Role, Scope
+from dacrre.accounts.models import Agency, Role, Scope
 from dacrre.audit.models import AccessAction, AccessLog
 from tests.factories import CaseFactory, PerpetratorFactory, PersonFactory, UserFactory
 
@@ -62,7 +63,7 @@ def test_referral_inbox_and_ranking_downloads(login) -> None:
 
     analyst = UserFactory(role=Role.ANALYST, scope=Scope.AGENCY)
     incident = IncidentFactory(area=analyst.area, occurred_at=timezone.now() - datetime.timedelta(days=3))
-    scores_refresh(agency=analyst.agency)
+    scores_refresh(agency=cast(Agency, analyst.agency))
     ranking = login(analyst).get("/scoring/?format=csv").content.decode()
     assert ranking.splitlines()[0].startswith("Rank,Perpetrator") and incident.perpetrator.person.full_name in ranking
     officer = UserFactory(area=analyst.area)
@@ -86,7 +87,7 @@ def test_meetings_duplicates_and_tasking_lists_download(login) -> None:
 
     analyst = UserFactory(role=Role.ANALYST, scope=Scope.AGENCY)
     a, b = PersonFactory(given_name="Jon"), PersonFactory(given_name="John")
-    DuplicateCandidate.objects.create(first=a, second=b, reason="similar names", agency=analyst.agency)
+    DuplicateCandidate.objects.create(first=a, second=b, reason="similar names", agency=cast(Agency, analyst.agency))
     client = login(analyst)
     body = client.get("/people/duplicates/?format=csv").content.decode()
     assert "similar names" in body and a.full_name in body

@@ -16,6 +16,7 @@ from dacrre.core.tasks import enqueue_after_commit
 from reminders.models import Reminder
 from reminders.tasks import sweep_reminders
 from tests.factories import CaseFactory
+from tests.xdist_groups import real_processes
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -62,6 +63,7 @@ def test_a_broker_failure_does_not_break_the_save(monkeypatch, django_capture_on
     assert "next sweep will catch up" in caplog.text
 
 
+@real_processes
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)

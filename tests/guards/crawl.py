@@ -153,7 +153,7 @@ class _Page(HTMLParser):
         self._button: tuple[str, str, list[str]] | None = None
         self._in_title = False
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:  # noqa: C901
         if self._in_title:
             return  # a browser reads a title's content as text: a link in it is no link
         if tag == "title":
@@ -289,7 +289,7 @@ def is_download(path: str) -> bool:
 Fetch = Callable[[str], tuple[int, str, str, str]]  # path -> (status, location, content type, body)
 
 
-def crawl(
+def crawl(  # noqa: C901
     fetch: Fetch,
     start: str,
     *,

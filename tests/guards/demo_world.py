@@ -6,20 +6,21 @@ Clare's Law application, planned visit, programme allocation, possible duplicate
 list, import (checked, or waiting for the worker), break-glass look, school notification or second
 risk assessment on a case; without them a partner's inbox, the auditor's reviews and most of a supervisor's
 pages would be empty and their links never crawled. `demo_extras_add` builds them with the
-services, as users would, on top of the seeded data (dacrre/core/demo.py stays as it is).
+services, as users would, on top of the seeded data (dacrre/shell/demo.py stays as it is).
 """
 
 import datetime
 import io
 from dataclasses import dataclass
+from typing import cast
 
 from django.core.management import call_command
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import Case, RiskLevel
-from dacrre.accounts.models import Agency, User
-from dacrre.core.demo import DEMO_USERS, POLICE
+from dacrre.accounts.models import Agency, Area, User
+from dacrre.shell.demo import DEMO_USERS, POLICE
 from tests.factories import TEST_TOTP_KEY
 
 DEMO_USERNAMES = [row[0] for row in DEMO_USERS]
@@ -229,7 +230,9 @@ def demo_extras_add(users: dict[str, User]) -> dict[str, object]:  # noqa: PLR09
     extras["duplicate"] = DuplicateCandidate.objects.create(
         first=first, second=second, reason="similar names and the same date of birth", agency=agencies[POLICE]
     )
-    extras["tasking"] = tasking_snapshot_take(actor=users["analyst"], area=officer.area, month=today, top_n=10)
+    extras["tasking"] = tasking_snapshot_take(
+        actor=users["analyst"], area=cast(Area, officer.area), month=today, top_n=10
+    )
     content = (
         "source_reference,occurred_at,area,offence_category,perpetrator_given_name,perpetrator_family_name\n"
         f"GUARD/1,{today:%Y-%m-%d} 10:00,North,common_assault,Gary,Guard\n"

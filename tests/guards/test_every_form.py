@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -29,7 +30,7 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from cases.models import RiskLevel
-from dacrre.accounts.models import Role, Scope
+from dacrre.accounts.models import Role, Scope, User
 from tests.factories import (
     TEST_PASSWORD,
     AreaFactory,
@@ -181,7 +182,7 @@ class World:
 class Submission:
     """One valid submission of a form, and what its success looks like."""
 
-    user: object | None  # signed in with both factors first; None: the entry signs in itself (or not)
+    user: User | None  # signed in with both factors first; None: the entry signs in itself (or not)
     url: str  # where the form posts
     data: dict = field(default_factory=dict)  # typed over the form's own values; a key may omit a prefix
     page: str | None = None  # where the form is shown (default: `url`)
@@ -189,7 +190,7 @@ class Submission:
     pick: dict = field(default_factory=dict)  # among several forms posting to `url`: the one with these values
     redirect: str | None = None  # where success leads (a path); None: not checked
     message: str = ""  # shown on the page success leads to
-    check: Callable[[object], object] | None = None  # given the response; asserts the record made
+    check: Callable[[Any], object] | None = None  # given the response; asserts the record made
     status: int = 302
     api: bool = False  # a JSON API action: no page; `data` is the body
     # A wide or irreversible action asks again first: the label of the button on the confirmation
@@ -542,6 +543,7 @@ def _referral_update(w: World) -> Submission:
         w, "update", user=w.housing_worker, data={"text": "First appointment booked."}, status="sent"
     )
     referral_check = submission.check
+    assert referral_check is not None
     submission.check = lambda response: (
         referral_check(response)
         and "First appointment booked." in html.unescape(w.client.get(submission.page).content.decode())
@@ -1024,18 +1026,19 @@ def _second_factor(w: World) -> Submission:
 @form("accounts:second_factor", "enrol")
 def _enrol(w: World) -> Submission:
     from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     user = UserFactory(authenticator=False)
     _password_given(w, user)
 
     def token() -> str:
-        device = user.totpdevice_set.get(confirmed=False)
+        device = TOTPDevice.objects.get(user=user, confirmed=False)
         return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
 
     submission = Submission(
         user=None,
         url=reverse("accounts:second_factor"),
-        check=lambda response: "recovery-codes" in response["Location"] and user.totpdevice_set.get().confirmed,
+        check=lambda response: "recovery-codes" in response["Location"] and TOTPDevice.objects.get(user=user).confirmed,
     )
     submission.data = {"token": token}  # the device is made when the page is shown: read at submission
     return submission
@@ -1144,9 +1147,9 @@ def choose_form(forms: list[Form], page: str, url: str, submission: Submission) 
 def fill(form_: Form, values: dict) -> dict[str, object]:
     """The form as it stands, with the entry's values typed over its fields. Every value must go in a
     field the form has (a prefix such as 'a12-' may be left out), with a choice it offers."""
-    data: dict[str, object] = {}
+    data: dict[str, Any] = {}
     for name, value in form_.as_it_stands():
-        data.setdefault(name, []).append(value)  # type: ignore[union-attr]
+        data.setdefault(name, []).append(value)
     fields = {f.name: f for f in form_.fields}
     for key, value in values.items():
         names = [key] if key in fields else [name for name in fields if name.endswith(f"-{key}")]
@@ -1182,6 +1185,7 @@ def test_a_valid_submission_succeeds(client, name, variant) -> None:
     assert resolve(urlsplit(submission.url).path).view_name == name
 
     if submission.api:
+        assert submission.user is not None
         api = APIClient()
         api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=submission.user).key}")
         response = api.post(submission.url, submission.data, format="json")

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.db import transaction
 
-from dacrre.core.demo import DEMO_PASSWORD
+from dacrre.shell.demo import DEMO_PASSWORD
 from tests.factories import current_totp
 from tests.guards.crawl import Button, CrawlResult, crawl, url_name
 from tests.guards.demo_world import DEMO_USERNAMES, DemoWorld, demo_world_build
@@ -113,7 +113,7 @@ ROUTE_REACHED_BY: dict[str, str] = {
     ),
     **dict.fromkeys(["audit:access_log", "audit:break_glass_reviews"], "auditor"),
     # Person merges are read in the admin through the project's logged read-only admin
-    # (dacrre.core.admin.LoggedReadOnlyAdmin), so their list and record pages are the project's.
+    # (dacrre.audit.admin.LoggedReadOnlyAdmin), so their list and record pages are the project's.
     **dict.fromkeys(
         ["admin:people_personmerge_changelist", "admin:people_personmerge_change", "admin:people_personmerge_reverse"],
         "admin",

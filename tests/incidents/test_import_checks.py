@@ -6,6 +6,7 @@ birth in 2090 were imported. Each is now a row-and-column error at the check, an
 imported while any remains."""
 
 from pathlib import Path
+from typing import cast
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -32,9 +33,9 @@ def _errors(*rows: str) -> dict[tuple[int, str], str]:
 
 
 def test_values_longer_than_their_database_column_are_reported_with_the_limit_of_the_model_field() -> None:
-    reference = Incident._meta.get_field("source_reference").max_length
-    name = Person._meta.get_field("family_name").max_length
-    police_id = Person._meta.get_field("police_identifier").max_length
+    reference = cast(int, Incident._meta.get_field("source_reference").max_length)
+    name = cast(int, Person._meta.get_field("family_name").max_length)
+    police_id = cast(int, Person._meta.get_field("police_identifier").max_length)
     assert (reference, name, police_id) == (60, 100, 40)
     errors = _errors(
         _row(1).replace("R1,", "R" * (reference + 1) + ",", 1),

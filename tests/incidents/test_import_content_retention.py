@@ -5,6 +5,7 @@ its counts and its errors without any value the file held; the page says so."""
 
 import datetime
 from pathlib import Path
+from typing import cast
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -143,6 +144,7 @@ def test_a_checked_file_never_imported_is_removed_after_30_days_and_cannot_then_
     job = _upload(client, SAMPLE)
     assert job.status == ImportStatus.CHECKED
     assert "import it before then" in _page(client, job)
+    assert job.finished_at is not None
     assert import_content_purge(now=job.finished_at + 30 * DAY) == 1
 
     page = _page(client, job)
@@ -205,7 +207,7 @@ def test_reports_written_before_errors_carried_their_values_are_cleaned_too() ->
         ],
     }
     cleaned = report_without_file_values(report)
-    assert [error["message"] for error in cleaned["errors"]] == [
+    assert [error["message"] for error in cast(list, cleaned["errors"])] == [
         f"Enter the date as YYYY-MM-DD or DD/MM/YYYY, not {REMOVED_VALUE}",
         f"Unknown area {REMOVED_VALUE}. Use one of: North",
         f"Unknown category {REMOVED_VALUE}. See docs/import.md",
@@ -213,7 +215,7 @@ def test_reports_written_before_errors_carried_their_values_are_cleaned_too() ->
         "These columns are missing from the header row",
         "At most 100 characters (this has 101)",
     ]
-    assert [error["column"] for error in cleaned["errors"]] == [
+    assert [error["column"] for error in cast(list, cleaned["errors"])] == [
         "victim_date_of_birth",
         "area",
         "offence_category",

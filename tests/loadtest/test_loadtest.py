@@ -15,13 +15,14 @@ from django.utils import timezone
 from cases.access.models import CaseAccessGrant, CaseGroupObjectPermission
 from cases.models import Case
 from cases.selectors import cases_visible_to
+from dacrre.accounts.benchmarks import signed_in_session
 from dacrre.accounts.models import Agency, AgencyKind, AgencySide, Role, User
-from dacrre.core.benchmarks import signed_in_session
 from loadtest.generate import Scale, dataset_generate
 from loadtest.plan import MIX, mix_for, plan_build
 from loadtest.report import results_read, verdicts
 from referrals.models import Referral
 from tests.factories import CaseFactory, UserFactory
+from tests.xdist_groups import real_processes
 from visits.models import Visit
 
 TINY = Scale(agencies=10, users=60, people=300, incidents=1_000, cases=200, visits=600, referrals=300)
@@ -45,7 +46,9 @@ def test_the_dataset_has_the_asked_for_size_and_keeps_the_services_rules() -> No
         referral = Referral.objects.get(public_id=grant.source_id)
         assert referral.to_agency_id == grant.agency_id and referral.case_id == grant.case_id
         assert referral.status == "accepted" or (
-            referral.status == "completed" and referral.access_ends_at > timezone.now()
+            referral.status == "completed"
+            and referral.access_ends_at is not None
+            and referral.access_ends_at > timezone.now()
         )
     # An officer's cases lie in the officer's area; a closed case is the only one with closed_at.
     for case in Case.objects.select_related("spoc"):
@@ -60,6 +63,7 @@ def test_a_partner_caseworker_sees_exactly_the_cases_their_agency_was_granted() 
     dataset_generate(TINY)
     # A drug and alcohol service: perpetrator-side, and never assigned to a case as its offender manager.
     caseworker = User.objects.filter(role=Role.PARTNER_CASEWORKER, agency__kind=AgencyKind.DRUG_AND_ALCOHOL).first()
+    assert caseworker is not None
     granted = set(
         CaseAccessGrant.objects.filter(agency=caseworker.agency, revoked_at__isnull=True).values_list(
             "case_id", flat=True
@@ -99,6 +103,7 @@ def test_the_mix_keeps_every_part_and_adds_up() -> None:
     assert sum(mix_for(7).values()) == 7 and min(mix_for(7).values()) == 1
 
 
+@real_processes
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_load_run_against_gunicorn_reports_latency_errors_and_queries(tmp_path: Path) -> None:

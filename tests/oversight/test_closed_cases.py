@@ -8,6 +8,7 @@ still open so that nobody is left with a task that cannot be done.
 import datetime
 import re
 from dataclasses import dataclass
+from typing import cast
 
 import pytest
 from django.utils import timezone
@@ -18,11 +19,11 @@ from cases.access.models import CaseAccessGrant, GrantSource
 from cases.access.services import case_access_grant
 from cases.models import Case, CaseStatus, ChronologyEntry
 from cases.services import case_change_status
-from dacrre.accounts.models import Role, Scope
+from dacrre.accounts.models import Agency, Role, Scope, User
 from dacrre.core.exceptions import CaseClosedError
 from disclosures.models import Decision, DisclosureApplication, DisclosureOutcome, Route
 from disclosures.services import application_decide, application_record, application_record_disclosure
-from meetings.models import ActionStatus, AgendaItem, MeetingAction, MeetingKind
+from meetings.models import ActionStatus, AgendaItem, Meeting, MeetingAction, MeetingKind
 from meetings.services import (
     agenda_item_record_discussion,
     meeting_action_assign,
@@ -51,7 +52,7 @@ from reminders.models import Reminder, ReminderStatus
 from risk.models import Answer, RiskAssessment
 from risk.questions import QUESTION_KEYS
 from risk.services import marac_referral_record, risk_assessment_record
-from safety_plans.models import SafetyPlanVersion, SchoolNotification
+from safety_plans.models import SafetyPlan, SafetyPlanVersion, SchoolNotification
 from safety_plans.services import safety_plan_for, safety_plan_save, school_notification_record
 from tests.factories import (
     AreaFactory,
@@ -63,6 +64,7 @@ from tests.factories import (
     UserFactory,
     VictimSideAgencyFactory,
 )
+from victims.models import Child, Victim
 from visits.models import Visit, VisitOutcome, VisitStatus
 from visits.services import visit_cancel, visit_log, visit_plan
 
@@ -73,24 +75,24 @@ NOW = timezone.now()
 @dataclass
 class Closed:
     case: Case
-    officer: object
-    supervisor: object
-    idva: object
-    housing_worker: object
-    victim: object
-    child: object
+    officer: User
+    supervisor: User
+    idva: User
+    housing_worker: User
+    victim: Victim
+    child: Child
     planned: Visit
     order: ProtectiveOrder
     undecided: DisclosureApplication
     to_disclose: DisclosureApplication
-    plan: object
+    plan: SafetyPlan
     notification: SchoolNotification
     draft: Referral
     sent: Referral
     accepted: Referral
     item: AgendaItem
     action: MeetingAction
-    meeting: object
+    meeting: Meeting
 
 
 def _referral(officer, case, person, agency):
@@ -251,7 +253,7 @@ def _writes(c: Closed) -> dict:
             actor=c.supervisor, item=c.item, summary="Discussed"
         ),
         "meeting_action_assign": lambda: meeting_action_assign(
-            actor=c.supervisor, item=c.item, agency=c.sent.to_agency, description="Another", due_on=TODAY
+            actor=c.supervisor, item=c.item, agency=cast(Agency, c.sent.to_agency), description="Another", due_on=TODAY
         ),
         "meeting_action_complete": lambda: meeting_action_complete(
             actor=c.housing_worker, action=c.action, outcome="Called"
@@ -267,7 +269,7 @@ def _writes(c: Closed) -> dict:
         "case_access_grant": lambda: case_access_grant(
             actor=c.supervisor,
             case=c.case,
-            agency=c.idva.agency,
+            agency=cast(Agency, c.idva.agency),
             source_kind=GrantSource.MEETING,
             source_id=c.meeting.public_id,
         ),

@@ -3,6 +3,7 @@
 import datetime
 import html
 import re
+from typing import Any, cast
 
 import pytest
 from django.core import mail
@@ -63,13 +64,13 @@ def test_team_caseload_counts_hand_built_data_in_one_query(team) -> None:
         case=high, assignee=alice, kind=ReminderKind.RISK_REVIEW_DUE, due_on=TODAY + datetime.timedelta(days=1)
     )
     with CaptureQueriesContext(connection) as queries:
-        rows = {u.username: u for u in team_caseload(supervisor)}
+        rows: dict[str, Any] = {u.username: u for u in team_caseload(supervisor)}
     assert len(queries) == 1
     assert elsewhere.username not in rows  # another area
     a = rows[alice.username]
     assert (a.open_cases, a.high_risk_cases, a.overdue_visits, a.overdue_reviews) == (2, 1, 1, 1)
     assert rows[bob.username].open_cases == 0
-    only_op = {u.username: u.open_cases for u in team_caseload(supervisor, operation_id=operation.pk)}
+    only_op = {u.username: u.open_cases for u in cast(Any, team_caseload(supervisor, operation_id=operation.pk))}
     assert only_op[alice.username] == 1
     assert [u.username for u in team_caseload(supervisor, sort="open")][0] == alice.username
 
@@ -111,7 +112,8 @@ def test_reallocation_moves_cases_and_their_tasks_records_it_and_tells_the_new_h
             },
         )
     assert done.status_code == 302
-    first.refresh_from_db(), second.refresh_from_db(), kept.refresh_from_db(), task.refresh_from_db()
+    for record in (first, second, kept, task):
+        record.refresh_from_db()
     assert (first.spoc, second.spoc, kept.spoc, task.assignee) == (bob, bob, alice, bob)
     entry = ChronologyEntry.objects.filter(case=first, kind=ChronologyKind.ALLOCATION).get()
     assert "Alice Able to Bob Baker" in entry.summary and "South team" in entry.summary
@@ -137,7 +139,8 @@ def test_leave_moves_every_role_a_person_holds_in_one_action(team) -> None:
     as_om = CaseFactory(area=north, spoc=bob, offender_manager=alice)
     moved = caseload_move(actor=supervisor, from_user=alice, to_user=bob, reason="Annual leave 1-14 December")
     assert len(moved.moved) == 2 and moved.conflicts == []
-    as_spoc.refresh_from_db(), as_om.refresh_from_db()
+    as_spoc.refresh_from_db()
+    as_om.refresh_from_db()
     assert as_spoc.spoc == bob and as_om.offender_manager == bob
     with pytest.raises(ApplicationError, match="no open cases"):
         caseload_move(actor=supervisor, from_user=alice, to_user=bob, reason="Annual leave again")

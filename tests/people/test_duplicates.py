@@ -2,11 +2,12 @@
 
 import datetime
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 from cases.models import CaseVictim
-from dacrre.accounts.models import Role, Scope
+from dacrre.accounts.models import Agency, Role, Scope
 from dacrre.audit.models import AccessAction, AccessLog
 from dacrre.core.exceptions import InvalidTransitionError
 from incidents.models import Incident
@@ -103,7 +104,7 @@ def test_merge_moves_everything_keeps_contact_details_and_is_logged_then_reverse
         first=min(kept_victim.person, merged_victim.person, key=lambda p: p.pk),
         second=max(kept_victim.person, merged_victim.person, key=lambda p: p.pk),
         reason="similar names",
-        agency=supervisor.agency,
+        agency=cast(Agency, supervisor.agency),
     )
     merge = duplicate_merge(actor=supervisor, candidate=pair, keep=kept_victim.person, reason="Same phone and address")
 
@@ -143,7 +144,9 @@ def test_merge_moves_everything_keeps_contact_details_and_is_logged_then_reverse
 def test_keep_apart_is_decided_once() -> None:
     supervisor = UserFactory(role=Role.SUPERVISOR)
     a, b = PersonFactory(), PersonFactory()
-    pair = DuplicateCandidate.objects.create(first=a, second=b, reason="similar names", agency=supervisor.agency)
+    pair = DuplicateCandidate.objects.create(
+        first=a, second=b, reason="similar names", agency=cast(Agency, supervisor.agency)
+    )
     duplicate_keep_apart(actor=supervisor, candidate=pair, note="Brothers")
     with pytest.raises(InvalidTransitionError):
         duplicate_merge(actor=supervisor, candidate=pair, keep=a, reason="x")
@@ -156,7 +159,9 @@ def test_the_review_pages_for_analysts_not_partners(login) -> None:
     a = PersonFactory(given_name="Jon", family_name="Smith")
     b = PersonFactory(given_name="John", family_name="Smith")
     IncidentFactory(perpetrator=PerpetratorFactory(person=a), area=analyst.area)
-    pair = DuplicateCandidate.objects.create(first=a, second=b, reason="similar names", agency=analyst.agency)
+    pair = DuplicateCandidate.objects.create(
+        first=a, second=b, reason="similar names", agency=cast(Agency, analyst.agency)
+    )
     client = login(analyst)
     listing = client.get("/people/duplicates/").content.decode()
     assert "Jon Smith" in listing and "Similar names" in listing
@@ -184,7 +189,7 @@ def test_an_administrator_reverses_a_merge_in_the_admin_and_others_cannot(login)
     a, b = PerpetratorFactory(), PerpetratorFactory()
     incident = IncidentFactory(perpetrator=b)
     pair = DuplicateCandidate.objects.create(
-        first=a.person, second=b.person, reason="similar names", agency=supervisor.agency
+        first=a.person, second=b.person, reason="similar names", agency=cast(Agency, supervisor.agency)
     )
     merge = duplicate_merge(actor=supervisor, candidate=pair, keep=a.person, reason="Same person")
     incident.refresh_from_db()

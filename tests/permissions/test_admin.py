@@ -6,12 +6,14 @@ read-only and logged.
 Issue: the admin showed and edited victims' confidential details and the case holders (making
 yourself a case holder there opened everything), and its reads wrote no access-log row."""
 
+from typing import cast
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
 
 from cases.access.models import BreakGlassAccess, CaseAccessGrant, CaseGroupObjectPermission
-from dacrre.accounts.models import Role
+from dacrre.accounts.models import Agency, Role
 from dacrre.audit.models import AccessAction, AccessLog
 from people.merging import duplicate_merge
 from people.models import DuplicateCandidate, PersonMerge
@@ -68,7 +70,9 @@ def full_world(db):
     BreakGlassAccess.objects.create(user=supervisor, case=case, reason="urgent", expires_at=timezone.now())
     # A merge: the admin keeps reversing merges, so it shows the two people's names.
     first, second = sorted([PersonFactory(), PersonFactory()], key=lambda person: person.pk)
-    pair = DuplicateCandidate.objects.create(first=first, second=second, reason="same", agency=officer.agency)
+    pair = DuplicateCandidate.objects.create(
+        first=first, second=second, reason="same", agency=cast(Agency, officer.agency)
+    )
     duplicate_merge(actor=supervisor, candidate=pair, keep=first, reason="Same PNC record")
     return case, victim
 

@@ -9,11 +9,11 @@ import pytest
 from django.utils import timezone
 
 from cases.access.models import CaseAccessGrant
-from cases.access.rules import can_manage_meeting
 from cases.models import RiskLevel
 from cases.selectors import cases_visible_to
 from dacrre.accounts.models import Role, Scope
 from meetings.models import MeetingKind
+from meetings.rules import can_manage_meeting
 from meetings.services import meeting_add_case, meeting_schedule
 from tests.factories import AreaFactory, CaseFactory, UserFactory, VictimSideAgencyFactory
 

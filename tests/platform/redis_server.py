@@ -19,7 +19,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(condition, seconds: float, step: float = 0.2) -> bool:  # type: ignore[no-untyped-def]
+def wait_for(condition, seconds: float, step: float = 0.2) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():

@@ -17,6 +17,7 @@ from reminders.models import Reminder, ReminderKind
 from tests.factories import AreaFactory, CaseFactory, UserFactory
 from tests.platform.processes import Processes, new_prefix, process_env, use_prefixed_broker, wait_for, worker_ready
 from tests.platform.test_scale_out import _csv
+from tests.xdist_groups import real_processes
 from visits.models import VisitOutcome
 from visits.services import visit_log
 
@@ -29,6 +30,7 @@ def _import_waits_for_the_lock(probe) -> bool:
     return probe.fetchone()[0] > 0
 
 
+@real_processes
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)

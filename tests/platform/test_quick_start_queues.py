@@ -1,12 +1,16 @@
 """The quick start's single worker (Procfile.dev) takes every queue on kombu's filesystem transport:
 a task sent to each of `urgent`, `default` and `imports` runs."""
 
+import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from tests.platform.processes import Processes, new_prefix, process_env, wait_for, worker_ready
+from tests.xdist_groups import real_processes
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 TASKS = (
@@ -25,12 +29,34 @@ for name in {TASKS!r}:
 """
 
 
+def test_the_filesystem_transport_keeps_everything_it_writes_in_var() -> None:
+    """Messages and the exchange tables (kombu's control folder, by default ./control in whatever folder
+    a process starts) go to var/celery/, never beside the code."""
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    code = "import json; from dacrre import settings; print(json.dumps(settings.CELERY_BROKER_TRANSPORT_OPTIONS))"
+    result = subprocess.run(  # noqa: S603 - fixed command
+        [sys.executable, "-c", code],
+        cwd=PROJECT_DIR,
+        env={**env, "CELERY_BROKER_URL": "filesystem://", "SECRET_KEY": "x" * 50},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    options = json.loads(result.stdout)
+    folders = {name: Path(value) for name, value in options.items() if name.endswith("folder") or "folder_" in name}
+    assert set(folders) == {"data_folder_in", "data_folder_out", "control_folder"}
+    for name, folder in folders.items():
+        assert folder.is_relative_to(PROJECT_DIR / "var" / "celery") and folder.is_dir(), (name, folder)
+
+
 def _procfile_worker_options() -> list[str]:
     line = next(line for line in (PROJECT_DIR / "Procfile.dev").read_text().splitlines() if line.startswith("worker:"))
     options = line.split()
     return options[options.index("worker", 2) + 1 :]
 
 
+@real_processes
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)

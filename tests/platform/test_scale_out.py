@@ -27,6 +27,7 @@ from tests.platform.processes import (
     web_healthy,
     worker_ready,
 )
+from tests.xdist_groups import real_processes
 
 ROWS = 2_100  # more than incidents.jobs.INLINE_ROWS: checked and imported by the worker
 CLIENT = "198.51.100.23"  # the address the proxy saw the client at
@@ -71,7 +72,7 @@ class Browser:
     def form_token(self, path: str) -> str:
         page = self.get(path)
         assert page.status_code == 200, (path, page.status_code)
-        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
 
     def post(self, path: str, data: dict, *, token: str, files: dict | None = None) -> requests.Response:
         # The page came over https (the proxy says so): Django checks the form's Origin.
@@ -96,6 +97,7 @@ class Browser:
         assert wait_for(done, 60, step=0.5), "the import never finished"
 
 
+@real_processes
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)

@@ -3,6 +3,8 @@ strict Content-Security-Policy): the dialog opens shortly before the session wou
 signed in" renews it; a visit typed in a session that then ended is filled back in after signing in
 again, not saved until the officer submits it."""
 
+import datetime
+
 import pytest
 from django.contrib.sessions.models import Session
 from django.utils import timezone
@@ -46,7 +48,7 @@ def test_a_visit_typed_before_the_session_ended_is_filled_back_in_after_signing_
     page.goto(f"/cases/{case.public_id}/visits/new/")
     page.get_by_label("Seen", exact=True).check()
     page.fill("textarea[name=notes]", "Typed on the doorstep while the session ran out")
-    Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))  # the idle timeout
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))  # the idle timeout
 
     page.get_by_role("button", name="Save visit").click()
     page.wait_for_url("**/accounts/login/**")

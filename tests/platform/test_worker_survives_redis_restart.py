@@ -23,6 +23,7 @@ from reminders.models import Reminder
 from reminders.tasks import sweep_reminders
 from tests.factories import CaseFactory
 from tests.platform.redis_server import PrivateRedis, needs_redis_server, wait_for
+from tests.xdist_groups import real_processes
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 # The worker's options exactly as docker-compose.yml starts it (prefork pool, no gossip or mingle).
@@ -58,6 +59,7 @@ def _sweep_is_blocked(probe) -> bool:
     return probe.fetchone()[0] > 0
 
 
+@real_processes
 @pytest.mark.postgres
 @needs_redis_server
 @pytest.mark.django_db(transaction=True)

@@ -3,6 +3,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases.selectors import cases_visible_to
+from dacrre.accounts.models import User
 from dacrre.audit.models import AccessAction, AccessLog
 from referrals.models import ReferralStatus
 from referrals.services import referral_send
@@ -21,7 +22,7 @@ def sent_referral(db):
     return referral_send(actor=officer, referral=_refer(officer, case, victim.person, housing))
 
 
-def _agency_client(agency) -> tuple[APIClient, object]:
+def _agency_client(agency) -> tuple[APIClient, User]:
     account = _caseworker(agency, username=f"api-{agency.pk}")
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=account).key}")

@@ -130,7 +130,7 @@ def test_high_risk_mail_goes_once_and_carries_no_victim_details(busy_case) -> No
     assert notify_high_risk() == 0
     recipients = {address for message in mail.outbox for address in message.to}
     assert {"officer@example.org", "idva@example.org"} <= recipients
-    everything = " ".join(m.subject + m.body for m in mail.outbox)
+    everything = " ".join(f"{m.subject} {m.body}" for m in mail.outbox)
     assert "99 Hidden Street" not in everything and busy_case[0].reference in everything
     victim_name = busy_case[0].victims.get().person.family_name
     assert victim_name not in everything
@@ -141,7 +141,7 @@ def test_the_digest_goes_once_a_day_with_escalations_for_supervisors(busy_case) 
     reminders_sweep()
     mail.outbox.clear()
     assert send_digests() > 0
-    by_person = {m.to[0]: m.body for m in mail.outbox}
+    by_person = {m.to[0]: str(m.body) for m in mail.outbox}
     assert case.reference in by_person["officer@example.org"]
     # The risk review is 5 days overdue: escalated to the area supervisor.
     assert "Overdue by more than 3 days in your team" in by_person["chair@example.org"]

@@ -14,21 +14,21 @@ from django.utils import timezone
 
 from cases.access.rules import (
     can_assess_risk,
-    can_complete_meeting_action,
     can_edit_safety_plan,
     can_record_disclosure,
     can_record_order,
     can_record_visit,
-    can_respond_to_referral,
 )
 from cases.models import Case, RiskLevel
 from dacrre.accounts.models import Role, Scope, User
 from disclosures.models import DisclosureApplication, Route
 from meetings.models import MeetingAction, MeetingKind
+from meetings.rules import can_complete_meeting_action
 from meetings.services import meeting_action_assign, meeting_add_case, meeting_schedule
 from orders.models import OrderKind, ProtectiveOrder
 from oversight.services import cases_reallocate
 from referrals.models import Consent, Referral, Sharing, Urgency
+from referrals.rules import can_respond_to_referral
 from referrals.services import referral_create, referral_send
 from reminders.models import Reminder, ReminderKind, ReminderStatus
 from reminders.notifications import notify_high_risk, send_digests

@@ -28,6 +28,7 @@ from reminders.selectors import tasks_for, team_tasks_for
 from reminders.sweeps import KINDS, LEAD_DAYS, reminders_sweep
 from reminders.tasks import sweep_reminders
 from tests.factories import CaseFactory, CaseVictimFactory, UserFactory
+from tests.xdist_groups import real_processes
 from visits.models import Visit, VisitOutcome
 from visits.services import visit_log
 
@@ -98,6 +99,7 @@ def test_sweeps_running_at_the_same_time_never_duplicate() -> None:
     assert Reminder.objects.values("kind", "case", "subject_key", "due_on").distinct().count() == expected
 
 
+@real_processes
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
@@ -222,7 +224,7 @@ def test_with_redis_down_pages_work_a_visit_saves_and_the_next_sweep_catches_up(
     assert all(sweep.kind in ReminderKind for sweep in KINDS)
 
 
-def _visits_due_without_an_open_reminder(today: datetime.date) -> list[tuple[int, str, datetime.date]]:
+def _visits_due_without_an_open_reminder(today: datetime.date) -> list[tuple[int, str, datetime.date | None]]:
     """Every visit due within the sweep's horizon with no open reminder for that date."""
     horizon = today + datetime.timedelta(days=LEAD_DAYS)
     open_keys = set(
@@ -244,10 +246,11 @@ def _visits_due_without_an_open_reminder(today: datetime.date) -> list[tuple[int
     ]
 
 
+@real_processes
 @pytest.mark.postgres
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_a_due_date_that_comes_round_again_is_raised_by_the_worker_and_none_is_ever_missing() -> None:
+def test_a_due_date_that_comes_round_again_is_raised_by_the_worker_and_none_is_ever_missing() -> None:  # noqa: C901
     """Issue 15, item 1, end to end: visits logged through the service (late records by a second
     officer among them), the sweep run by a real worker from the broker, as beat would run it."""
     import random

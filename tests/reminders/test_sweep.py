@@ -1,12 +1,31 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from cases.models import CaseStatus
 from reminders.models import Reminder, ReminderKind
-from reminders.sweeps import reminders_sweep
+from reminders.sweeps import KINDS, register_sweep, reminders_sweep
 from tests.factories import CaseFactory, CaseVictimFactory, UserFactory
+
+# Raised by the work itself (a visit that found a safeguarding concern), never by a sweep.
+NOT_SWEPT = {ReminderKind.SAFEGUARDING_CONCERN}
+
+
+def test_every_kind_of_reminder_is_swept_by_the_app_that_owns_it() -> None:
+    """Each app registers its kinds in its sweeps.py; the engine (reminders) imports none of them."""
+    assert [sweep.kind for sweep in KINDS] == [kind for kind in ReminderKind if kind not in NOT_SWEPT]
+    owners = {sweep.kind: sweep.due.__module__ for sweep in KINDS}
+    assert owners[ReminderKind.PERPETRATOR_VISIT_DUE] == "visits.sweeps"
+    assert owners[ReminderKind.MEETING_ACTION_DUE] == "meetings.sweeps"
+    assert not any(module.startswith("reminders.") for module in owners.values())
+
+
+def test_a_kind_cannot_be_registered_twice() -> None:
+    with pytest.raises(ImproperlyConfigured, match="risk_review_due"):
+        register_sweep(ReminderKind.RISK_REVIEW_DUE)(lambda today: None)  # type: ignore[arg-type,return-value]
+    assert len(KINDS) == len(ReminderKind) - len(NOT_SWEPT)
 
 
 @pytest.mark.django_db

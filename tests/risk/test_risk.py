@@ -33,7 +33,7 @@ def officer_case(db):
     return officer, case, CaseVictimFactory(case=case).victim
 
 
-def _record(officer, case, victim, yes=0, **kwargs):
+def _record(officer, case, victim, *, yes=0, **kwargs):
     return risk_assessment_record(actor=officer, case=case, victim=victim, answers=_answers(yes), **kwargs)
 
 

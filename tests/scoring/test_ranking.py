@@ -1,5 +1,6 @@
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -44,7 +45,7 @@ def test_scores_match_hand_computed_examples(force) -> None:
     repeat = PerpetratorFactory()
     _incident(repeat, south, 200, OffenceCategory.COMMON_ASSAULT, [victim_a])  # gravity 6
     _incident(repeat, south, 250, OffenceCategory.COMMON_ASSAULT, [victim_a])  # gravity 6
-    rows = {p.pk: p for p in perpetrators_ranked(agency=north.agency, now=NOW)}
+    rows: dict[int, Any] = {p.pk: p for p in perpetrators_ranked(agency=north.agency, now=NOW)}
     # serial: recency 10 (latest 10 days ago) + 5×2 incidents + 1×45 gravity + 10×2 victims = 85
     s = rows[serial.pk]
     assert (s.recency_points, s.frequency, s.gravity, s.victims_count, s.total) == (10, 2, 45, 2, Decimal("85"))
@@ -71,7 +72,7 @@ def test_weights_window_and_gravity_table_are_configurable(force) -> None:
     assert list(perpetrators_ranked(agency=north.agency, now=NOW, settings=settings)) == []
     settings.lookback_days = 90
     GravityWeight.objects.create(offence_category=OffenceCategory.STALKING, weight=99)
-    row = perpetrators_ranked(agency=north.agency, now=NOW, settings=settings).get()
+    row: Any = perpetrators_ranked(agency=north.agency, now=NOW, settings=settings).get()
     assert (row.gravity, row.total) == (99, Decimal("7"))  # 2×3 + 1×1
 
 

@@ -8,9 +8,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from dacrre.accounts.benchmarks import add_write_confirmation, refuse_unless_confirmed
 from dacrre.accounts.models import Agency, AgencyKind, AgencySide, Area, Role, Scope
 from dacrre.accounts.services import agency_create, user_create
-from dacrre.core.benchmarks import add_write_confirmation, refuse_unless_confirmed
 from incidents.importer import COLUMNS
 from incidents.jobs import import_job_run
 from incidents.models import ImportStatus, IncidentImport, OffenceCategory

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from dacrre.core.benchmarks import add_write_confirmation, refuse_unless_confirmed
+from dacrre.accounts.benchmarks import add_write_confirmation, refuse_unless_confirmed
 from loadtest.generate import Scale, dataset_exists, dataset_generate
 from reminders.sweeps import reminders_sweep
 

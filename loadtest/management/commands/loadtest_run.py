@@ -144,6 +144,7 @@ class Command(BaseCommand):
             "LOG_LEVEL": "WARNING",
         }
         env.pop("DACRRE_DEMO_SKIP_MFA", None)  # the run signs in with the second factor, as in service
+        env.pop("DACRRE_LOADTEST", None)  # the server measured has the production apps, without the benchmark
         return env
 
     def _collect_static(self, env: dict[str, str]) -> None:

@@ -10,9 +10,9 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Operation
-from dacrre.accounts.models import Agency, Role, Scope
+from dacrre.accounts.benchmarks import add_write_confirmation, refuse_unless_confirmed
+from dacrre.accounts.models import Agency, AgencyKind, AgencySide, Role, Scope
 from dacrre.accounts.services import agency_create, user_create
-from dacrre.core.benchmarks import add_write_confirmation, refuse_unless_confirmed
 from reminders.models import Reminder
 from reminders.sweeps import reminders_sweep
 
@@ -62,7 +62,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _generate(self, cases: int) -> None:
-        agency = agency_create(name=AGENCY, kind="police", side="both", areas=["North", "South", "West"])
+        agency = agency_create(
+            name=AGENCY, kind=AgencyKind.POLICE, side=AgencySide.BOTH, areas=["North", "South", "West"]
+        )
         officer = user_create(
             username="reminder.bench.officer", password=None, agency=agency, role=Role.OFFICER, scope=Scope.ASSIGNED
         )

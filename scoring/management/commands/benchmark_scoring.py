@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 from django.test import Client
 
-from dacrre.accounts.models import Agency, Role, Scope
+from dacrre.accounts.benchmarks import add_write_confirmation, refuse_unless_confirmed, signed_in_session
+from dacrre.accounts.models import Agency, AgencyKind, AgencySide, Role, Scope
 from dacrre.accounts.services import agency_create, user_create
-from dacrre.core.benchmarks import add_write_confirmation, refuse_unless_confirmed, signed_in_session
 from scoring.scoring_sql import scores_select_sql
 from scoring.services import scores_refresh
 
@@ -73,7 +73,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _generate(self, *, incidents: int, people: int) -> Agency:
-        agency = agency_create(name=AGENCY, kind="police", side="both", areas=["North", "South", "West"])
+        agency = agency_create(
+            name=AGENCY, kind=AgencyKind.POLICE, side=AgencySide.BOTH, areas=["North", "South", "West"]
+        )
         user_create(username="bench.analyst", password=None, agency=agency, role=Role.ANALYST, scope=Scope.AGENCY)
         perpetrators = people // 3
         areas = list(agency.areas.values_list("pk", flat=True))

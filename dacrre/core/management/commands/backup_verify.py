@@ -152,7 +152,7 @@ def check_log_partitions() -> Result:
     return (name, True, f"{len(state['partitions'])} partitions, the default one included")
 
 
-def check_log_roles(manifest: dict[str, Any] | None) -> Result:
+def check_log_roles(manifest: dict[str, Any] | None) -> Result:  # noqa: C901
     name = "access log roles"
     if connection.vendor != "postgresql":
         return (name, True, f"not applicable on {connection.vendor}: no roles")

@@ -19,9 +19,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from dacrre.celery import app as celery_app
-
-from .error_pages import back_url_from_referer
-from .glossary import TERMS
+from dacrre.core.error_pages import back_url_from_referer
+from dacrre.core.glossary import TERMS
 
 logger = logging.getLogger(__name__)
 

@@ -23,7 +23,8 @@ from incidents.services import incident_record
 from orders.models import OrderKind
 from orders.services import order_record
 from people.models import Gender
-from people.services import child_register, perpetrator_register, person_create, victim_register
+from people.services import person_create
+from perpetrators.services import perpetrator_register
 from risk.models import Answer
 from risk.questions import QUESTION_KEYS
 from risk.services import risk_assessment_record
@@ -31,6 +32,7 @@ from safety_plans.measures import MEASURE_KEYS
 from safety_plans.models import MeasureStatus
 from safety_plans.services import MeasureInput, safety_plan_for, safety_plan_save
 from victims.models import Victim
+from victims.services import child_register, victim_register
 from visits.models import VisitOutcome
 from visits.services import visit_log
 
@@ -193,7 +195,7 @@ def demo_is_seeded() -> bool:
 
 
 @transaction.atomic
-def demo_seed() -> bool:
+def demo_seed() -> bool:  # noqa: C901
     """Create the demo data unless it is there already. Returns True when it created it."""
     if demo_is_seeded():
         return False

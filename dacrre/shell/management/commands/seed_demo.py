@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from dacrre.accounts.models import Agency, AgencyKind
-from dacrre.core.demo import DEMO_PASSWORD, demo_logins, demo_seed
+from dacrre.shell.demo import DEMO_PASSWORD, demo_logins, demo_seed
 from reminders.sweeps import reminders_sweep
 from scoring.services import scores_refresh
 

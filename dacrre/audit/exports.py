@@ -11,12 +11,13 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from dacrre.audit.models import AccessAction
-from dacrre.audit.services import access_log_record
+from dacrre.core.csv_export import FORMATS, csv_response, spreadsheet_safe
 
-from .csv_export import csv_response, spreadsheet_safe
+from .models import AccessAction
+from .services import access_log_record
 
-FORMATS = {"csv", "xlsx"}
+__all__ = ["FORMATS", "export_response", "xlsx_response"]
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
