@@ -14,7 +14,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-BASE = "http://127.0.0.1:8000"
+PORT = os.environ.get("PORT", "8000")  # `make run` serves on PORT
+BASE = f"http://127.0.0.1:{PORT}"
 
 
 def wait_for(predicate, what: str, seconds: int = 180) -> None:  # type: ignore[no-untyped-def]

@@ -459,10 +459,26 @@ for _name in ("RETENTION_CASE_REVIEW_MONTHS", "RETENTION_CASE_HIGH_RISK_REVIEW_M
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"refusal_without_traceback": {"()": "dacrre.core.log_filters.RefusalWithoutTraceback"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # axes logs every reset at INFO; its lockouts reach the access log anyway.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # axes logs every reset at INFO; its lockouts reach the access log anyway.
+        "axes": {"level": "WARNING"},
+        # Written once, by the root's handler: Django's own console handler on "django" (DEBUG only)
+        # wrote each record a second time.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # runserver's request lines, as Django sets them (configuring "django" resets its children).
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # A 403 is one line (path, user, reason), without a traceback.
+        "django.request": {"filters": ["refusal_without_traceback"]},
+    },
 }
 
 # Quick start only: lets the demo logins in without a second factor. Refused here, whatever the entry

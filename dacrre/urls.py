@@ -5,7 +5,9 @@ from drf_spectacular.views import SpectacularAPIView
 from cases.access import urls as case_access_urls
 from dacrre.audit import urls as audit_urls
 from dacrre.core.api import SwaggerView
-from dacrre.shell.views import healthz, readyz
+from dacrre.shell.views import glossary, healthz, readyz
+
+handler403 = "dacrre.core.error_pages.permission_denied"
 
 admin.site.site_header = "dacrre administration"
 admin.site.site_title = "dacrre administration"
@@ -37,6 +39,7 @@ urlpatterns = [
     path("api/v1/", include("dacrre.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("glossary/", glossary, name="glossary"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
 ]

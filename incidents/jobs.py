@@ -270,6 +270,16 @@ def import_job_run(job_id: int, *, dry_run: bool, lock_wait_seconds: float | Non
         logger.exception("Incident import %s stopped", job_id)
         _mark_failed(claimed, running, dry_run)
         raise
+    # The speed is for whoever runs the service (sizing workers), not for the analyst's page.
+    if job.report.get("seconds") is not None:
+        logger.info(
+            "Incident import %s %s: %s rows in %s s (%s rows per second)",
+            job.public_id,
+            job.get_status_display().lower(),
+            job.report.get("rows"),
+            job.report.get("seconds"),
+            job.report.get("rows_per_second"),
+        )
     return job
 
 

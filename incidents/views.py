@@ -1,5 +1,7 @@
 import uuid
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,7 +14,7 @@ from dacrre.core.form_tokens import form_view
 from dacrre.core.http import AuthenticatedHttpRequest
 
 from .forms import ImportUploadForm
-from .importer import COLUMNS
+from .importer import COLUMNS, MAX_ROWS, REQUIRED
 from .jobs import import_job_create, import_job_run_again, import_job_start, import_progress_get
 from .models import ImportStatus, IncidentImport, OffenceCategory
 from .rules import can_import_incidents
@@ -49,6 +51,29 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
             "recent": recent,
         },
     )
+
+
+@login_required
+def import_guide(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """What a file must hold, column by column, with the sample to download."""
+    _require_importer(request)
+    return render(
+        request,
+        "incidents/import_guide.html",
+        {"columns": COLUMNS, "required": REQUIRED, "categories": OffenceCategory.choices, "max_rows": MAX_ROWS},
+    )
+
+
+SAMPLE_FILE = Path(settings.BASE_DIR) / "docs" / "samples" / "incidents-sample.csv"
+
+
+@login_required
+def import_sample(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A small file of fictional incidents in the import's format, to start from."""
+    _require_importer(request)
+    response = HttpResponse(SAMPLE_FILE.read_bytes(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="incidents-sample.csv"'
+    return response
 
 
 def _job(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> IncidentImport:

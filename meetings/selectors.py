@@ -80,3 +80,8 @@ def actions_for_agency_of(user: User) -> QuerySet[MeetingAction]:
         .order_by("-status", "due_on")
         .filter(Q(status=ActionStatus.OPEN) | Q(completed_at__isnull=False))
     )
+
+
+def meeting_open_actions(meeting: Meeting) -> QuerySet[MeetingAction]:
+    """Actions of the meeting still to be done: it cannot conclude while there are any."""
+    return MeetingAction.objects.filter(agenda_item__meeting=meeting, status=ActionStatus.OPEN)

@@ -21,7 +21,7 @@ from dacrre.core.http import AuthenticatedHttpRequest
 
 from . import services
 from .forms import ActionForm, AddCaseForm, AttendanceForm, DiscussionForm, MeetingForm, OutcomeForm
-from .models import Meeting, MeetingAction
+from .models import Meeting, MeetingAction, MeetingStatus
 from .rules import can_manage_meeting, can_schedule_meeting
 from .selectors import (
     actions_for_agency_of,
@@ -29,6 +29,7 @@ from .selectors import (
     agenda_suggestions,
     agenda_visible_to,
     meeting_get_for,
+    meeting_open_actions,
     meetings_visible_to,
 )
 
@@ -173,10 +174,6 @@ def meeting_change(request: AuthenticatedHttpRequest, public_id: uuid.UUID, chan
                     request, f"Case {case.reference} added to the agenda and shared with the attending agencies."
                 )
                 return redirect("meetings:detail", public_id=meeting.public_id)
-        elif change == "conclude":
-            services.meeting_conclude(actor=user, meeting=meeting)
-            messages.success(request, "Meeting concluded. The cases are no longer shared for it.")
-            return redirect("meetings:detail", public_id=meeting.public_id)
         else:
             raise Http404("No such change.")
     except PermissionDeniedError as exc:
@@ -188,6 +185,51 @@ def meeting_change(request: AuthenticatedHttpRequest, public_id: uuid.UUID, chan
         else:
             bound["error"] = exc.message
     return _detail(request, meeting, **bound)
+
+
+@login_required
+@form_view
+def meeting_conclude(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Concluding ends the sharing the meeting gave and cannot be undone: the page says what will
+    happen (or what must be done first), and the button on it concludes."""
+    meeting = _meeting_or_404(request, public_id)
+    user = request.user
+    if not can_manage_meeting(user, meeting):
+        raise PermissionDenied("Only the chair agency can conclude this meeting.")
+    if meeting.status != MeetingStatus.SCHEDULED:
+        messages.info(request, "This meeting has already been concluded.")
+        return redirect("meetings:detail", public_id=meeting.public_id)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.meeting_conclude(actor=user, meeting=meeting)
+        except PermissionDeniedError as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "Meeting concluded. The cases are no longer shared for it.")
+            return redirect("meetings:detail", public_id=meeting.public_id)
+    access_log_record(
+        user=user,
+        action=AccessAction.VIEW,
+        request=request,
+        object_type="meeting",
+        object_id=meeting.public_id,
+        object_label=str(meeting),
+    )
+    items = list(agenda_visible_to(user, meeting).select_related("case__perpetrator__person"))
+    return render(
+        request,
+        "meetings/conclude.html",
+        {
+            "meeting": meeting,
+            "items": items,
+            "attending": list(meeting.attending_agencies.all()),
+            "open_actions": list(meeting_open_actions(meeting).select_related("assigned_agency", "agenda_item__case")),
+            "error": error,
+        },
+    )
 
 
 @login_required

@@ -100,7 +100,7 @@ def order_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, public_id:
         else:
             messages.success(request, "Order updated.")
             return redirect("orders:detail", case_id=case.public_id, public_id=order.public_id)
-    return render(request, "orders/form.html", {"case": case, "form": form, "heading": f"Vary {order}"})
+    return render(request, "orders/form.html", {"case": case, "order": order, "form": form, "heading": f"Vary {order}"})
 
 
 @login_required

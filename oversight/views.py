@@ -124,6 +124,15 @@ def _reallocated(request: AuthenticatedHttpRequest, result: services.Reallocatio
         messages.warning(request, conflict)
 
 
+def _roles_held(person: User, cases: list[Case]) -> list[tuple[str, int]]:
+    """How many of the cases the person holds in each role, for the confirmation."""
+    counts = [
+        (label, sum(1 for case in cases if getattr(case, f"{field}_id") == person.pk))
+        for field, (label, _roles) in services.HOLDER_FIELDS.items()
+    ]
+    return [(label, count) for label, count in counts if count]
+
+
 @login_required
 @form_view
 def holder(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
@@ -138,7 +147,10 @@ def holder(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpRespo
     reallocate = ReallocateForm(
         request.POST if request.POST.get("action") == "reallocate" else None, colleagues=colleagues
     )
-    move = MoveCaseloadForm(request.POST if request.POST.get("action") == "move" else None, colleagues=colleagues)
+    # Its own ids: the two forms are on one page and share field names.
+    move = MoveCaseloadForm(
+        request.POST if request.POST.get("action") == "move" else None, colleagues=colleagues, auto_id="move-%s"
+    )
     chosen = set(request.POST.getlist("case"))
     if request.method == "POST" and request.POST.get("action") == "reallocate" and reallocate.is_valid():
         # The ticked cases as they are now, even those another supervisor has just moved away from this
@@ -163,6 +175,13 @@ def holder(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpRespo
             _reallocated(request, result, "case")
             return redirect("oversight:holder", public_id=person.public_id)
     if request.method == "POST" and request.POST.get("action") == "move" and move.is_valid():
+        if request.POST.get("confirmed") != "yes":
+            # A whole caseload at once: say what will happen and ask again before doing it.
+            return render(
+                request,
+                "oversight/move_confirm.html",
+                {"person": person, "cases": cases, "move": move, "roles": _roles_held(person, cases)},
+            )
         try:
             result = services.caseload_move(
                 actor=user, from_user=person, to_user=move.cleaned_data["to_user"], reason=move.cleaned_data["reason"]

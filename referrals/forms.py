@@ -47,17 +47,17 @@ class ReferralForm(forms.Form):
     )
     consent_method = forms.ChoiceField(label="How was consent given?", choices=ConsentMethod.choices, required=False)
     consent_override_reason = forms.CharField(
-        label="If overridden: why is the referral necessary without consent?",
+        label="Why is the referral necessary without consent?",
         widget=forms.Textarea,
         required=False,
         max_length=2000,
     )
     consent_override_authorised_role = forms.ChoiceField(
-        label="If overridden: role of the person who authorised it",
+        label="Role of the person who authorised it",
         choices=[("", "Choose a role"), (Role.SUPERVISOR, Role.SUPERVISOR.label)],
         required=False,
     )
-    consent_override_authorised_by = forms.CharField(label="If overridden: their name", required=False, max_length=200)
+    consent_override_authorised_by = forms.CharField(label="Their name", required=False, max_length=200)
 
     def __init__(self, *args: object, case: Case, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

@@ -48,10 +48,23 @@ def team_tasks_for(supervisor: User, *, escalated_only: bool = False) -> QuerySe
     return tasks.select_related("case", "assignee", "agency").order_by("due_on", "pk")
 
 
+def _due_now(today: datetime.date) -> Q:
+    """Due now: due today or earlier. The navigation's count and My tasks' first list are both this."""
+    return Q(due_on__lte=today)
+
+
 def due_task_count(user: User, *, today: datetime.date | None = None) -> int:
-    """For the navigation: open tasks due today or earlier."""
+    """For the navigation: the user's open tasks due now, the number My tasks heads its first list with."""
     today = today or timezone.localdate()
-    return Reminder.objects.filter(_mine_q(user), status=ReminderStatus.OPEN, due_on__lte=today).count()
+    return Reminder.objects.filter(_mine_q(user), _due_now(today), status=ReminderStatus.OPEN).count()
+
+
+def tasks_due_now_and_later(
+    tasks: QuerySet[Reminder], *, today: datetime.date, limit: int
+) -> tuple[list[Reminder], list[Reminder]]:
+    """Open tasks split as the navigation counts them: due now (today or earlier), then due later;
+    at most `limit` of each (two queries)."""
+    return list(tasks.filter(_due_now(today))[:limit]), list(tasks.exclude(_due_now(today))[:limit])
 
 
 def can_dismiss(user: User, reminder: Reminder) -> bool:

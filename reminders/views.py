@@ -17,8 +17,11 @@ from dacrre.core.http import AuthenticatedHttpRequest
 from .forms import DismissForm
 from .models import ESCALATE_AFTER, Reminder
 from .rules import can_view_team_tasks
-from .selectors import can_dismiss, tasks_for, team_tasks_for
+from .selectors import can_dismiss, tasks_due_now_and_later, tasks_for, team_tasks_for
 from .services import reminder_dismiss
+
+# Each of My tasks' two lists shows at most this many (the downloads up to 5,000).
+TASKS_SHOWN = 500
 
 
 @login_required
@@ -43,15 +46,19 @@ def my_tasks(request: AuthenticatedHttpRequest) -> HttpResponse:
         ]
         header = ["Due", "Task", "Case", "High risk", "Held by"]
         return export_response(request, fmt=fmt, name=f"tasks {view}", header=header, rows=rows)
+    today = timezone.localdate()
+    due_now, later = tasks_due_now_and_later(tasks, today=today, limit=TASKS_SHOWN)
     return render(
         request,
         "reminders/my_tasks.html",
         {
-            "tasks": list(tasks[:500]),
+            "due_now": due_now,
+            "later": later,
+            "limit": TASKS_SHOWN,
             "view": view,
             "is_supervisor": is_supervisor,
-            "today": timezone.localdate(),
-            "escalate_before": timezone.localdate() - ESCALATE_AFTER,
+            "today": today,
+            "escalate_before": today - ESCALATE_AFTER,
             "form": DismissForm(),
             "operations": list(
                 Operation.objects.filter(lead_agency_id=user.agency_id, is_active=True).only("public_id", "name")

@@ -23,7 +23,6 @@ from visits.models import Visit, VisitStatus
 
 # The window either side of a case opening used for "did the offending fall?".
 AFTER_INTERVENTION_DAYS = 180
-BAR_ROW, BAR_WIDTH = 30, 340
 
 
 @dataclass(frozen=True)
@@ -76,24 +75,18 @@ class Section:
 
     @property
     def bars(self) -> list[dict[str, object]]:
-        """Geometry for the SVG chart (attributes, not inline styles, so the CSP allows it)."""
+        """Each row's two bars as lengths out of 100 (SVG attributes, not inline styles, so the CSP
+        allows them), with the row's whole label and both figures, as in the table."""
         return [
             {
-                "label": row.label[:32],
-                "text_y": index * BAR_ROW + 14,
-                "this_y": index * BAR_ROW + 4,
-                "last_y": index * BAR_ROW + 16,
-                "this_width": round(row.this * BAR_WIDTH / self.largest),
-                "last_width": round(row.last * BAR_WIDTH / self.largest),
+                "label": row.label,
                 "this": row.this,
                 "last": row.last,
+                "this_length": round(row.this * 100 / self.largest, 1),
+                "last_length": round(row.last * 100 / self.largest, 1),
             }
-            for index, row in enumerate(self.rows)
+            for row in self.rows
         ]
-
-    @property
-    def chart_height(self) -> int:
-        return len(self.rows) * BAR_ROW + 4
 
 
 def _two(queryset: QuerySet, this: Q, last: Q) -> dict[str, int]:

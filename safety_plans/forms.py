@@ -32,10 +32,10 @@ class SafetyPlanForm(forms.Form):
                 label=f"{measure.label}: status", choices=STATUS_CHOICES, required=False
             )
             self.fields[f"{measure.key}-owner"] = forms.CharField(
-                label=f"{measure.label}: who", required=False, max_length=200
+                label=f"{measure.label}: who is responsible", required=False, max_length=200
             )
             self.fields[f"{measure.key}-due_on"] = uk_date_field(
-                f"{measure.label}: date",
+                f"{measure.label}: when (in place since, or due by)",
                 required=False,
                 bounds=dates.SAFETY_MEASURE_DUE,
                 help_text="",

@@ -1,3 +1,4 @@
+import datetime
 import uuid
 from typing import Any
 
@@ -22,7 +23,31 @@ from victims.models import Victim, VictimConfidential
 from . import services
 from .forms import SafetyPlanForm, SchoolNotificationForm
 from .measures import MEASURES
-from .models import SafetyPlan, SchoolNotification
+from .models import MeasureStatus, SafetyPlan, SchoolNotification
+
+# What a measure's date means for each status (the plan's "When" column).
+WHEN = {
+    MeasureStatus.PROPOSED: "to be in place by",
+    MeasureStatus.IN_PLACE: "since",
+    MeasureStatus.DECLINED: "on",
+    MeasureStatus.NOT_NEEDED: "decided",
+}
+
+
+def measure_described(stored: dict[str, str] | None) -> list[str]:
+    """A measure as a version stored it ({"status": "in_place", "owner": ..., "due_on": "2026-11-20"}),
+    in words: ["In place since 20 Nov 2026", "Who: Sanctuary scheme"]. Empty when not discussed."""
+    if not stored or not stored.get("status"):
+        return []
+    try:
+        status = MeasureStatus(stored["status"])
+    except ValueError:
+        return [stored["status"]]
+    first = status.label
+    if stored.get("due_on"):
+        day = datetime.date.fromisoformat(stored["due_on"])
+        first += f" {WHEN[status]} {day:%-d %b %Y}"
+    return [first, *([f"Who: {stored['owner']}"] if stored.get("owner") else [])]
 
 
 def _plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID, victim_id: uuid.UUID) -> tuple[Case, SafetyPlan]:
@@ -199,7 +224,12 @@ def version_detail(
         case_reference=case.reference,
     )
     rows = [
-        (m, version.measures.get(m.key), (previous.measures.get(m.key) if previous else None), m.key in changed)
+        (
+            m,
+            measure_described(version.measures.get(m.key)),
+            measure_described(previous.measures.get(m.key) if previous else None),
+            m.key in changed,
+        )
         for m in MEASURES
     ]
     return render(

@@ -3,6 +3,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +18,8 @@ from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
+from incidents.models import OffenceCategory
+from perpetrators.selectors import perpetrator_ids_visible_to
 
 from . import services
 from .forms import TaskingForm
@@ -25,6 +28,7 @@ from .rules import can_open_case_from_ranking, can_view_scores
 from .selectors import perpetrators_ranked, victims_repeat_counts
 
 PAGE_SIZE = 100
+DOWNLOAD_ROWS = 5000
 VICTIMS_SHOWN = 5
 
 
@@ -50,9 +54,10 @@ def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
     stored = PerpetratorScore.objects.filter(agency=user.agency, area=area)
     if operation is not None:
         stored = stored.filter(perpetrator__cases__operation=operation).distinct()
-    rows = list(stored.select_related("perpetrator__person").order_by("-total", "-gravity", "pk")[:PAGE_SIZE])
+    ordered = stored.select_related("perpetrator__person").order_by("-total", "-gravity", "pk")
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
+        rows = list(ordered[:DOWNLOAD_ROWS])
         header = ["Rank", "Perpetrator", "Police identifier", "Total", "Latest", "Recency points"]
         header += ["Incidents", "Gravity", "Victims"]
         table: list = [
@@ -70,6 +75,13 @@ def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
             for rank, row in enumerate(rows, start=1)
         ]
         return export_response(request, fmt=fmt, name="perpetrator ranking", header=header, rows=table)
+    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    # A name links to the perpetrator's record where the user may open it (one query for the page).
+    openable = perpetrator_ids_visible_to(user, [row.perpetrator_id for row in rows])
+    for rank, row in enumerate(rows, start=page.start_index()):
+        row.rank = rank  # type: ignore[attr-defined]
+        row.openable = row.perpetrator_id in openable  # type: ignore[attr-defined]
     computed_at = PerpetratorScore.objects.filter(agency=user.agency).values_list("computed_at", flat=True).first()
     # Counted as of the stored scores, so the victims match the incidents the scores were made from.
     repeats = victims_repeat_counts(
@@ -85,19 +97,23 @@ def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
         action=AccessAction.LIST,
         request=request,
         object_type="perpetrator ranking",
-        detail=f"area={area or 'all'}, operation={operation or 'all'}, {len(rows)} listed",
+        detail=f"area={area or 'all'}, operation={operation or 'all'}, page {page.number}, {len(rows)} listed",
     )
     return render(
         request,
         "scoring/ranking.html",
         {
             "rows": rows,
+            "page": page,
             "areas": areas,
             "operations": operations,
             "area": area,
             "operation": operation,
             "settings": settings,
-            "gravity": sorted(gravity_table().items(), key=lambda item: -item[1]),
+            "gravity": [
+                (OffenceCategory(code).label if code in OffenceCategory.values else code, weight)
+                for code, weight in sorted(gravity_table().items(), key=lambda item: -item[1])
+            ],
             "can_open": can_open_case_from_ranking(user),
             "computed_at": computed_at,
         },

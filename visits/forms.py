@@ -9,6 +9,7 @@ from dacrre.core import dates
 from dacrre.core.forms import uk_date_field
 
 from .models import VisitOutcome
+from .services import visit_log_problems
 
 PERPETRATOR = "perpetrator"
 
@@ -37,7 +38,7 @@ class VisitLogForm(_SubjectMixin):
         label="Outcome", choices=VisitOutcome.choices, error_messages={"required": "Choose the outcome of the visit"}
     )
     safeguarding_details = forms.CharField(
-        label="Safeguarding concern raised (if that was the outcome)",
+        label="Describe the safeguarding concern",
         widget=forms.Textarea,
         required=False,
         max_length=5000,
@@ -63,6 +64,23 @@ class VisitLogForm(_SubjectMixin):
             ).exclude(pk=actor.pk)
         }
         self.fields["other_officers"].choices = [(pk, str(u)) for pk, u in self._officers.items()]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, object]:
+        """Every problem at once: what the fields could not read, and the visit's own rules on what
+        they could (a future date, a safeguarding concern without details, half a date change)."""
+        cleaned = super().clean() or {}
+        readable = "occurred_on" in cleaned and "occurred_time" not in self.errors
+        override_unreadable = "next_due_override" in self.errors  # its own message says what to fix
+        for problem in visit_log_problems(
+            occurred_at=self.occurred_at() if readable else None,
+            outcome=cleaned.get("outcome", ""),
+            safeguarding_details=cleaned.get("safeguarding_details", ""),
+            next_due_override=None if override_unreadable else cleaned.get("next_due_override"),
+            override_reason="" if override_unreadable else cleaned.get("override_reason", ""),
+        ):
+            if problem.field not in self.errors:
+                self.add_error(problem.field, problem.message)
+        return cleaned
 
     def occurred_at(self) -> datetime.datetime:
         """With no time given: now for a visit today, midday for an earlier day."""

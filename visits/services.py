@@ -58,6 +58,41 @@ def visit_plan(
     return visit
 
 
+def visit_log_problems(
+    *,
+    occurred_at: datetime.datetime | None,
+    outcome: VisitOutcome | str,
+    safeguarding_details: str = "",
+    next_due_override: datetime.date | None = None,
+    override_reason: str = "",
+) -> list[ApplicationError]:
+    """What a logged visit must say, every rule it breaks at once, each on its field (the form shows
+    them together; `visit_log` refuses the first): when it happened (not in the future, within the date
+    bounds), the safeguarding concern if one was raised, and a next date set by hand only with its
+    reason, within the next 12 months. `occurred_at` None: the date was not readable, so not checked."""
+    problems = []
+    if occurred_at is not None:
+        if occurred_at > timezone.now() + datetime.timedelta(minutes=5):
+            problems.append(ApplicationError("The visit cannot be in the future", field="occurred_on"))
+        elif (problem := dates.VISIT_OCCURRED.problem(occurred_at)) is not None:
+            problems.append(ApplicationError(problem, field="occurred_on"))
+    if outcome == VisitOutcome.SAFEGUARDING and not safeguarding_details.strip():
+        problems.append(ApplicationError("Describe the safeguarding concern raised", field="safeguarding_details"))
+    if (next_due_override is None) != (not override_reason.strip()):
+        field = "next_due_override" if next_due_override is None else "override_reason"
+        problems.append(
+            ApplicationError("To change the next visit date, give both the date and the reason", field=field)
+        )
+    today = timezone.localdate()
+    if next_due_override is not None and not today < next_due_override <= today + datetime.timedelta(
+        days=MAX_OVERRIDE_DAYS
+    ):
+        problems.append(
+            ApplicationError("The next visit date must be in the next 12 months", field="next_due_override")
+        )
+    return problems
+
+
 def _check_logged(
     *,
     occurred_at: datetime.datetime,
@@ -66,24 +101,15 @@ def _check_logged(
     next_due_override: datetime.date | None,
     override_reason: str,
 ) -> None:
-    """What a logged visit must say: when it happened (not in the future, within the date bounds), the
-    safeguarding concern if one was raised, and a next date set by hand only with its reason, within
-    the next 12 months."""
-    now = timezone.now()
-    if occurred_at > now + datetime.timedelta(minutes=5):
-        raise ApplicationError("The visit cannot be in the future", field="occurred_on")
-    dates.VISIT_OCCURRED.check(occurred_at, field="occurred_on")
-    if outcome == VisitOutcome.SAFEGUARDING and not safeguarding_details.strip():
-        raise ApplicationError("Describe the safeguarding concern raised", field="safeguarding_details")
-    if (next_due_override is None) != (not override_reason.strip()):
-        raise ApplicationError(
-            "To change the next visit date, give both the date and the reason", field="override_reason"
-        )
-    today = timezone.localdate()
-    if next_due_override is not None and not today < next_due_override <= today + datetime.timedelta(
-        days=MAX_OVERRIDE_DAYS
-    ):
-        raise ApplicationError("The next visit date must be in the next 12 months", field="next_due_override")
+    problems = visit_log_problems(
+        occurred_at=occurred_at,
+        outcome=outcome,
+        safeguarding_details=safeguarding_details,
+        next_due_override=next_due_override,
+        override_reason=override_reason,
+    )
+    if problems:
+        raise problems[0]
 
 
 def _next_due_record(

@@ -36,9 +36,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:  # noqa: C901
     if can(user, "incidents.import"):
         items.append(("Import incidents", reverse("incidents:import")))
     if can(user, "scoring.view_scores"):
+        # Possible duplicates are reached from the ranking, the team page and the import page: the
+        # menu stays on one line at desktop widths.
         items.append(("Repeat perpetrators", reverse("scoring:ranking")))
-    if can(user, "people.review_duplicates"):
-        items.append(("Possible duplicates", reverse("people:duplicates")))
     if can(user, "reports.view"):
         items.append(("Reports", reverse("reports:performance")))
     if can(user, "audit.read_access_log"):

@@ -11,12 +11,16 @@ import logging
 import time
 from collections.abc import Callable
 
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from dacrre.celery import app as celery_app
+from dacrre.core.error_pages import back_url_from_referer
+from dacrre.core.glossary import TERMS
 
 logger = logging.getLogger(__name__)
 
@@ -73,3 +77,13 @@ def readyz(request: HttpRequest) -> JsonResponse:
     if overall != "ok":
         logger.warning("readiness: %s (%s)", overall, {name: result["status"] for name, result in results.items()})
     return JsonResponse({"status": overall, "checks": results}, status=503 if required_down else 200)
+
+
+@login_required
+def glossary(request: HttpRequest) -> HttpResponse:
+    """The words users meet in the app (the footer links here from every page)."""
+    return render(
+        request,
+        "glossary.html",
+        {"terms": sorted(TERMS, key=lambda term: term.term.lower()), "back_url": back_url_from_referer(request)},
+    )

@@ -5,6 +5,21 @@ import { initAll } from "../dist/govuk-frontend.min.js";
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
 
+// Conditional reveals under radios (GOV.UK's radios module shows and hides them). GOV.UK Frontend also
+// sets aria-expanded on the radio, which ARIA does not allow on a radio (axe: aria-allowed-attr; GOV.UK
+// Frontend issue 979): it is removed, and aria-controls kept. The same pass shows what belongs to an
+// answer checked by script (the sign-in-again restore below), which GOV.UK's module only does on click.
+function syncReveals() {
+  for (const radio of document.querySelectorAll('input[type="radio"][aria-controls]')) {
+    radio.removeAttribute("aria-expanded");
+    const target = document.getElementById(radio.getAttribute("aria-controls"));
+    if (target) target.classList.toggle("govuk-radios__conditional--hidden", !radio.checked);
+  }
+}
+syncReveals();
+document.addEventListener("click", syncReveals);
+window.addEventListener("pageshow", syncReveals);
+
 // The timeout warning (GOV.UK's pattern): a dialog shortly before the session would end, offering
 // to stay signed in. The server renders the timings (data-*); every request renews the idle timeout,
 // so the timer restarts after "Stay signed in" and after each htmx request.
@@ -118,4 +133,7 @@ function fillKeptInput(block) {
 }
 
 const keptInput = document.getElementById("dacrre-kept-input");
-if (keptInput) fillKeptInput(keptInput);
+if (keptInput) {
+  fillKeptInput(keptInput);
+  syncReveals();
+}

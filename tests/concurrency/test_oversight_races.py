@@ -99,6 +99,7 @@ def test_two_supervisors_moving_one_caseload_at_once_each_case_moves_once(signed
             "action": "move",
             "to_user": cover.pk,
             "reason": "Leave cover",
+            "confirmed": "yes",  # as the confirmation page sends it
         }
         posts.append(lambda client=client, data=data: client.post(url, data, follow=True))
 

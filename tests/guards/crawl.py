@@ -281,10 +281,13 @@ def _limit(name: str, per_pattern: int, per_pattern_more: int) -> tuple[int, int
 
 
 def is_download(path: str) -> bool:
-    """A CSV or Excel download, or a document's file (downloaded, or shown by the browser's viewer)."""
+    """A list's download (`?format=csv`), a file the app serves by its name (`sample.csv`), or a
+    document's file (downloaded, or shown by the browser's viewer)."""
     if url_name(path) in DOWNLOAD_URL_NAMES:
         return True
-    return dict(parse_qsl(urlsplit(path).query)).get("format") in DOWNLOAD_FORMATS
+    parts = urlsplit(path)
+    named_file = parts.path.rsplit(".", 1)[-1] in DOWNLOAD_FORMATS if "." in parts.path else False
+    return named_file or dict(parse_qsl(parts.query)).get("format") in DOWNLOAD_FORMATS
 
 
 Fetch = Callable[[str], tuple[int, str, str, str]]  # path -> (status, location, content type, body)

@@ -1,6 +1,8 @@
 """The role crawl in a real browser (Playwright driving Debian's chromium, headless), with axe-core
 (WCAG 2.2 A and AA) run on one page of every route it reaches: accessibility is checked on every
-page, not only on the journeys' (tests/browser/test_journeys.py).
+page, not only on the journeys' (tests/browser/test_journeys.py). Each such page is also laid out at
+a phone's width (390 px): nothing may make it wider than the screen (wide tables scroll in their own
+region).
 
 Every demo user signs in with both factors in the browser and follows the links, GET forms and
 htmx GETs they are shown, each URL pattern once per role (the test-client crawl,
@@ -38,6 +40,10 @@ pytestmark = [
 
 # (url name, axe rule id): why. Delete an entry when its fix lands.
 KNOWN_AXE_VIOLATIONS: dict[tuple[str, str], str] = {}
+# Pages wider than a phone's screen (390 px): url name: why. Delete an entry when its fix lands.
+KNOWN_TOO_WIDE: dict[str, str] = {}
+PHONE, DESKTOP = {"width": 390, "height": 844}, {"width": 1280, "height": 720}
+OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
 # Dead ends use the test-client crawl's list (tests/guards/test_role_crawl.py), which is strict; this
 # crawl visits fewer pages and only fails on one not listed there.
 PAGES_PER_ROLE = 60
@@ -72,6 +78,7 @@ def test_every_page_every_role_reaches_is_accessible_and_leads_somewhere(page) -
     hubs: set[str] = set()  # url names whose pages led somewhere new: visited again by each role
     forms = set(post_url_names())  # a form already checked is not loaded again unless it led somewhere new
     violations: dict[tuple[str, str], str] = {}
+    too_wide: dict[str, str] = {}
     dead: dict[tuple[str, str, int], str] = {}
     lines = []
 
@@ -94,6 +101,11 @@ def test_every_page_every_role_reaches_is_accessible_and_leads_somewhere(page) -
             checked[name] = path
             for rule, text in axe_violations(page, axe_source):
                 violations.setdefault((name, rule), f"{text} on {path}")
+            # The same page on a phone: wide tables scroll in their own region, nothing widens the page.
+            page.set_viewport_size(PHONE)
+            if (overflow := page.evaluate(OVERFLOW)) > 0:
+                too_wide.setdefault(name, f"{overflow} px too wide on {path}")
+            page.set_viewport_size(DESKTOP)
             spent["axe"] += time.monotonic() - started
         return status, "", content_type, body
 
@@ -125,6 +137,14 @@ def test_every_page_every_role_reaches_is_accessible_and_leads_somewhere(page) -
         if key not in violations
     ]
     problems += [f"dead end for {key[0]}: {text}" for key, text in dead.items() if key not in KNOWN_DEAD_ENDS]
+    problems += [
+        f"wider than a phone (390 px): {name}: {text}" for name, text in too_wide.items() if name not in KNOWN_TOO_WIDE
+    ]
+    problems += [
+        f"no longer met (fixed? remove the entry) in KNOWN_TOO_WIDE: {name}"
+        for name in KNOWN_TOO_WIDE
+        if name not in too_wide
+    ]
     problems += [f"console: {error}" for error in page.errors if "Content Security Policy" in error]
     lines.append(f"axe run on {len(checked)} routes: {', '.join(sorted(checked))}")
     lines.append(f"{time.monotonic() - began:.1f} s in all: " + ", ".join(f"{k} {v:.1f} s" for k, v in spent.items()))

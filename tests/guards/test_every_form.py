@@ -193,6 +193,9 @@ class Submission:
     check: Callable[[Any], object] | None = None  # given the response; asserts the record made
     status: int = 302
     api: bool = False  # a JSON API action: no page; `data` is the body
+    # A wide or irreversible action asks again first: the label of the button on the confirmation
+    # page (answered 200 to the first POST, which must change nothing checked), pressed as it stands.
+    confirm: str = ""
 
 
 # --- The registry --------------------------------------------------------------------------------------
@@ -594,14 +597,14 @@ def _meeting_add_case(w: World) -> Submission:
     )
 
 
-@form("meetings:change", "conclude")
+@form("meetings:conclude")
 def _meeting_conclude(w: World) -> Submission:
     meeting = w.meeting()
     url = reverse("meetings:detail", args=[meeting.public_id])
     return Submission(
         user=w.officer,
-        page=url,
-        url=reverse("meetings:change", args=[meeting.public_id, "conclude"]),
+        page=reverse("meetings:conclude", args=[meeting.public_id]),  # the confirmation, linked from the meeting
+        url=reverse("meetings:conclude", args=[meeting.public_id]),
         redirect=url,
         message="Meeting concluded.",
         check=lambda _: type(meeting).objects.get(pk=meeting.pk).status == "concluded",
@@ -860,6 +863,7 @@ def _move_caseload(w: World) -> Submission:
         url=reverse("oversight:holder", args=[w.officer.public_id]),
         pick={"action": "move"},
         data={"to_user": str(colleague.pk), "reason": "Leave from 1 to 14 June."},
+        confirm="Move all 1 case",
         redirect=reverse("oversight:team"),
         message="1 case role reallocated.",
         check=lambda _: type(case).objects.get(pk=case.pk).spoc_id == colleague.pk,
@@ -1270,6 +1274,13 @@ def test_a_valid_submission_succeeds(client, name, variant) -> None:
     data = fill(chosen, submission.data)
 
     response = client.post(submission.url, data)
+    if submission.confirm:
+        assert response.status_code == 200, f"POST {submission.url}: {response.status_code}, not a confirmation page"
+        assert submission.check is None or not submission.check(response), f"{name}: done before it was confirmed"
+        confirmation = response.content.decode()
+        asked = Submission(user=None, url=submission.url, button=submission.confirm)
+        chosen = choose_form(forms_of(confirmation), submission.url, submission.url, asked)
+        response = client.post(submission.url, fill(chosen, {}))
     errors = re.findall(r'govuk-error-message">(?:<span[^>]*>[^<]*</span>)?\s*([^<]+)', response.content.decode())
     assert response.status_code == submission.status, (
         f"POST {submission.url}: {response.status_code}; errors shown: {errors or 'none'}"

@@ -32,7 +32,7 @@ from django.db import transaction
 
 from dacrre.shell.demo import DEMO_PASSWORD
 from tests.factories import current_totp
-from tests.guards.crawl import Button, CrawlResult, crawl
+from tests.guards.crawl import Button, CrawlResult, crawl, url_name
 from tests.guards.demo_world import DEMO_USERNAMES, DemoWorld, demo_world_build
 from tests.guards.routes import page_url_names
 
@@ -48,6 +48,7 @@ ROUTE_REACHED_BY: dict[str, str] = {
         [
             "cases:home",
             "cases:caseload",
+            "glossary",
             "cases:list",
             "cases:detail",
             "case_referrals:new",
@@ -60,6 +61,7 @@ ROUTE_REACHED_BY: dict[str, str] = {
             "meetings:list",
             "meetings:detail",
             "meetings:actions",
+            "meetings:conclude",
             "offender_management:allocate",
             "offender_management:end_allocation",
             "offender_management:record_intervention",
@@ -103,7 +105,16 @@ ROUTE_REACHED_BY: dict[str, str] = {
         ],
         "supervisor.north",
     ),
-    **dict.fromkeys(["incidents:import", "incidents:import_detail", "incidents:import_progress"], "analyst"),
+    **dict.fromkeys(
+        [
+            "incidents:import",
+            "incidents:import_guide",
+            "incidents:import_sample",
+            "incidents:import_detail",
+            "incidents:import_progress",
+        ],
+        "analyst",
+    ),
     **dict.fromkeys(["audit:access_log", "audit:break_glass_reviews"], "auditor"),
     **dict.fromkeys(
         [
@@ -150,6 +161,23 @@ NOT_LINKED: dict[str, str] = {
     },
 }
 
+# The menu's own pages (and the start page): every other page a role reaches, a form, a record or a
+# page under another, has a GOV.UK back link to the page it belongs under.
+TOP_LEVEL = {
+    "cases:home",
+    "cases:caseload",
+    "cases:list",
+    "reminders:my_tasks",
+    "oversight:team",
+    "referrals:inbox",
+    "meetings:list",
+    "incidents:import",
+    "scoring:ranking",
+    "reports:performance",
+    "audit:access_log",
+    "glossary",  # the footer's help page: its back link is the page the user came from, when known
+}
+
 REFUSED = {403, 404, 405}
 BUTTONS_PER_ROLE = 60
 
@@ -184,7 +212,8 @@ def sign_in(client, user) -> str:
     return urlsplit(response["Location"]).path or "/"
 
 
-def fetch_with(client):
+def fetch_with(client, without_back_link: dict[str, str] | None = None):
+    """`without_back_link` collects the pages (url name: path) shown without a back link."""
     client.raise_request_exception = False  # a 500 is a dead end to report with where it was clicked
 
     def fetch(path: str) -> tuple[int, str, str, str]:
@@ -194,6 +223,11 @@ def fetch_with(client):
             b"".join(response.streaming_content)  # a download is produced in full
             return response.status_code, "", content_type, ""
         body = response.content.decode() if "html" in content_type else ""
+        name = url_name(path) or ""
+        whole_page = response.status_code == 200 and "<main" in body  # not an htmx fragment
+        sub_page = name not in TOP_LEVEL and not name.startswith("admin:")
+        if without_back_link is not None and whole_page and sub_page and 'class="govuk-back-link"' not in body:
+            without_back_link.setdefault(name, path)
         return response.status_code, response.get("Location", ""), content_type, body
 
     return fetch
@@ -217,8 +251,10 @@ def dict_of(pairs: tuple[tuple[str, str], ...]) -> dict[str, list[str]]:
 @pytest.mark.django_db
 @pytest.mark.parametrize("username", DEMO_USERNAMES)
 def test_nothing_a_role_is_shown_leads_to_a_dead_end(demo, client, username) -> None:
-    result: CrawlResult = crawl(fetch_with(client), sign_in(client, demo.users[username]))
+    without_back_link: dict[str, str] = {}
+    result: CrawlResult = crawl(fetch_with(client, without_back_link), sign_in(client, demo.users[username]))
     problems: list[str] = []
+    problems += [f"no back link on {name} ({path})" for name, path in without_back_link.items()]
 
     met = {(username, dead.name, dead.status): dead for dead in result.dead_ends}
     known = {key: why for key, why in KNOWN_DEAD_ENDS.items() if key[0] == username}

@@ -16,6 +16,8 @@ def entries(world) -> dict:
     analysts = {a: 200 if a == "analyst" else 403 for a in ACTORS}
     return {
         "incidents:import": ("get", [], analysts),
+        "incidents:import_guide": ("get", [], analysts),
+        "incidents:import_sample": ("get", [], analysts),
         "incidents:import_detail": ("get", [job.public_id], analysts),
         "incidents:import_progress": ("get", [job.public_id], analysts),
         # A refused file can neither be confirmed nor run again: the analyst is told so (no import runs).

@@ -56,6 +56,12 @@ def entries(world) -> dict:
             [meeting.public_id, "add-case"],
             {a: 200 if a in managers else 403 if a in sees_meeting else 404 for a in ACTORS},
         ),
+        # The confirmation before concluding; a POST is refused while an action is open (shown on the page).
+        "meetings:conclude": (
+            "get",
+            [meeting.public_id],
+            {a: 200 if a in managers else 403 if a in sees_meeting else 404 for a in ACTORS},
+        ),
         "meetings:item_change": (
             "post",
             [item.public_id, "discussion"],

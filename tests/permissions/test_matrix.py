@@ -245,6 +245,8 @@ def _matrix(world) -> dict:
         "victims:detail": ("get", [victim.public_id], see),
         "audit:access_log": ("get", [], auditor_only),
         "audit:break_glass_reviews": ("get", [], auditor_only),
+        # The glossary (linked from every page's footer) holds no record: every signed-in user.
+        "glossary": ("get", [], every),
         # 400 for the auditor: the empty review note is refused.
         "audit:break_glass_review": (
             "post",

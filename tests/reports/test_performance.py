@@ -189,3 +189,29 @@ def test_a_due_date_raised_again_is_one_visit_due(force) -> None:
     ReminderFactory(case=this_year[0], due_on=due)  # the same date, due again after a late visit record
     ReminderFactory(case=this_year[1], due_on=due)
     assert _figures(performance_report(agency=north.agency, period=PERIOD))["Visits due"] == (2, 0)
+
+
+def test_each_chart_shows_both_periods_for_every_row_with_whole_labels(force, login) -> None:
+    """Seen: labels cut at 32 characters ("...Social Car") and bars for this period only, beside a
+    table comparing two."""
+    import re
+
+    from reports.selectors import Section
+
+    long_label = "Northshire Children's Social Care and Early Help"
+    section = Section("Referrals by agency", [Row(long_label, 4, 0), Row("Housing", 2, 8)], chart=True)
+    bars = section.bars
+    assert bars[0]["label"] == long_label
+    assert (bars[0]["this_length"], bars[0]["last_length"]) == (50.0, 0.0)
+    assert (bars[1]["this_length"], bars[1]["last_length"]) == (25.0, 100.0)
+
+    north, _south, officer, this_year, _last = force
+    _assessment(this_year[0], officer)
+    supervisor = UserFactory(area=north, role=Role.SUPERVISOR, scope=Scope.AGENCY)
+    page = login(supervisor).get("/reports/?start=1/1/2026&end=30/6/2026").content.decode()
+    chart = page[page.index('<div class="dacrre-chart"') : page.index("</div>\n", page.index("dacrre-chart__key"))]
+    assert "This period" in chart and "Same period last year" in chart
+    rows = re.findall(r'<p class="govuk-body-s dacrre-chart__label">([^<]+)</p>', page)
+    assert "High" in rows
+    # Two bars, each with its figure, per row.
+    assert page.count("dacrre-chart__fill--this") == page.count("dacrre-chart__fill--last") == len(rows)

@@ -128,7 +128,8 @@ def test_versions_pages_show_what_changed(idva_case, login) -> None:
     listing = client.get(f"/cases/{case.public_id}/safety-plans/{victim.public_id}/versions/").content.decode()
     assert "changed Door and window locks" in listing
     page = client.get(f"/cases/{case.public_id}/safety-plans/{victim.public_id}/versions/2/").content.decode()
-    assert "in_place" in page and "proposed" in page and "Changed" in page
+    assert "In place" in page and "Proposed" in page and "Changed" in page
+    assert "in_place" not in page  # stored values are never shown
 
 
 @pytest.mark.django_db

@@ -97,7 +97,7 @@ def test_analysts_see_the_scores_and_partners_do_not(force, login) -> None:
     assert "Scores have not been computed yet" in client.get("/scoring/").content.decode()
     client.post("/scoring/refresh/")
     page = client.get("/scoring/")
-    assert page.status_code == 200 and "Ranked (1 shown)" in page.content.decode()
+    assert page.status_code == 200 and "Ranked: 1 to 1 of 1" in page.content.decode()
     for role in (Role.PARTNER_CASEWORKER, Role.IDVA, Role.OFFICER):
         assert login(UserFactory(area=north, role=role)).get("/scoring/").status_code == 403
 
@@ -116,7 +116,7 @@ def test_the_ranking_is_one_query_whatever_the_number_of_people(force, login) ->
     scores_refresh(agency=north.agency)
     with CaptureQueriesContext(connection) as many:
         response = client.get("/scoring/")
-    assert "Ranked (16 shown)" in response.content.decode()
+    assert "Ranked: 1 to 16 of 16" in response.content.decode()
     assert len(many) == len(few)
 
 

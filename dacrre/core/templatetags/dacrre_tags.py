@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from dacrre.core.form_tokens import FIELD, form_token_new
+from dacrre.core.glossary import BY_SLUG
 
 register = template.Library()
 
@@ -63,3 +64,20 @@ def page_link(context: template.Context, number: int) -> str:
     query = context["request"].GET.copy()
     query["page"] = str(number)
     return "?" + query.urlencode()
+
+
+@register.filter
+def reveal_template(reveal: str, value: object) -> str:
+    """For radios with conditional reveals (includes/field_radios.html): `reveal` is
+    "answer=template answer=template"; the template to show under `value`, or ""."""
+    for pair in (reveal or "").split():
+        answer, _, template_name = pair.partition("=")
+        if answer == str(value):
+            return template_name
+    return ""
+
+
+@register.simple_tag
+def term_short(slug: str) -> str:
+    """A glossary term's one-line meaning (dacrre.core.glossary), for the hint where it first appears."""
+    return BY_SLUG[slug].short
