@@ -59,7 +59,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("admin:index" if user.is_staff else "cases:list")
     if user.role == Role.AUDITOR:
         return redirect("audit:access_log")
-    if user.role == Role.DPO:
+    if user.role == Role.DPO and user.agency_id is not None:  # the records are their agency's
         return redirect("records:reviews")
     target = HOME_OF_ROLE.get(user.role)  # type: ignore[call-overload]
     if target is not None and user.agency_id is not None:  # their pages are their agency's

@@ -11,6 +11,8 @@ DESTRUCTIVE = {
     "Cancel visit": "a planned visit, cancelled with a reason",
     "Withdraw referral": "a referral, withdrawn from the receiving agency",
     "Conclude meeting and end sharing": "a meeting, and the sharing of its agenda's cases",
+    "Dispose of the case": "a closed case's personal data and documents, after its retention review",
+    "Dispose of the case's records": "the same, confirmed on its own page",
 }
 WARNING = re.compile(r'class="govuk-button[^"]*govuk-button--warning[^"]*"[^>]*>([^<{]+)')
 

@@ -175,6 +175,8 @@ TOP_LEVEL = {
     "scoring:ranking",
     "reports:performance",
     "audit:access_log",
+    "records:reviews",
+    "records:subject_access",
     "glossary",  # the footer's help page: its back link is the page the user came from, when known
 }
 
