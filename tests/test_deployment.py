@@ -60,9 +60,12 @@ def _compose() -> dict:
 
 def test_compose_runs_every_service_with_a_health_check_and_a_restart_policy() -> None:
     services = _compose()["services"]
-    assert set(services) == {"proxy", "migrate", "web", "worker", "worker-imports", "beat", "postgres", "redis"}
+    assert set(services) == {
+        *{"proxy", "migrate", "web", "worker", "worker-imports", "beat", "postgres", "redis"},
+        *{"minio", "minio-setup", "clamav"},  # the document store, its bucket's set-up, the optional scanner
+    }
     for name, service in services.items():
-        if name == "migrate":  # one-shot: runs at every start and exits
+        if name in {"migrate", "minio-setup"}:  # one-shot: runs at every start and exits
             assert service["restart"] == "no"
             continue
         assert "healthcheck" in service, name
@@ -99,7 +102,7 @@ def test_the_worker_runs_without_gossip_and_mingle_everywhere_it_is_started() ->
 
 def test_compose_sets_every_setting_production_needs_and_nothing_unknown() -> None:
     settings_source = (PROJECT_DIR / "dacrre" / "settings.py").read_text()
-    read_by_settings = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', settings_source))
+    read_by_settings = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z0-9_]+)"', settings_source))
     for name in ("web", "worker", "beat"):
         environment = _compose()["services"][name]["environment"]
         assert {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS"} <= set(environment), name
