@@ -11,6 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from dacrre.accounts.models import Agency, Area
+from dacrre.audit.access import AccessSubject
 from dacrre.core.models import PublicIdModel, TimeStampedModel
 
 
@@ -120,6 +121,15 @@ class Case(PublicIdModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.reference
+
+    def access_subject(self) -> AccessSubject:
+        return AccessSubject(
+            object_type="case",
+            object_id=self.public_id,
+            label=f"Case {self.reference}",
+            case_reference=self.reference,
+            person=self.perpetrator.person,  # type: ignore[attr-defined]
+        )
 
 
 class CaseVictim(TimeStampedModel):

@@ -13,7 +13,8 @@ import enum
 import uuid
 from typing import Any
 
-from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case as DbCase
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from cases.access.models import BreakGlassAccess, CaseGroupObjectPermission
@@ -116,15 +117,27 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
 
 
 def case_access_basis(user: User, case: Case) -> AccessBasis:
-    """Why the user sees a case they can see; break-glass only when nothing else applies."""
-    same = Case.objects.filter(pk=case.pk)
-    if same.filter(_assigned_q(user)).exists():
+    """Why the user sees a case they can see; break-glass only when nothing else applies. One query
+    (none when the user holds the case)."""
+    if _casework(user) and user.pk in (case.spoc_id, case.offender_manager_id, case.idva_id):
         return AccessBasis.ASSIGNED
-    if same.filter(_scope_q(user)).exists():
-        return AccessBasis.SCOPE
-    if same.filter(_agency_permission_q(user, "view_case")).exists():
-        return AccessBasis.GRANT
-    return AccessBasis.BREAK_GLASS
+    reasons = [
+        When(q, then=Value(basis.value))
+        for q, basis in (
+            (_scope_q(user), AccessBasis.SCOPE),
+            (_agency_permission_q(user, "view_case"), AccessBasis.GRANT),
+        )
+        if q is not _NOTHING
+    ]
+    if not reasons:
+        return AccessBasis.BREAK_GLASS
+    basis = (
+        Case.objects.filter(pk=case.pk)
+        .annotate(basis=DbCase(*reasons, default=Value(AccessBasis.BREAK_GLASS.value)))
+        .values_list("basis", flat=True)
+        .first()
+    )
+    return AccessBasis(basis or AccessBasis.BREAK_GLASS.value)
 
 
 def case_victim_contact_allowed(user: User, case: Case) -> bool:
@@ -204,13 +217,13 @@ def chronology_for(user: User, case: Case) -> QuerySet[ChronologyEntry]:
     return entries
 
 
-def child_schools_for(user: User, case_id: int, allowed: bool) -> dict[int, str]:
-    """Children's schools on a case, keyed by child id, only when victim contact details are allowed
-    (a school says where a child can be found: victim-confidential, `case_victim_contact_allowed`)."""
-    if not allowed:
+def child_schools_for(user: User, case: Case) -> dict[int, str]:
+    """Children's schools on a case, keyed by child id, for a user who may see victims' contact
+    details on it (a school says where a child can be found: `case_victim_contact_allowed`)."""
+    if not case_victim_contact_allowed(user, case):
         return {}
     return dict(
-        CaseChild.objects.filter(case_id=case_id, child__confidential__isnull=False).values_list(
+        CaseChild.objects.filter(case_id=case.pk, child__confidential__isnull=False).values_list(
             "child_id", "child__confidential__school"
         )
     )

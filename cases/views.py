@@ -8,33 +8,27 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from cases.access.models import BreakGlassAccess
 from cases.access.rules import can_break_glass, can_see_shared_caseload, can_set_cadences
 from cases.access.services import break_glass_open
 from dacrre.accounts.models import Role
+from dacrre.audit.access import Shown, rows_listed
 from dacrre.audit.exports import FORMATS, export_response
-from dacrre.audit.models import AccessAction
-from dacrre.audit.services import access_log_record, access_log_record_people_shown
-from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from dacrre.core.form_tokens import form_view
-from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.core.paging import page_of
+from dacrre.core.service_calls import attempt
 
 from .cadence import DEFAULT_CADENCE_DAYS
 from .cadence_forms import LEVELS, CadenceForm, field_name
 from .forms import BreakGlassForm
-from .http import case_or_404
+from .http import case_for, child_schools_shown
 from .models import CadenceKind, CadenceRule, Case, Operation
 from .panels import case_panels_for
 from .selectors import (
     AccessBasis,
-    case_access_basis,
     case_list_annotated,
-    case_victim_contact_allowed,
     caseload_for,
     cases_visible_to,
-    child_schools_for,
     chronology_for,
     shared_caseload_for,
 )
@@ -84,26 +78,19 @@ def caseload(request: AuthenticatedHttpRequest) -> HttpResponse:
         shared = page_of(
             shared_caseload_for(request.user), case_list_annotated(Case.objects.all()), request.GET.get("page")
         )
-    access_log_record(
-        user=request.user,
-        action=AccessAction.LIST,
-        request=request,
-        object_type="caseload",
+    listed = [*cases, *(shared.object_list if shared else [])]
+    rows_listed(
+        request,
+        page="caseload",
         detail=f"{len(cases)} cases listed"
         + (f", {len(shared.object_list)} shared with the agency (page {shared.number})" if shared else ""),
+        shown=_perpetrators(listed),
     )
-    _log_perpetrators_listed(request, [*cases, *(shared.object_list if shared else [])], "my caseload")
     return render(request, "cases/caseload.html", {"cases": cases, "shared": shared, "page": shared})
 
 
-def _log_perpetrators_listed(request: AuthenticatedHttpRequest, cases: Iterable[Case], page: str) -> None:
-    access_log_record_people_shown(
-        user=request.user,
-        request=request,
-        action=AccessAction.LIST,
-        page=page,
-        people=[("Perpetrator", case.perpetrator.person, case.reference) for case in cases],
-    )
+def _perpetrators(cases: Iterable[Case]) -> list[Shown]:
+    return [Shown("Perpetrator", case.perpetrator.person, case.reference) for case in cases]
 
 
 @login_required
@@ -130,14 +117,12 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         ]
         return export_response(request, fmt=fmt, name="cases", header=header, rows=rows)
     page = page_of(queryset, case_list_annotated(Case.objects.all()), request.GET.get("page"))
-    access_log_record(
-        user=request.user,
-        action=AccessAction.LIST,
-        request=request,
-        object_type="case list",
+    rows_listed(
+        request,
+        page="case list",
         detail=f"search {search!r}, page {page.number}, {len(page.object_list)} cases listed",
+        shown=_perpetrators(page.object_list),
     )
-    _log_perpetrators_listed(request, page.object_list, "the case list")
     return render(
         request,
         "cases/case_list.html",
@@ -148,57 +133,14 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     user = request.user
-    case = case_or_404(user, public_id)
-    basis = case_access_basis(user, case)
-    break_glass_reason = ""
-    if basis is AccessBasis.BREAK_GLASS:
-        access = BreakGlassAccess.objects.filter(user=user, case=case).order_by("-opened_at").first()
-        break_glass_reason = access.reason if access else ""
-    # Written before the page is built: no log row, no page.
-    access_log_record(
-        user=user,
-        action=AccessAction.VIEW,
-        request=request,
-        object_type="case",
-        object_id=case.public_id,
-        object_label=f"Case {case.reference}",
-        case_reference=case.reference,
-        person_id=case.perpetrator.person.public_id,
-        person_label=case.perpetrator.person.full_name,
-        detail=f"access: {basis.value}",
-        reason=break_glass_reason,
-        flagged_for_review=basis is AccessBasis.BREAK_GLASS,
-    )
-    contact_allowed = case_victim_contact_allowed(user, case)
-    schools = child_schools_for(user, case.pk, contact_allowed)
-    if schools:
-        access_log_record(
-            user=user,
-            action=AccessAction.VIEW_CONFIDENTIAL,
-            request=request,
-            object_type="case children",
-            object_id=case.public_id,
-            object_label=f"Children's schools on case {case.reference}",
-            case_reference=case.reference,
-        )
-    victims = list(case.case_victims.select_related("victim__person").order_by("victim__person__family_name"))
-    children = list(case.case_children.select_related("child__person").order_by("child__person__family_name"))
-    # Everyone else the page names is on the log as well: "who looked at this victim?" finds this view.
-    access_log_record_people_shown(
-        user=user,
-        request=request,
-        page=f"case {case.reference}",
-        people=[("Victim", link.victim.person) for link in victims]
-        + [("Child", link.child.person) for link in children],
-        object_id=case.public_id,
-        case_reference=case.reference,
-    )
+    case = case_for(request, public_id, what="Case page", people=True)
+    schools = child_schools_shown(request, case)
     context = {
         "case": case,
-        "case_victims": victims,
-        "case_children": [(link, schools.get(link.child_id, "")) for link in children],
+        "case_victims": case.victims_shown,  # type: ignore[attr-defined]
+        "case_children": [(link, schools.get(link.child_id, "")) for link in case.children_shown],  # type: ignore[attr-defined]
         "chronology": list(chronology_for(user, case)[:200]),
-        "break_glass": basis is AccessBasis.BREAK_GLASS,
+        "break_glass": case.access_basis is AccessBasis.BREAK_GLASS,  # type: ignore[attr-defined]
         "panels": case_panels_for(user, case),
     }
     return render(request, "cases/case_detail.html", context)
@@ -211,19 +153,18 @@ def break_glass(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            case = break_glass_open(
+        opened = attempt(
+            request,
+            lambda: break_glass_open(
                 user=request.user,
                 case_reference=form.cleaned_data["case_reference"],
                 reason=form.cleaned_data["reason"],
                 request=request,
-            )
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ApplicationError as exc:
-            form.add_error(exc.field, exc.message)
-        else:
-            return redirect("cases:detail", public_id=case.public_id)
+            ),
+            form=form,
+        )
+        if opened:
+            return redirect("cases:detail", public_id=opened.value.public_id)  # type: ignore[union-attr]
     return render(request, "cases/break_glass.html", {"form": form, "break_glass_hours": settings.BREAK_GLASS_HOURS})
 
 
@@ -245,13 +186,12 @@ def operation_cadences(request: AuthenticatedHttpRequest, public_id: uuid.UUID) 
             for kind in CadenceKind
             for level in LEVELS
         }
-        try:
-            changed = operation_cadences_set(actor=request.user, operation=operation, days=days)
-        except ApplicationError as exc:
-            form_add_application_error(form, exc)
-        else:
+        saved = attempt(
+            request, lambda: operation_cadences_set(actor=request.user, operation=operation, days=days), form=form
+        )
+        if saved:
             messages.success(
-                request, f"Cadences saved ({changed} changed). Cases use them from their next visit or review."
+                request, f"Cadences saved ({saved.value} changed). Cases use them from their next visit or review."
             )
             return redirect("cases:operation_cadences", public_id=operation.public_id)
     rows = [

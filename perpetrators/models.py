@@ -1,6 +1,7 @@
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from dacrre.audit.access import AccessSubject
 from dacrre.core.models import PublicIdModel, TimeStampedModel
 from people.models import Person
 
@@ -21,3 +22,11 @@ class Perpetrator(PublicIdModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.person)
+
+    def access_subject(self) -> AccessSubject:
+        return AccessSubject(
+            object_type="perpetrator",
+            object_id=self.public_id,
+            label=f"Perpetrator {self.person.full_name}",
+            person=self.person,
+        )

@@ -7,6 +7,7 @@ them by accident: reading them needs an explicit, access-checked query.
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from dacrre.audit.access import AccessSubject
 from dacrre.core.models import PublicIdModel, TimeStampedModel
 from people.models import Person
 
@@ -21,6 +22,14 @@ class Victim(PublicIdModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.person)
+
+    def access_subject(self) -> AccessSubject:
+        return AccessSubject(
+            object_type="victim",
+            object_id=self.public_id,
+            label=f"Victim {self.person.full_name}",
+            person=self.person,
+        )
 
 
 class VictimConfidential(TimeStampedModel):

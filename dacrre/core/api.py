@@ -5,31 +5,17 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.http.response import HttpResponseBase
 from drf_spectacular.views import SpectacularSwaggerView
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .exceptions import (
-    ApplicationError,
-    ConflictError,
-    InvalidTransitionError,
-    NotFoundError,
-    PermissionDeniedError,
-)
-
-_STATUS = [
-    (NotFoundError, status.HTTP_404_NOT_FOUND),
-    (PermissionDeniedError, status.HTTP_403_FORBIDDEN),
-    (InvalidTransitionError, status.HTTP_409_CONFLICT),
-    (ConflictError, status.HTTP_409_CONFLICT),
-    (ApplicationError, status.HTTP_400_BAD_REQUEST),
-]
+from .exceptions import ApplicationError, status_of
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ApplicationError):
-        code = next(code for kind, code in _STATUS if isinstance(exc, kind))
+        code = status_of(exc)
         body = {"detail": exc.message}
         if exc.field:
             body["field"] = exc.field

@@ -33,3 +33,18 @@ class ConflictError(ApplicationError):
 
 class PermissionDeniedError(ApplicationError):
     """The user may see the record but may not do this to it."""
+
+
+# The status each refusal answers with, most specific first: the API's error handler and the pages'
+# `refusal_shown` read this one table.
+STATUS: list[tuple[type[ApplicationError], int]] = [
+    (NotFoundError, 404),
+    (PermissionDeniedError, 403),
+    (InvalidTransitionError, 409),
+    (ConflictError, 409),
+    (ApplicationError, 400),
+]
+
+
+def status_of(exc: ApplicationError) -> int:
+    return next(code for kind, code in STATUS if isinstance(exc, kind))

@@ -148,7 +148,7 @@ def test_auditor_finds_who_looked_at_a_victim(login, officer_case, auditor) -> N
     login(officer).get(f"/victims/{other.public_id}/")
 
     html = login(auditor).get("/audit/", {"person": victim.person.full_name}).content.decode()
-    assert f"Contact details of {victim.person.full_name}" in html
+    assert f"Contact details: Victim {victim.person.full_name}" in html
     assert officer.username in html
     assert other.person.full_name not in html
 
@@ -204,7 +204,7 @@ def test_searching_the_log_by_a_victims_name_finds_the_case_page_that_showed_the
     assert all(row.user == officer and row.case_reference == case.reference for row in rows)
 
     html = login(auditor).get("/audit/", {"person": victim.person.full_name}).content.decode()
-    assert f"Victim {victim.person.full_name} shown on case {case.reference}" in html
+    assert f"Victim {victim.person.full_name} shown on Case {case.reference}" in html
     assert officer.username in html
 
 
@@ -217,7 +217,7 @@ def test_lists_log_every_perpetrator_they_show(login, officer_case) -> None:
     client.get(f"/victims/{victim.public_id}/")
     shown = AccessLog.objects.filter(object_type="person shown", person_id=str(case.perpetrator.person.public_id))
     pages = sorted(label.split(" shown on ")[1] for label in shown.values_list("object_label", flat=True))
-    assert pages == ["my caseload", "the case list", f"the page of victim {victim.person.full_name}"]
+    assert pages == [f"Victim {victim.person.full_name}", "case list", "caseload"]
     assert set(shown.values_list("case_reference", flat=True)) == {case.reference}
 
 

@@ -70,7 +70,7 @@ def test_the_perpetrator_page_logs_every_victim_it_names(login) -> None:
     login(officer).get(f"/perpetrators/{case.perpetrator.public_id}/")
     shown = AccessLog.objects.get(object_type="person shown", person_id=str(victim.person.public_id))
     assert shown.user == officer and shown.action == AccessAction.VIEW
-    assert f"the page of perpetrator {case.perpetrator.person.full_name}" in shown.object_label
+    assert f"Perpetrator {case.perpetrator.person.full_name}" in shown.object_label
 
 
 @pytest.mark.django_db

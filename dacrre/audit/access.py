@@ -1,0 +1,116 @@
+"""The access log's one entry point for pages, downloads, API views and jobs.
+
+Pages never write access-log rows themselves. A record is reached through its kind's fetcher
+(`case_for`, `victim_for`, `perpetrator_for`, `document_for`, `referral_for`...), which fetches it,
+decides, and calls `record_access` here before anything of it is shown; a list or search calls
+`rows_listed`. Both also write one row per person the page shows besides its subject (`Shown`), so
+that "who looked at this victim?" finds every page that named them.
+
+The ground floor knows no domain model: a record describes itself for the log with an
+`access_subject()` method returning an `AccessSubject`.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.http import HttpRequest
+
+from dacrre.accounts.models import User
+
+from .models import AccessAction
+from .services import access_log_record, access_log_record_people_shown
+
+
+@dataclass(frozen=True)
+class AccessSubject:
+    """What a log row says the access was to: the kind of record, its id and label, its case, and the
+    person it is about (any object with `public_id` and `full_name`)."""
+
+    object_type: str
+    object_id: object
+    label: str
+    case_reference: str = ""
+    person: Any = None
+
+
+class Describable(Protocol):
+    def access_subject(self) -> AccessSubject: ...
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A person a page names besides its subject: their role on the page ("Victim", "Child",
+    "Perpetrator") and, on list pages, the case they are listed under."""
+
+    role: str
+    person: Any
+    case_reference: str = ""
+
+    def as_row(self) -> tuple[Any, ...]:
+        return (self.role, self.person, self.case_reference) if self.case_reference else (self.role, self.person)
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def record_access(
+    request: HttpRequest,
+    record: AccessSubject | Describable,
+    *,
+    action: AccessAction | str = AccessAction.VIEW,
+    what: str = "",
+    detail: str = "",
+    reason: str = "",
+    flagged_for_review: bool = False,
+    shown: Iterable[Shown] = (),
+) -> None:
+    """One row for the record (labelled `what` when the page is one view of it, such as "Document
+    download"), then one per person shown. Written in the request: if it fails, nothing is shown."""
+    subject = record if isinstance(record, AccessSubject) else record.access_subject()
+    person = subject.person
+    user = _user(request)
+    access_log_record(
+        user=user,
+        action=action,
+        request=request,
+        object_type=subject.object_type,
+        object_id=subject.object_id,
+        object_label=f"{what}: {subject.label}" if what else subject.label,
+        case_reference=subject.case_reference,
+        person_id=person.public_id if person is not None else "",
+        person_label=person.full_name if person is not None else "",
+        detail=detail,
+        reason=reason,
+        flagged_for_review=flagged_for_review,
+    )
+    people = [row.as_row() for row in shown]
+    if people:
+        access_log_record_people_shown(
+            user=user,
+            request=request,
+            page=subject.label,
+            people=people,
+            action=action,
+            object_id=subject.object_id,
+            case_reference=subject.case_reference,
+        )
+
+
+def rows_listed(
+    request: HttpRequest,
+    *,
+    page: str,
+    detail: str = "",
+    shown: Iterable[Shown] = (),
+    action: AccessAction | str = AccessAction.LIST,
+    reason: str = "",
+) -> None:
+    """A list, search or export: one row saying what was listed (`detail`: the search, the page
+    number, how many rows), then one per person the rows name."""
+    user = _user(request)
+    access_log_record(user=user, action=action, request=request, object_type=page, detail=detail, reason=reason)
+    people = [row.as_row() for row in shown]
+    if people:
+        access_log_record_people_shown(user=user, request=request, page=page, people=people, action=action)

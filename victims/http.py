@@ -1,0 +1,40 @@
+"""The one way a page reaches a victim and their contact details: fetch, decide, log, in one call
+(cases/http.py explains the pattern). A victim that does not exist and one the user may not see
+answer the same 404."""
+
+import uuid
+
+from django.http import Http404, HttpRequest
+
+from cases.selectors import case_list_annotated, cases_visible_to
+from dacrre.audit.access import Shown, record_access
+from dacrre.audit.models import AccessAction
+from dacrre.core.exceptions import NotFoundError
+
+from .models import Victim, VictimConfidential
+from .selectors import victim_confidential_for, victim_get_for
+
+
+def victim_for(request: HttpRequest, public_id: uuid.UUID | str, *, what: str, cases: bool = False) -> Victim:
+    """The victim for the page `what`, logged; with `cases`, the cases the user sees them on (as
+    `victim.cases_shown`), each perpetrator logged as shown."""
+    try:
+        victim = victim_get_for(request.user, public_id)  # type: ignore[arg-type]
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    shown: list[Shown] = []
+    if cases:
+        victim.cases_shown = list(  # type: ignore[attr-defined]
+            case_list_annotated(cases_visible_to(request.user).filter(victims=victim))  # type: ignore[arg-type]
+        )
+        shown = [Shown("Perpetrator", case.perpetrator.person, case.reference) for case in victim.cases_shown]  # type: ignore[attr-defined]
+    record_access(request, victim, what=what, shown=shown)
+    return victim
+
+
+def victim_confidential_shown(request: HttpRequest, victim: Victim) -> VictimConfidential | None:
+    """The victim's contact details if the user may see them, logged as a confidential view."""
+    confidential = victim_confidential_for(request.user, victim)  # type: ignore[arg-type]
+    if confidential is not None:
+        record_access(request, victim, action=AccessAction.VIEW_CONFIDENTIAL, what="Contact details")
+    return confidential
