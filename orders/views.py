@@ -56,6 +56,7 @@ def order_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
                 conditions=data["conditions"],
                 protected_victims=form.people()["protected_victims"],
                 protected_children=form.people()["protected_children"],
+                **form.timing_and_details(),  # type: ignore[arg-type]
             )
         except PermissionDeniedError as exc:
             raise PermissionDenied(exc.message) from exc
@@ -77,6 +78,11 @@ def order_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, public_id:
         "reference": order.reference,
         "starts_on": order.starts_on.strftime("%d/%m/%Y"),
         "ends_on": order.ends_on.strftime("%d/%m/%Y") if order.ends_on else "",
+        "starts_time": order.starts_time.strftime("%H:%M") if order.starts_time else "",
+        "ends_time": order.ends_time.strftime("%H:%M") if order.ends_time else "",
+        "route": order.route,
+        "positive_requirements": order.positive_requirements,
+        "electronic_monitoring": order.electronic_monitoring,
         "conditions": order.conditions,
         "protected_victims": [str(pk) for pk in order.protected_victims.values_list("pk", flat=True)],
         "protected_children": [str(pk) for pk in order.protected_children.values_list("pk", flat=True)],
@@ -94,6 +100,7 @@ def order_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, public_id:
                 conditions=data["conditions"],
                 protected_victims=form.people()["protected_victims"],
                 protected_children=form.people()["protected_children"],
+                **form.timing_and_details(),  # type: ignore[arg-type]
             )
         except ApplicationError as exc:
             form_add_application_error(form, exc)
