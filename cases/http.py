@@ -4,16 +4,22 @@ A case that does not exist and one the user may not see answer the same 404; a c
 but may not do this to answers 403; a write to a closed case goes back to its page with the reason.
 The access-log row (and one per victim and child the page names, with `people=True`) is written
 here, before anything of the case is shown.
+
+A record that belongs to a case (a visit, an order, a disclosure, a safety plan...) is reached the
+same way through `case_record_for`, which its app's `http.py` wraps (`visits.http.visit_for`...): the
+case is decided as above, then the record found on it, and the one log row names the record.
 """
 
 import uuid
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from dacrre.accounts.models import User
 from dacrre.accounts.predicates import can as may
-from dacrre.audit.access import Shown, record_access
+from dacrre.audit.access import Describable, Shown, record_access
 from dacrre.audit.models import AccessAction
 from dacrre.core.exceptions import NotFoundError
 
@@ -21,6 +27,53 @@ from .access.models import BreakGlassAccess
 from .models import Case
 from .selectors import AccessBasis, case_access_basis, case_get_for, child_schools_for
 from .services import case_require_open
+
+R = TypeVar("R", bound=Describable)
+
+
+def _case_decided(request: HttpRequest, public_id: uuid.UUID | str, *, can: str | None, writing: bool) -> Case:
+    """Fetch and decide: 404 for missing and hidden alike, 403 for `can` refused, the closed-case
+    refusal when `writing`. Why the user sees the case is kept as `case.access_basis`."""
+    user: User = request.user  # type: ignore[assignment]
+    try:
+        case = case_get_for(user, public_id)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    if can is not None and not may(user, can, case):
+        raise PermissionDenied("You cannot do this on this case.")
+    if writing:
+        case_require_open(case, lock=False)
+    case.access_basis = case_access_basis(user, case)  # type: ignore[attr-defined]
+    return case
+
+
+def _logged(
+    request: HttpRequest,
+    case: Case,
+    record: Case | Describable,
+    *,
+    what: str,
+    action: AccessAction | str,
+    shown: Iterable[Shown] = (),
+) -> None:
+    """The log row for `record` on `case`: why the case is seen, and access by break glass flagged
+    for review with its reason."""
+    basis: AccessBasis = case.access_basis  # type: ignore[attr-defined]
+    reason = ""
+    if basis is AccessBasis.BREAK_GLASS:
+        user: User = request.user  # type: ignore[assignment]
+        opened = BreakGlassAccess.objects.filter(user=user, case=case).order_by("-opened_at").first()
+        reason = opened.reason if opened else ""
+    record_access(
+        request,
+        record,
+        action=action,
+        what=what,
+        detail=f"access: {basis.value}",
+        reason=reason,
+        flagged_for_review=basis is AccessBasis.BREAK_GLASS,
+        shown=shown,
+    )
 
 
 def case_for(
@@ -40,20 +93,7 @@ def case_for(
     `case.victims_shown` and `case.children_shown`) and logs each as shown. Why the user sees the
     case is kept as `case.access_basis`. Access by break glass is
     flagged for review with its reason."""
-    user: User = request.user  # type: ignore[assignment]
-    try:
-        case = case_get_for(user, public_id)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
-    if can is not None and not may(user, can, case):
-        raise PermissionDenied("You cannot do this on this case.")
-    if writing:
-        case_require_open(case, lock=False)
-    basis = case.access_basis = case_access_basis(user, case)  # type: ignore[attr-defined]
-    reason = ""
-    if basis is AccessBasis.BREAK_GLASS:
-        opened = BreakGlassAccess.objects.filter(user=user, case=case).order_by("-opened_at").first()
-        reason = opened.reason if opened else ""
+    case = _case_decided(request, public_id, can=can, writing=writing)
     shown: list[Shown] = []
     if people:
         case.victims_shown = list(  # type: ignore[attr-defined]
@@ -64,17 +104,33 @@ def case_for(
         )
         shown = [Shown("Victim", link.victim.person) for link in case.victims_shown]  # type: ignore[attr-defined]
         shown += [Shown("Child", link.child.person) for link in case.children_shown]  # type: ignore[attr-defined]
-    record_access(
-        request,
-        case,
-        action=action,
-        what=what,
-        detail=f"access: {basis.value}",
-        reason=reason,
-        flagged_for_review=basis is AccessBasis.BREAK_GLASS,
-        shown=shown,
-    )
+    _logged(request, case, case, what=what, action=action, shown=shown)
     return case
+
+
+def case_record_for(
+    request: HttpRequest,
+    case_id: uuid.UUID | str,
+    find: Callable[[Case], R | None],
+    *,
+    what: str,
+    can: str | None = None,
+    writing: bool = False,
+    missing: str = "Not found.",
+    action: AccessAction = AccessAction.VIEW,
+    shown: Callable[[R], Iterable[Shown]] | None = None,
+) -> tuple[Case, R]:
+    """A record on a case for the page `what` ("Visit page", "Order form"...), logged as the record.
+
+    The case is fetched and decided as in `case_for`; `find(case)` returns the record among those
+    the user may see on it, or None (404, `missing`). `shown(record)` names the people the page
+    shows besides the record's subject."""
+    case = _case_decided(request, case_id, can=can, writing=writing)
+    record = find(case)
+    if record is None:
+        raise Http404(missing)
+    _logged(request, case, record, what=what, action=action, shown=shown(record) if shown else ())
+    return case, record
 
 
 def child_schools_shown(request: HttpRequest, case: Case) -> dict[int, str]:

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from dacrre.audit.access import AccessSubject
 from dacrre.core.models import PublicIdModel
 
 
@@ -53,6 +54,15 @@ class Visit(PublicIdModel):
 
     def __str__(self) -> str:
         return f"Visit to {self.subject_label} ({self.get_status_display().lower()})"
+
+    def access_subject(self) -> AccessSubject:
+        return AccessSubject(
+            object_type="visit",
+            object_id=self.public_id,
+            label=str(self),
+            case_reference=self.case.reference,
+            person=self.victim.person if self.victim is not None else self.case.perpetrator.person,
+        )
 
     @property
     def subject_label(self) -> str:
