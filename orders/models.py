@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from dacrre.audit.access import AccessSubject
 from dacrre.core.models import PublicIdModel
 
 
@@ -46,6 +47,9 @@ class ProtectiveOrder(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} from {self.starts_on:%d %b %Y}"
+
+    def access_subject(self) -> AccessSubject:
+        return AccessSubject.on_case("protective order", self, self.case)
 
 
 class OrderBreach(PublicIdModel):

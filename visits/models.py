@@ -56,13 +56,7 @@ class Visit(PublicIdModel):
         return f"Visit to {self.subject_label} ({self.get_status_display().lower()})"
 
     def access_subject(self) -> AccessSubject:
-        return AccessSubject(
-            object_type="visit",
-            object_id=self.public_id,
-            label=str(self),
-            case_reference=self.case.reference,
-            person=self.victim.person if self.victim is not None else self.case.perpetrator.person,
-        )
+        return AccessSubject.on_case("visit", self, self.case, self.victim.person if self.victim is not None else None)
 
     @property
     def subject_label(self) -> str:

@@ -33,6 +33,19 @@ class AccessSubject:
     case_reference: str = ""
     person: Any = None
 
+    @classmethod
+    def on_case(cls, object_type: str, record: Any, case: "Describable", person: Any = None) -> "AccessSubject":
+        """A record that belongs to a case (a visit, an order...): labelled by its `str`, under the
+        case's reference, about `person` (the case's own subject, its perpetrator, by default)."""
+        about = case.access_subject()
+        return cls(
+            object_type=object_type,
+            object_id=record.public_id,
+            label=str(record),
+            case_reference=about.case_reference,
+            person=person if person is not None else about.person,
+        )
+
 
 class Describable(Protocol):
     def access_subject(self) -> AccessSubject: ...

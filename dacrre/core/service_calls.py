@@ -48,13 +48,17 @@ def refusal_shown(request: HttpRequest, exc: ApplicationError, *, form: object =
         messages.error(request, exc.message)
 
 
-def attempt(request: HttpRequest, call: Callable[[], T], *, form: object = None, success: str = "") -> Outcome[T]:
-    """Run `call` (a service call); on success say `success` and return its value, else show the refusal."""
+def attempt(
+    request: HttpRequest, call: Callable[[], T], *, form: object = None, success: str | Callable[[T], str] = ""
+) -> Outcome[T]:
+    """Run `call` (a service call); on success say `success` (or what `success(value)` says) and
+    return its value, else show the refusal."""
     try:
         value = call()
     except ApplicationError as exc:
         refusal_shown(request, exc, form=form)
         return Outcome(ok=False, error=exc)
-    if success:
-        messages.success(request, success)
+    said = success(value) if callable(success) else success
+    if said:
+        messages.success(request, said)
     return Outcome(ok=True, value=value)
