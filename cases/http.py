@@ -14,7 +14,8 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from dacrre.accounts.models import User
@@ -28,19 +29,23 @@ from .models import Case
 from .selectors import AccessBasis, case_access_basis, case_get_for, child_schools_for
 from .services import case_require_open
 
-R = TypeVar("R", bound=Describable)
+R = TypeVar("R", bound=Model)
+Can = str | tuple[str, ...] | None
 
 
-def _case_decided(request: HttpRequest, public_id: uuid.UUID | str, *, can: str | None, writing: bool) -> Case:
-    """Fetch and decide: 404 for missing and hidden alike, 403 for `can` refused, the closed-case
-    refusal when `writing`. Why the user sees the case is kept as `case.access_basis`."""
+def _case_decided(
+    request: HttpRequest, public_id: uuid.UUID | str, *, can: Can, writing: bool, refused: str = ""
+) -> Case:
+    """Fetch and decide: 404 for missing and hidden alike, 403 unless every predicate `can` names
+    holds, the closed-case refusal when `writing`. Why the user sees the case is kept as
+    `case.access_basis`."""
     user: User = request.user  # type: ignore[assignment]
     try:
         case = case_get_for(user, public_id)
     except NotFoundError as exc:
         raise Http404(exc.message) from exc
-    if can is not None and not may(user, can, case):
-        raise PermissionDenied("You cannot do this on this case.")
+    if not all(may(user, name, case) for name in ((can,) if isinstance(can, str) else can or ())):
+        raise PermissionDenied(refused or "You cannot do this on this case.")
     if writing:
         case_require_open(case, lock=False)
     case.access_basis = case_access_basis(user, case)  # type: ignore[attr-defined]
@@ -81,19 +86,20 @@ def case_for(
     public_id: uuid.UUID | str,
     *,
     what: str,
-    can: str | None = None,
+    can: Can = None,
     writing: bool = False,
     people: bool = False,
+    refused: str = "",
     action: AccessAction = AccessAction.VIEW,
 ) -> Case:
     """The case for the page `what` ("Case page", "Visit form"...), logged.
 
-    `can` names the predicate the user must meet for this page (`cases.record_visit`...);
+    `can` names the predicate (or predicates) the user must meet for this page (`cases.record_visit`...);
     `writing` refuses a closed case; `people` loads the case's victims and children (ordered, as
     `case.victims_shown` and `case.children_shown`) and logs each as shown. Why the user sees the
     case is kept as `case.access_basis`. Access by break glass is
     flagged for review with its reason."""
-    case = _case_decided(request, public_id, can=can, writing=writing)
+    case = _case_decided(request, public_id, can=can, writing=writing, refused=refused)
     shown: list[Shown] = []
     if people:
         case.victims_shown = list(  # type: ignore[attr-defined]
@@ -111,25 +117,32 @@ def case_for(
 def case_record_for(
     request: HttpRequest,
     case_id: uuid.UUID | str,
-    find: Callable[[Case], R | None],
+    public_id: uuid.UUID | str,
+    records: Callable[[Case], QuerySet[R]],
     *,
     what: str,
-    can: str | None = None,
+    can: Can = None,
     writing: bool = False,
     missing: str = "Not found.",
+    refused: str = "",
     action: AccessAction = AccessAction.VIEW,
     shown: Callable[[R], Iterable[Shown]] | None = None,
 ) -> tuple[Case, R]:
     """A record on a case for the page `what` ("Visit page", "Order form"...), logged as the record.
 
-    The case is fetched and decided as in `case_for`; `find(case)` returns the record among those
-    the user may see on it, or None (404, `missing`). `shown(record)` names the people the page
-    shows besides the record's subject."""
-    case = _case_decided(request, case_id, can=can, writing=writing)
-    record = find(case)
+    The case is fetched and decided as in `case_for`; the record is the one with `public_id` among
+    `records(case)`, the case's records of its kind that the user may see, or a 404 (`missing`);
+    `refused` is the 403's reason when `can` does not hold.
+    `shown(record)` names the people the page shows besides the record's subject."""
+    case = _case_decided(request, case_id, can=can, writing=writing, refused=refused)
+    try:
+        record = records(case).filter(public_id=public_id).first()
+    except ValidationError:  # not a uuid
+        record = None
     if record is None:
         raise Http404(missing)
-    _logged(request, case, record, what=what, action=action, shown=shown(record) if shown else ())
+    record.case = case  # type: ignore[attr-defined]
+    _logged(request, case, record, what=what, action=action, shown=shown(record) if shown else ())  # type: ignore[arg-type]  # a model with access_subject()
     return case, record
 
 

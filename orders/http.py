@@ -5,11 +5,19 @@ import uuid
 
 from django.http import HttpRequest
 
-from cases.http import case_record_for
+from cases.http import Can, case_record_for
 from cases.models import Case
 from dacrre.audit.access import Shown
 
 from .models import ProtectiveOrder
+
+
+def _protected(order: ProtectiveOrder) -> list[Shown]:
+    """The victims and children the order protects, kept as `order.protected_shown`."""
+    victims = list(order.protected_victims.select_related("person"))
+    children = list(order.protected_children.select_related("person"))
+    order.protected_shown = [*victims, *children]  # type: ignore[attr-defined]
+    return [Shown("Victim", victim.person) for victim in victims] + [Shown("Child", child.person) for child in children]
 
 
 def order_for(
@@ -18,34 +26,20 @@ def order_for(
     public_id: uuid.UUID | str,
     *,
     what: str,
-    can: str | None = None,
+    can: Can = None,
     writing: bool = False,
     people: bool = False,
 ) -> tuple[Case, ProtectiveOrder]:
     """The case and its order for the page `what`, logged as the order; with `people`, the victims
     and children it protects (as `order.protected_shown`), each logged as shown."""
-
-    def find(case: Case) -> ProtectiveOrder | None:
-        order = ProtectiveOrder.objects.filter(case=case, public_id=public_id).first()
-        if order is not None:
-            order.case = case
-        return order
-
-    def protected(order: ProtectiveOrder) -> list[Shown]:
-        victims = list(order.protected_victims.select_related("person"))
-        children = list(order.protected_children.select_related("person"))
-        order.protected_shown = [*victims, *children]  # type: ignore[attr-defined]
-        return [Shown("Victim", victim.person) for victim in victims] + [
-            Shown("Child", child.person) for child in children
-        ]
-
     return case_record_for(
         request,
         case_id,
-        find,
+        public_id,
+        lambda case: ProtectiveOrder.objects.filter(case=case),
         what=what,
         can=can,
         writing=writing,
         missing="Order not found.",
-        shown=protected if people else None,
+        shown=_protected if people else None,
     )

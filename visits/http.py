@@ -6,7 +6,7 @@ import uuid
 
 from django.http import HttpRequest
 
-from cases.http import case_record_for
+from cases.http import Can, case_record_for
 from cases.models import Case
 
 from .models import Visit
@@ -19,15 +19,17 @@ def visit_for(
     public_id: uuid.UUID | str,
     *,
     what: str,
-    can: str | None = None,
+    can: Can = None,
     writing: bool = False,
 ) -> tuple[Case, Visit]:
     """The case and its visit for the page `what`, logged as the visit."""
-
-    def find(case: Case) -> Visit | None:
-        visit = visits_visible_to(request.user, case).prefetch_related("officers").filter(public_id=public_id).first()  # type: ignore[arg-type]
-        if visit is not None:
-            visit.case = case
-        return visit
-
-    return case_record_for(request, case_id, find, what=what, can=can, writing=writing, missing="Visit not found.")
+    return case_record_for(
+        request,
+        case_id,
+        public_id,
+        lambda case: visits_visible_to(request.user, case).prefetch_related("officers"),  # type: ignore[arg-type]
+        what=what,
+        can=can,
+        writing=writing,
+        missing="Visit not found.",
+    )
