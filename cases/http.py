@@ -33,10 +33,11 @@ R = TypeVar("R", bound=Model)
 Can = str | tuple[str, ...] | None
 
 
-def _case_decided(
+def case_decided(
     request: HttpRequest, public_id: uuid.UUID | str, *, can: Can, writing: bool, refused: str = ""
 ) -> Case:
-    """Fetch and decide: 404 for missing and hidden alike, 403 unless every predicate `can` names
+    """Fetch and decide, without logging (for a kind's fetcher, which logs its record with
+    `case_record_logged`; pages call the fetchers): 404 for missing and hidden alike, 403 unless every predicate `can` names
     holds, the closed-case refusal when `writing`. Why the user sees the case is kept as
     `case.access_basis`."""
     user: User = request.user  # type: ignore[assignment]
@@ -52,7 +53,7 @@ def _case_decided(
     return case
 
 
-def _logged(
+def case_record_logged(
     request: HttpRequest,
     case: Case,
     record: Case | Describable,
@@ -99,7 +100,7 @@ def case_for(
     `case.victims_shown` and `case.children_shown`) and logs each as shown. Why the user sees the
     case is kept as `case.access_basis`. Access by break glass is
     flagged for review with its reason."""
-    case = _case_decided(request, public_id, can=can, writing=writing, refused=refused)
+    case = case_decided(request, public_id, can=can, writing=writing, refused=refused)
     shown: list[Shown] = []
     if people:
         case.victims_shown = list(  # type: ignore[attr-defined]
@@ -110,7 +111,7 @@ def case_for(
         )
         shown = [Shown("Victim", link.victim.person) for link in case.victims_shown]  # type: ignore[attr-defined]
         shown += [Shown("Child", link.child.person) for link in case.children_shown]  # type: ignore[attr-defined]
-    _logged(request, case, case, what=what, action=action, shown=shown)
+    case_record_logged(request, case, case, what=what, action=action, shown=shown)
     return case
 
 
@@ -134,7 +135,7 @@ def case_record_for(
     `records(case)`, the case's records of its kind that the user may see, or a 404 (`missing`);
     `refused` is the 403's reason when `can` does not hold.
     `shown(record)` names the people the page shows besides the record's subject."""
-    case = _case_decided(request, case_id, can=can, writing=writing, refused=refused)
+    case = case_decided(request, case_id, can=can, writing=writing, refused=refused)
     try:
         record = records(case).filter(public_id=public_id).first()
     except ValidationError:  # not a uuid
@@ -142,7 +143,7 @@ def case_record_for(
     if record is None:
         raise Http404(missing)
     record.case = case  # type: ignore[attr-defined]
-    _logged(request, case, record, what=what, action=action, shown=shown(record) if shown else ())  # type: ignore[arg-type]  # a model with access_subject()
+    case_record_logged(request, case, record, what=what, action=action, shown=shown(record) if shown else ())  # type: ignore[arg-type]  # a model with access_subject()
     return case, record
 
 
