@@ -35,10 +35,11 @@ class Outcome(Generic[T]):
 
 
 def refusal_shown(
-    request: HttpRequest, exc: ApplicationError, *, form: object = None, level: int = messages.ERROR
+    request: HttpRequest, exc: ApplicationError, *, form: object = None, level: int | None = messages.ERROR
 ) -> None:
     """Answer a refusal as the page should; returns only when it was shown on the form or as a
-    message (of `level`: `messages.INFO` where a refusal only says the work was already done)."""
+    message (of `level`: `messages.INFO` where a refusal only says the work was already done; None
+    where the page shows it itself, from the Outcome's `error`)."""
     if isinstance(exc, CaseClosedError):
         raise exc
     if isinstance(exc, NotFoundError) and not (form is not None and exc.field):
@@ -47,7 +48,7 @@ def refusal_shown(
         raise PermissionDenied(exc.message) from exc
     if form is not None:
         form_add_application_error(form, exc)  # type: ignore[arg-type]
-    else:
+    elif level is not None:
         messages.add_message(request, level, exc.message)
 
 
@@ -57,7 +58,7 @@ def attempt(
     *,
     form: object = None,
     success: str | Callable[[T], str] = "",
-    refusal_level: int = messages.ERROR,
+    refusal_level: int | None = messages.ERROR,
 ) -> Outcome[T]:
     """Run `call` (a service call); on success say `success` (or what `success(value)` says) and
     return its value, else show the refusal."""
