@@ -37,3 +37,11 @@ def victim_confidential_on_case(user: User, case: Case, victim: Victim) -> Victi
     if not case_victim_contact_allowed(user, case):
         return None
     return VictimConfidential.objects.filter(victim=victim).first() or VictimConfidential(victim=victim)
+
+
+def case_victims_confidential_for(user: User, case: Case) -> list[VictimConfidential]:
+    """The contact details of every victim on one case, for a user who may see victims' contact on
+    it (`case_victim_contact_allowed`), else none."""
+    if not case_victim_contact_allowed(user, case):
+        return []
+    return list(VictimConfidential.objects.filter(victim__case_links__case=case).select_related("victim__person"))
