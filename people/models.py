@@ -37,6 +37,9 @@ class Person(PublicIdModel, TimeStampedModel):
     def __str__(self) -> str:
         return self.full_name
 
+    def access_subject(self) -> AccessSubject:
+        return AccessSubject(object_type="person", object_id=self.public_id, label=self.full_name, person=self)
+
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
