@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "disclosures",
     "meetings",
     "offender_management",
+    "equipment",
     "scoring",
     "oversight",
     "reports",
