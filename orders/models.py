@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from dacrre.audit.access import AccessSubject
 from dacrre.core.models import PublicIdModel
 
 
@@ -69,6 +70,9 @@ class ProtectiveOrder(PublicIdModel):
         if self.ends_on is None:
             return ""
         return f"{self.ends_on:%-d %b %Y}" + (f" at {self.ends_time:%H:%M}" if self.ends_time else "")
+
+    def access_subject(self) -> AccessSubject:
+        return AccessSubject.on_case("protective order", self, self.case)
 
 
 class OrderBreach(PublicIdModel):
