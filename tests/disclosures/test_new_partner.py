@@ -69,9 +69,10 @@ def test_the_officer_opens_the_form_filled_in_and_the_new_partner_joins_the_case
     task = Reminder.objects.get(kind=ReminderKind.NEW_PARTNER_DISCLOSURE)
     assert task.status == ReminderStatus.DONE
     assert reminders_sweep()[ReminderKind.NEW_PARTNER_DISCLOSURE] == 0
-    assert "Consider a right-to-know disclosure" not in client.get(
-        reverse("cases:detail", args=[case.public_id])
-    ).content.decode()
+    assert (
+        "Consider a right-to-know disclosure"
+        not in client.get(reverse("cases:detail", args=[case.public_id])).content.decode()
+    )
 
 
 def test_perpetrator_side_agencies_are_not_told_of_the_new_partner(linked, login) -> None:
