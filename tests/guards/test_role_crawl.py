@@ -66,6 +66,7 @@ ROUTE_REACHED_BY: dict[str, str] = {
             "documents:download",
             "meetings:list",
             "meetings:detail",
+            "meetings:overview",
             "meetings:actions",
             "meetings:conclude",
             "offender_management:allocate",
