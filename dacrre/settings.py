@@ -77,11 +77,14 @@ INSTALLED_APPS = [
     "disclosures",
     "meetings",
     "offender_management",
+    "notes",
     "scoring",
     "oversight",
     "reports",
     "documents",
     "records",
+    "search",
+    "casefile",
     # The shell: navigation, health checks, demo data; may import any app
     "dacrre.shell",
 ]
