@@ -13,7 +13,11 @@ from cases.panels import case_panels_for
 from cases.selectors import chronology_for
 from dacrre.audit.models import AccessAction
 from dacrre.core.http import AuthenticatedHttpRequest
+from notes.selectors import notes_with_annotations
 from victims.http import victim_confidential_shown
+
+
+NOTES_PANEL = "notes/_case_panel.html"
 
 
 @login_required
@@ -29,7 +33,8 @@ def case_summary(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpR
     )
     schools = child_schools_shown(request, case)
     victims = [(link, victim_confidential_shown(request, link.victim)) for link in case.victims_shown]  # type: ignore[attr-defined]
-    panels = case_panels_for(user, case)
+    # The notes in full below, in place of their panel's latest few.
+    panels = [panel for panel in case_panels_for(user, case) if panel.template != NOTES_PANEL]
     for panel in panels:  # a summary offers no change
         panel.context.update({key: False for key in panel.context if key.startswith("can_")})
     context = {
@@ -38,6 +43,7 @@ def case_summary(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpR
         "children": [(link, schools.get(link.child_id, "")) for link in case.children_shown],  # type: ignore[attr-defined]
         "chronology": list(chronology_for(user, case)[:200]),
         "panels": panels,
+        "notes": list(notes_with_annotations(user, case)),
         "printed_at": timezone.now(),
     }
     return render(request, "casefile/summary.html", context)
