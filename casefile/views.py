@@ -16,7 +16,6 @@ from dacrre.core.http import AuthenticatedHttpRequest
 from notes.selectors import notes_with_annotations
 from victims.http import victim_confidential_shown
 
-
 NOTES_PANEL = "notes/_case_panel.html"
 
 
