@@ -20,7 +20,9 @@ class OperationForm(forms.Form):
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self._areas = {str(area.pk): area for area in Area.objects.filter(agency_id=user.agency_id).order_by("name")}
+        self._areas = {
+            str(area.pk): area for area in Area.objects.filter(agency_id=user.agency_id or 0).order_by("name")
+        }
         self.fields["areas"].choices = [(key, area.name) for key, area in self._areas.items()]  # type: ignore[attr-defined]
 
     def clean(self) -> dict:

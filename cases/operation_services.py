@@ -32,7 +32,10 @@ def _check(
         raise ApplicationError("The end date must be on or after the start date", field="ends_on")
     if any(area.agency_id != actor.agency_id for area in areas):
         raise ApplicationError("Choose areas of your own force", field="areas")
-    if Operation.objects.filter(name__iexact=name).exclude(pk=exclude).exists():
+    same_name = Operation.objects.filter(name__iexact=name)
+    if exclude is not None:
+        same_name = same_name.exclude(pk=exclude)
+    if same_name.exists():
         raise ApplicationError("There is already an operation with this name", field="name")
 
 
@@ -52,10 +55,10 @@ def operation_set_up(
     operation = operation_create(
         actor=actor,
         name=name,
-        lead_agency=actor.agency,
+        lead_agency=actor.agency,  # type: ignore[arg-type]
         starts_on=starts_on,
         ends_on=ends_on,
-        description=description,  # type: ignore[arg-type]
+        description=description,
     )
     operation.areas.set(areas)
     return operation

@@ -79,7 +79,7 @@ def search_for(user: User, query: Query) -> list[Result]:
     results: list[Result] = []
     if query.references:
         for case in visible.filter(reference__in=query.references).select_related("perpetrator__person"):
-            results.append(Result("Case", case.perpetrator.person, [case], perpetrator=case.perpetrator))  # type: ignore[attr-defined]
+            results.append(Result("Case", case.perpetrator.person, [case], perpetrator=case.perpetrator))
     people = people_matching(query)
     if people is None:
         return results
@@ -90,7 +90,7 @@ def search_for(user: User, query: Query) -> list[Result]:
         .select_related("perpetrator__person")
         .order_by("perpetrator__person__family_name", "perpetrator__person__given_name", "reference")[:200]
     ):
-        person = case.perpetrator.person  # type: ignore[attr-defined]
+        person = case.perpetrator.person
         found = by_perpetrator.setdefault(person.pk, Result("Perpetrator", person, perpetrator=case.perpetrator))
         found.cases.append(case)
     by_victim: dict[int, Result] = {}

@@ -33,7 +33,7 @@ def _initial(details: object, fields: tuple[str, ...]) -> dict[str, object]:
 def _refreshed_version(form: VictimDetailsForm | ChildDetailsForm, details: object) -> None:
     """After a conflict the form keeps what the user typed but is now on the latest version: saving
     again is a deliberate choice made having seen the other change."""
-    data = form.data.copy()
+    data = form.data.copy()  # type: ignore[attr-defined]
     data[form.add_prefix("version")] = services.details_version(details)  # type: ignore[arg-type]
     form.data = data
 
