@@ -107,6 +107,10 @@ def test_a_probation_user_finds_the_perpetrator_but_never_a_victim_of_an_ungrant
     assert "No results" in _search(client, "Jessica Walker")
     grant_case_to(world["case"], probation)
     assert world["case"].reference in _search(client, "Robert OBrienSmyth")
+    # Once granted, the victim's name is found (as on the case page), never where to find her.
+    html = _search(client, "Jessica Walker")
+    assert "Jessica Walker" in html
+    assert "Secret Lane" not in html and "HT1 1AA" not in html and "07700" not in html
 
 
 def test_each_search_is_on_the_access_log(world, login) -> None:
