@@ -34,3 +34,12 @@ class OperationForm(forms.Form):
 
     def chosen_areas(self) -> list[Area]:
         return [self._areas[key] for key in self.cleaned_data["areas"]]
+
+
+class OperationCaseForm(forms.Form):
+    case_reference = forms.CharField(
+        label="Case reference",
+        help_text="For example, DA-26-00042. The case leaves its current operation.",
+        max_length=20,
+        error_messages={"required": "Enter the case reference"},
+    )

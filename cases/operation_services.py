@@ -8,11 +8,13 @@ from django.db import transaction
 
 from dacrre.accounts.models import Area, User
 from dacrre.core import dates
-from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
+from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 
 from .access.rules import can_manage_operations
-from .models import Operation
-from .services import operation_create
+from .closed import case_require_open
+from .models import Case, CaseStatus, ChronologyKind, Operation
+from .selectors import cases_visible_to
+from .services import chronology_record, operation_create
 
 
 def _check(
@@ -88,3 +90,33 @@ def operation_change(
     operation.save()
     operation.areas.set(areas)
     return operation
+
+
+@transaction.atomic
+def operation_case_move(*, actor: User, operation: Operation, case_reference: str) -> Case:
+    """Move one of the force's open cases into the operation (a seasonal cohort, a tasking): it takes
+    the operation's cadences from its next visit or review. On the chronology."""
+    if not can_manage_operations(actor) or operation.lead_agency_id != actor.agency_id:
+        raise PermissionDeniedError("Only the lead force's supervisors add cases to an operation.")
+    case = (
+        cases_visible_to(actor)
+        .filter(reference=case_reference.strip().upper(), owning_agency_id=actor.agency_id)
+        .select_related("operation")
+        .first()
+    )
+    if case is None:
+        raise NotFoundError("No case of your force with this reference", field="case_reference")
+    if case.status == CaseStatus.CLOSED:
+        raise ApplicationError(f"Case {case.reference} is closed", field="case_reference")
+    case_require_open(case)
+    case = Case.objects.select_for_update().select_related("operation").get(pk=case.pk)
+    if case.operation_id == operation.pk:
+        raise ApplicationError(f"Case {case.reference} is already in this operation", field="case_reference")
+    before = case.operation
+    case.operation = operation
+    case._history_user = actor  # type: ignore[attr-defined]
+    case.save(update_fields=["operation", "updated_at"])
+    chronology_record(
+        case=case, kind=ChronologyKind.ALLOCATION, summary=f"Moved from {before} to {operation}.", actor=actor
+    )
+    return case

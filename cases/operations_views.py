@@ -3,6 +3,7 @@ in it. For the lead force's supervisors (`cases.manage_operations`)."""
 
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -18,7 +19,7 @@ from dacrre.core.service_calls import attempt
 from . import operation_services
 from .access.rules import can_manage_operations
 from .models import Case, Operation
-from .operation_forms import OperationForm
+from .operation_forms import OperationCaseForm, OperationForm
 from .selectors import case_list_annotated, cases_visible_to
 
 
@@ -130,3 +131,22 @@ def operation_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) ->
         "cases/operation_detail.html",
         {"operation": operation, "areas": list(operation.areas.all()), "page": page},
     )
+
+
+@login_required
+@form_view
+def operation_add_case(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    operation = _operation(request, public_id)
+    form = OperationCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        moved = attempt(
+            request,
+            lambda: operation_services.operation_case_move(
+                actor=request.user, operation=operation, case_reference=form.cleaned_data["case_reference"]
+            ),
+            form=form,
+        )
+        if moved:
+            messages.success(request, f"Case {moved.value.reference} added to {operation}.")  # type: ignore[union-attr]
+            return redirect("cases:operation_detail", public_id=operation.public_id)
+    return render(request, "cases/operation_add_case.html", {"form": form, "operation": operation})

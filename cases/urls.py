@@ -13,6 +13,7 @@ urlpatterns = [
     path("operations/new/", operations_views.operation_new, name="operation_new"),
     path("operations/<uuid:public_id>/", operations_views.operation_detail, name="operation_detail"),
     path("operations/<uuid:public_id>/edit/", operations_views.operation_edit, name="operation_edit"),
+    path("operations/<uuid:public_id>/add-case/", operations_views.operation_add_case, name="operation_add_case"),
     path("operations/<uuid:public_id>/cadences/", views.operation_cadences, name="operation_cadences"),
     # Directly under the case list: templates/includes/case_table.html builds these links from the list's.
     path("cases/<uuid:public_id>/", views.case_detail, name="detail"),

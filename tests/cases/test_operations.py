@@ -85,3 +85,17 @@ def test_the_cases_in_an_operation_queries_constant(world, login) -> None:
         html = client.get(url).content.decode()
     assert all(case.reference in html for case in cases)
     assert len(many) == len(few)
+
+
+def test_a_case_of_the_force_is_added_to_an_operation(world, login) -> None:
+    case = CaseFactory(area=world["north"])
+    client = login(world["supervisor"])
+    url = reverse("cases:operation_add_case", args=[world["op"].public_id])
+    response = client.post(url, {"case_reference": case.reference.lower()})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.operation == world["op"] and case.chronology.filter(kind="allocation").exists()
+    assert "already in this operation" in client.post(url, {"case_reference": case.reference}).content.decode()
+    elsewhere = CaseFactory()  # another force's case answers as one that does not exist
+    assert "No case of your force" in client.post(url, {"case_reference": elsewhere.reference}).content.decode()
+    assert login(world["officer"]).post(url, {"case_reference": case.reference}).status_code == 403

@@ -1270,6 +1270,21 @@ def _operation_edit(w: World) -> Submission:
     )
 
 
+@form("cases:operation_add_case")
+def _operation_add_case(w: World) -> Submission:
+    from cases.models import Operation
+
+    operation = Operation.objects.create(name="Op Mistletoe", lead_agency=w.police, starts_on=TODAY())
+    return Submission(
+        user=w.supervisor,
+        url=reverse("cases:operation_add_case", args=[operation.public_id]),
+        data={"case_reference": w.case.reference},
+        redirect=reverse("cases:operation_detail", args=[operation.public_id]),
+        message=f"Case {w.case.reference} added to Op Mistletoe.",
+        check=lambda _: type(w.case).objects.get(pk=w.case.pk).operation_id == operation.pk,
+    )
+
+
 # --- The tests ------------------------------------------------------------------------------------------
 
 

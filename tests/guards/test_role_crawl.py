@@ -104,6 +104,7 @@ ROUTE_REACHED_BY: dict[str, str] = {
             "cases:operation_new",
             "cases:operation_detail",
             "cases:operation_edit",
+            "cases:operation_add_case",
             "oversight:team",
             "oversight:holder",
             "oversight:closures",

@@ -14,4 +14,5 @@ def entries(world) -> dict:
         "cases:operation_new": ("get", [], listing),
         "cases:operation_detail": ("get", [operation.public_id], own),
         "cases:operation_edit": ("get", [operation.public_id], own),
+        "cases:operation_add_case": ("get", [operation.public_id], own),
     }
