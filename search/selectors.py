@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from cases.models import Case, CaseVictim
-from cases.selectors import cases_visible_to
+from cases.selectors import cases_visible_among
 from dacrre.accounts.models import User
 from people.models import Person, name_key
 
@@ -74,28 +74,34 @@ def people_matching(query: Query) -> QuerySet[Person] | None:
 
 def search_for(user: User, query: Query) -> list[Result]:
     """What the user may see of what `query` finds: cases by reference, perpetrators and victims by
-    the people matched, each person once, at most RESULTS_SHOWN."""
-    visible = cases_visible_to(user)
+    the people matched, each person once, at most RESULTS_SHOWN. The people are found first (by the
+    indexes), then their cases, then which of those the user sees (`cases_visible_among`, row by
+    row: a whole force sees 50,000 cases, a search names a few hundred at most)."""
     results: list[Result] = []
-    if query.references:
-        for case in visible.filter(reference__in=query.references).select_related("perpetrator__person"):
+    references = [*query.references, *query.identifiers]  # a word with digits may be either
+    if references:
+        by_reference = Case.objects.filter(reference__in=references).select_related("perpetrator__person")
+        for case in cases_visible_among(user, by_reference):
             results.append(Result("Case", case.perpetrator.person, [case], perpetrator=case.perpetrator))
     people = people_matching(query)
     if people is None:
         return results
-    candidates = people.values("pk")[:CANDIDATES]
+    candidates = list(people.values_list("pk", flat=True)[:CANDIDATES])
+    if not candidates:
+        return results
     by_perpetrator: dict[int, Result] = {}
-    for case in (
-        visible.filter(perpetrator__person_id__in=candidates)
-        .select_related("perpetrator__person")
-        .order_by("perpetrator__person__family_name", "perpetrator__person__given_name", "reference")[:200]
-    ):
+    perpetrated = Case.objects.filter(perpetrator__person_id__in=candidates).select_related("perpetrator__person")
+    for case in cases_visible_among(user, perpetrated).order_by(
+        "perpetrator__person__family_name", "perpetrator__person__given_name", "reference"
+    )[:200]:
         person = case.perpetrator.person
         found = by_perpetrator.setdefault(person.pk, Result("Perpetrator", person, perpetrator=case.perpetrator))
         found.cases.append(case)
     by_victim: dict[int, Result] = {}
+    suffered = Case.objects.filter(victims__person_id__in=candidates)
     for link in (
-        CaseVictim.objects.filter(case__in=visible, victim__person_id__in=candidates)
+        CaseVictim.objects.filter(case__in=cases_visible_among(user, suffered).values("pk"))
+        .filter(victim__person_id__in=candidates)
         .select_related("victim__person", "case")
         .order_by("victim__person__family_name", "victim__person__given_name", "case__reference")[:200]
     ):
