@@ -6,6 +6,7 @@ from django.db.models import Func
 from django.db.models.functions import Lower, Replace
 from simple_history.models import HistoricalRecords
 
+from dacrre.audit.access import AccessSubject
 from dacrre.core.models import PublicIdModel, TimeStampedModel
 
 # What a name is compared by in the database: lower case, without the spaces and punctuation names are
@@ -58,6 +59,9 @@ class Person(PublicIdModel, TimeStampedModel):
     def __str__(self) -> str:
         return self.full_name
 
+    def access_subject(self) -> AccessSubject:
+        return AccessSubject(object_type="person", object_id=self.public_id, label=self.full_name, person=self)
+
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
@@ -93,6 +97,13 @@ class DuplicateCandidate(PublicIdModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.first_id} / {self.second_id}: {self.get_status_display()}"
+
+    def access_subject(self) -> AccessSubject:
+        return AccessSubject(
+            object_type="possible duplicate",
+            object_id=self.public_id,
+            label=f"{self.first.full_name} / {self.second.full_name}",
+        )
 
 
 class PersonMerge(TimeStampedModel):

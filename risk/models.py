@@ -7,6 +7,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cases.models import RiskLevel
+from dacrre.audit.access import AccessSubject
 from dacrre.core.models import PublicIdModel
 
 
@@ -77,6 +78,9 @@ class RiskAssessment(PublicIdModel):
 
     def __str__(self) -> str:
         return f"DASH of {self.assessed_at:%d %b %Y}: {self.get_final_level_display()}"
+
+    def access_subject(self) -> AccessSubject:
+        return AccessSubject.on_case("risk assessment", self, self.case, self.victim.person)
 
     @property
     def marac_referral_prompted(self) -> bool:

@@ -17,10 +17,12 @@ test fails once it is fixed until the entry is deleted.
 
 import datetime
 import html
+import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -1283,6 +1285,12 @@ def _operation_add_case(w: World) -> Submission:
         message=f"Case {w.case.reference} added to Op Mistletoe.",
         check=lambda _: type(w.case).objects.get(pk=w.case.pk).operation_id == operation.pk,
     )
+
+
+# Apps may keep their entries beside this file, in tests/guards/forms_<app>.py, registering with
+# `form` and building on `World` and `Submission` from here.
+for _path in sorted(Path(__file__).parent.glob("forms_*.py")):
+    importlib.import_module(f"tests.guards.{_path.stem}")
 
 
 # --- The tests ------------------------------------------------------------------------------------------
