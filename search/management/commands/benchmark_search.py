@@ -131,7 +131,7 @@ class Command(BaseCommand):
         case = chosen[user.pk % len(chosen)] if chosen else Case.objects.select_related("perpetrator__person").first()
         if case is None:
             raise CommandError("No case to search for.")
-        person = case.perpetrator.person  # type: ignore[attr-defined]
+        person = case.perpetrator.person
         born = person.date_of_birth.strftime("%d/%m/%Y") if person.date_of_birth else "01/01/1980"
         return [
             ("full name", f"{person.given_name} {person.family_name}"),
