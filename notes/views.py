@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from cases.http import case_for
 from dacrre.core.form_tokens import form_view
@@ -37,7 +38,10 @@ def note_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRespo
     form = NoteForm(
         request.POST or None,
         sides=sides_written_by(request.user),
-        initial={"kind": kind if kind in NoteKind else "note"},
+        initial={
+            "kind": kind if kind in NoteKind else "note",
+            "occurred_on": timezone.localdate().strftime("%d/%m/%Y"),
+        },
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
