@@ -24,9 +24,9 @@ class NoteForm(forms.Form):
         error_messages={"required": "Choose the side of the case the note is about"},
     )
     occurred_on = uk_date_field("Date", bounds=dates.NOTE_OCCURRED)
-    method = forms.ChoiceField(label="How was the contact made? (contacts)", choices=METHODS, required=False)
-    with_whom = forms.CharField(label="With whom (contacts)", required=False, max_length=200)
-    outcome = forms.CharField(label="Outcome (contacts)", required=False, max_length=500)
+    method = forms.ChoiceField(label="How was the contact made?", choices=METHODS, required=False)
+    with_whom = forms.CharField(label="With whom", required=False, max_length=200)
+    outcome = forms.CharField(label="Outcome", required=False, max_length=500)
     text = forms.CharField(
         label="Note", widget=forms.Textarea, max_length=20000, error_messages={"required": "Enter the note"}
     )
