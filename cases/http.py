@@ -37,9 +37,9 @@ def case_decided(
     request: HttpRequest, public_id: uuid.UUID | str, *, can: Can, writing: bool, refused: str = ""
 ) -> Case:
     """Fetch and decide, without logging (for a kind's fetcher, which logs its record with
-    `case_record_logged`; pages call the fetchers): 404 for missing and hidden alike, 403 unless every predicate `can` names
-    holds, the closed-case refusal when `writing`. Why the user sees the case is kept as
-    `case.access_basis`."""
+    `case_record_logged`; pages call the fetchers): 404 for missing and hidden alike, 403 unless
+    every predicate `can` names holds, the closed-case refusal when `writing`. Why the user sees
+    the case is kept as `case.access_basis`."""
     user: User = request.user  # type: ignore[assignment]
     try:
         case = case_get_for(user, public_id)

@@ -18,6 +18,7 @@ class OrderKind(models.TextChoices):
     RESTRAINING = "restraining", "Restraining order"
     NON_MOLESTATION = "non_molestation", "Non-molestation order"
     STALKING_PROTECTION = "stalking_protection", "Stalking protection order"
+    INTERIM_STALKING_PROTECTION = "interim_spo", "Interim stalking protection order"
     BAIL = "bail", "Bail conditions"
     LICENCE = "licence", "Licence conditions"
 

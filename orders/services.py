@@ -18,6 +18,8 @@ from victims.models import Child, Victim
 from .law import OrderTerms, notice_followed, terms_checked
 from .models import OrderBreach, OrderKind, ProtectiveOrder
 
+NOTIFYING_KINDS = {OrderKind.DAPO, OrderKind.STALKING_PROTECTION, OrderKind.INTERIM_STALKING_PROTECTION}
+
 
 @dataclass(frozen=True)
 class OrderDetails:
@@ -34,8 +36,9 @@ class OrderDetails:
             "route": self.route if kind == OrderKind.RESTRAINING else "",
             "positive_requirements": self.positive_requirements.strip() if dapo else "",
             "electronic_monitoring": self.electronic_monitoring and dapo,
-            # The subject of every DAPO must notify their name and address (Domestic Abuse Act 2021 s.39).
-            "notification_requirements": dapo,
+            # The subject of every DAPO and SPO must notify the police of their name and address within
+            # 3 days (Domestic Abuse Act 2021 s.39; Stalking Protection Act 2019 s.9).
+            "notification_requirements": kind in NOTIFYING_KINDS,
         }
 
 
