@@ -14,7 +14,7 @@ from cases.selectors import chronology_for
 from dacrre.audit.models import AccessAction
 from dacrre.core.http import AuthenticatedHttpRequest
 from notes.selectors import notes_with_annotations
-from victims.http import victim_confidential_shown
+from victims.http import case_victims_confidential_shown
 
 NOTES_PANEL = "notes/_case_panel.html"
 
@@ -31,7 +31,8 @@ def case_summary(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpR
         action=AccessAction.EXPORT,
     )
     schools = child_schools_shown(request, case)
-    victims = [(link, victim_confidential_shown(request, link.victim)) for link in case.victims_shown]  # type: ignore[attr-defined]
+    contacts = case_victims_confidential_shown(request, case)  # on this case, not any other the victim is in
+    victims = [(link, contacts.get(link.victim_id)) for link in case.victims_shown]  # type: ignore[attr-defined]
     # The notes in full below, in place of their panel's latest few.
     panels = [panel for panel in case_panels_for(user, case) if panel.template != NOTES_PANEL]
     for panel in panels:  # a summary offers no change

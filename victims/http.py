@@ -12,7 +12,13 @@ from dacrre.audit.models import AccessAction
 from dacrre.core.exceptions import NotFoundError
 
 from .models import Child, ChildConfidential, Victim, VictimConfidential
-from .selectors import child_confidential_for, child_get_for, victim_confidential_for, victim_get_for
+from .selectors import (
+    case_victims_confidential_for,
+    child_confidential_for,
+    child_get_for,
+    victim_confidential_for,
+    victim_get_for,
+)
 
 
 def victim_for(request: HttpRequest, public_id: uuid.UUID | str, *, what: str, cases: bool = False) -> Victim:
@@ -68,3 +74,12 @@ def confidential_changed(request: HttpRequest, record: Victim | Child, *, fields
         what="Contact details changed" if isinstance(record, Victim) else "School changed",
         detail="changed: " + (", ".join(fields) or "nothing"),
     )
+
+
+def case_victims_confidential_shown(request: HttpRequest, case: object) -> dict[int, VictimConfidential]:
+    """The contact details of the victims of one case, by victim id, where the user may see them on
+    that case (`case_victim_contact_allowed`), each logged as a confidential view. One query to read."""
+    details = case_victims_confidential_for(request.user, case)  # type: ignore[arg-type]
+    for confidential in details:
+        record_access(request, confidential.victim, action=AccessAction.VIEW_CONFIDENTIAL, what="Contact details")
+    return {confidential.victim_id: confidential for confidential in details}

@@ -70,3 +70,14 @@ def test_the_print_stylesheet_hides_the_header_and_navigation() -> None:
     scss = (Path(__file__).resolve().parents[2] / "frontend" / "dacrre.scss").read_text()
     hidden = scss.split("@media print", 1)[1].split("display: none", 1)[0]
     assert ".govuk-template__header" in hidden and ".govuk-back-link" in hidden and ".govuk-button" in hidden
+
+
+def test_contact_details_follow_the_case_summarised_not_another_case_of_the_victim(world, login) -> None:
+    # The IDVA service has the victim's contact details on the first case, not on a second one.
+    other = CaseFactory(area=world["case"].area)
+    CaseVictimFactory(case=other, victim=world["victim"])
+    grant_case_to(other, world["idva"].agency)
+    client = login(world["idva"])
+    assert "1 Secret Lane" in client.get(reverse("casefile:summary", args=[world["case"].public_id])).content.decode()
+    html = client.get(reverse("casefile:summary", args=[other.public_id])).content.decode()
+    assert world["victim"].person.full_name in html and "1 Secret Lane" not in html
