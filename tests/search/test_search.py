@@ -133,6 +133,13 @@ def test_results_page_queries_constant_in_the_number_of_results(world, login) ->
         html = _search(client, "Walker")
     assert html.count("Walker") > 6
     assert len(many) == len(few)
+    # Finding nobody, or only someone the user may not see, costs the same queries.
+    CaseFactory(perpetrator=PerpetratorFactory(person=PersonFactory(given_name="Quentin", family_name="Hidalgo")))
+    with CaptureQueriesContext(connection) as nobody:
+        assert "No results" in _search(client, "Zebedee Zzyzx")
+    with CaptureQueriesContext(connection) as hidden:
+        assert "No results" in _search(client, "Quentin Hidalgo")
+    assert len(nobody) == len(hidden)
 
 
 def test_search_is_offered_to_the_roles_that_see_cases(world, login) -> None:
