@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "disclosures",
     "meetings",
     "offender_management",
+    "intake",
     "scoring",
     "oversight",
     "reports",
@@ -414,6 +415,8 @@ SPECTACULAR_SETTINGS = {
 
 # How long a supervisor's break-glass look at a case outside their scope lasts.
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=4)
+# How long a force that transferred a case to another force keeps read access to it (an expiring grant).
+TRANSFER_READ_ACCESS_DAYS = env.int("TRANSFER_READ_ACCESS_DAYS", default=90)
 # After a referral is completed the receiving agency keeps access this long (0: removed at once).
 REFERRAL_ACCESS_RETENTION_DAYS = env.int("REFERRAL_ACCESS_RETENTION_DAYS", default=30)
 

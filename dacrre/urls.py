@@ -21,6 +21,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/disclosures/", include("disclosures.urls")),
     path("cases/<uuid:case_id>/referrals/", include("referrals.case_urls")),
     path("referrals/", include("referrals.urls")),
+    path("intake/", include("intake.urls")),
     path("meetings/", include("meetings.urls")),
     path("incidents/", include("incidents.urls")),
     path("scoring/", include("scoring.urls")),

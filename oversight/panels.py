@@ -1,10 +1,13 @@
-"""The case page's closure section: ask a supervisor to close the case, or see that someone has."""
+"""The case page's oversight sections: a closure awaiting a supervisor (or the link to ask for one),
+and the case's staffing and transfer."""
 
 from cases.models import Case, CaseStatus
 from cases.panels import CasePanel, register_case_panel
 from dacrre.accounts.models import User
 
+from .rules import can_request_transfer, can_staff_case
 from .services import closure_pending_for, may_request_closure
+from .transfers import transfer_pending_for
 
 
 @register_case_panel(order=5)
@@ -18,4 +21,20 @@ def closure_panel(user: User, case: Case) -> CasePanel | None:
     return CasePanel(
         template="oversight/_case_panel.html",
         context={"case": case, "pending": pending, "can_ask": can_ask},
+    )
+
+
+@register_case_panel(order=4)
+def staffing_panel(user: User, case: Case) -> CasePanel | None:
+    """Links to staff the case and to transfer it, for those who may; a transfer awaiting a decision."""
+    if case.status == CaseStatus.CLOSED:
+        return None
+    pending = transfer_pending_for(case)
+    can_staff = can_staff_case(user, case)
+    can_transfer = pending is None and can_request_transfer(user, case)
+    if pending is None and not can_staff and not can_transfer:
+        return None
+    return CasePanel(
+        template="oversight/_staffing_panel.html",
+        context={"case": case, "pending_transfer": pending, "can_staff": can_staff, "can_transfer": can_transfer},
     )

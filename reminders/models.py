@@ -22,6 +22,8 @@ class ReminderKind(models.TextChoices):
     DISCLOSURE_DECISION_DUE = "disclosure_decision_due", "Clare's Law decision due"
     # Raised by the visit itself (not a sweep): for the case's supervisors to review.
     SAFEGUARDING_CONCERN = "safeguarding_concern", "Safeguarding concern to review"
+    # Raised by an allocation (not a sweep): the new holder's first look at the case.
+    CASE_ALLOCATED = "case_allocated", "Case allocated to you"
 
 
 class ReminderStatus(models.TextChoices):

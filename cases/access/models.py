@@ -33,6 +33,7 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
 class GrantSource(models.TextChoices):
     REFERRAL = "referral", "Accepted referral"
     MEETING = "meeting", "Meeting agenda"
+    TRANSFER = "transfer", "Transferred away (the sending force's read access)"
 
 
 class CaseAccessGrant(PublicIdModel):

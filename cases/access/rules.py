@@ -108,3 +108,20 @@ def can_view_disclosures(user: User, case: Case) -> bool:
 def can_set_cadences(user: User) -> bool:
     """How often cases are visited and reviewed is an operational decision of the lead force."""
     return user.is_police and user.role == Role.SUPERVISOR
+
+
+@predicate("cases.change_status")
+def can_change_status(user: User, case: Case) -> bool:
+    """The owning force's officers and supervisors move an open case between identified, active and
+    under review (cases/transitions.py)."""
+    from cases.transitions import moves_for
+
+    return bool(moves_for(user, case))
+
+
+@predicate("cases.reopen")
+def can_reopen(user: User, case: Case) -> bool:
+    """A supervisor of the owning force reopens a closed case, with a reason."""
+    from cases.transitions import may_reopen
+
+    return may_reopen(user, case)
