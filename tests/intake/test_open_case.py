@@ -18,8 +18,8 @@ from tests.factories import (
     IdvaAgencyFactory,
     IncidentFactory,
     OperationFactory,
-    PersonFactory,
     PerpetratorFactory,
+    PersonFactory,
     UserFactory,
 )
 
@@ -163,7 +163,9 @@ def test_a_second_open_case_in_the_operation_is_refused_naming_the_first(client,
         },
     )
     assert response.status_code == 200
-    assert f"already has an open case in Op Harbour: {existing.reference}" in _page(response), re.findall(r"govuk-error-summary__list\">(.*?)</ul>", _page(response), re.S)
+    assert f"already has an open case in Op Harbour: {existing.reference}" in _page(response), re.findall(
+        r"govuk-error-summary__list\">(.*?)</ul>", _page(response), re.S
+    )
     assert Case.objects.count() == 1
 
 
