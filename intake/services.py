@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from cases.models import (
     Case,
@@ -22,7 +23,7 @@ from cases.models import (
     VictimRelationship,
 )
 from cases.services import case_open, case_require_open, chronology_record
-from dacrre.accounts.models import Area, User
+from dacrre.accounts.models import Area, Role, Scope, User
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
 from people.models import Gender, Person
 from people.services import person_create
@@ -71,6 +72,15 @@ def _person(*, actor: User, person: Person | None, new: NewPerson | None) -> Per
         ) from exc
 
 
+def areas_to_open_in(actor: User) -> QuerySet[Area]:
+    """The force's areas; a supervisor whose scope is their area opens cases there only (a case
+    elsewhere would be out of their sight)."""
+    areas = Area.objects.filter(agency=actor.agency)
+    if actor.role == Role.SUPERVISOR and actor.scope != Scope.AGENCY:
+        areas = areas.filter(pk=actor.area_id)
+    return areas
+
+
 @transaction.atomic
 def case_open_by_hand(
     *,
@@ -88,8 +98,8 @@ def case_open_by_hand(
         raise PermissionDeniedError("Cases are opened by a force's officers and supervisors.")
     if operation.lead_agency_id != actor.agency_id or not operation.is_active:
         raise ApplicationError("Choose an open operation of your force.", field="operation")
-    if area.agency_id != actor.agency_id:
-        raise ApplicationError("Choose an area of your force.", field="area")
+    if not areas_to_open_in(actor).filter(pk=area.pk).exists():
+        raise ApplicationError("Choose an area of your force that you work in.", field="area")
     if reason not in OpeningReason.values:
         raise ApplicationError("Choose why the case is being opened.", field="reason")
     if reason == OpeningReason.OTHER and not reason_detail.strip():
@@ -105,7 +115,11 @@ def case_open_by_hand(
         raise InvalidTransitionError(
             f"{chosen.full_name} already has an open case in {operation}: {existing.reference}.", field="operation"
         )
-    case = case_open(actor=actor, operation=operation, perpetrator=perpetrator, owning_agency=area.agency, area=area)
+    # An officer who opens a case is its SPOC until a supervisor staffs it (so that they see it).
+    spoc = actor if actor.role == Role.OFFICER else None
+    case = case_open(
+        actor=actor, operation=operation, perpetrator=perpetrator, owning_agency=area.agency, area=area, spoc=spoc
+    )
     case.opening_reason, case.opening_note = reason, reason_detail.strip()
     case._history_user = actor  # type: ignore[attr-defined]
     case.save(update_fields=["opening_reason", "opening_note", "updated_at"])

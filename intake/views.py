@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 
 from cases.http import case_for
 from cases.models import Case, Operation
-from dacrre.accounts.models import Area
 from dacrre.audit.access import Shown, rows_listed
 from dacrre.core.form_tokens import form_view
 from dacrre.core.http import AuthenticatedHttpRequest
@@ -62,13 +61,13 @@ def _chosen_person(request: AuthenticatedHttpRequest) -> Person | None:
     return person_known_to(request.user, wanted) if wanted else None
 
 
-def _choose(request: AuthenticatedHttpRequest, form_class: type[PersonForm], **kwargs: Any) -> Chosen:
-    """The form, and who it is about once that is decided."""
+def _choose(request: AuthenticatedHttpRequest, data: Any, form_class: type[PersonForm], **kwargs: Any) -> Chosen:
+    """The form (`data`: what was posted, or None), and who it is about once that is decided."""
     chosen = _chosen_person(request)
     initial = {"person": chosen.public_id} if chosen else None
-    if request.method != "POST":
+    if data is None:
         return Chosen(form_class(initial=initial, **kwargs), person=chosen)
-    form = form_class(request.POST, **kwargs)
+    form = form_class(data, **kwargs)
     if not form.is_valid():
         return Chosen(form, person=chosen)
     data = form.cleaned_data
@@ -82,7 +81,7 @@ def _choose(request: AuthenticatedHttpRequest, form_class: type[PersonForm], **k
     )
     matches = likely_matches_for(request.user, identity)
     if matches:
-        form = form_class(request.POST, matches=matches, **kwargs)
+        form = form_class(data, matches=matches, **kwargs)
         form.is_valid()
         answer = form.cleaned_data.get("match")
         if answer != NEW:
@@ -109,9 +108,10 @@ def open_case(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_open_case(user):
         raise PermissionDenied("Cases are opened by a force's officers and supervisors.")
     operations = Operation.objects.filter(lead_agency=user.agency, is_active=True)
-    areas = Area.objects.filter(agency=user.agency)
+    areas = services.areas_to_open_in(user)
     search, found = _search(request, "people search (open a case)")
-    chosen = _choose(request, OpenCaseForm, operations=operations, areas=areas)
+    posted = request.POST if request.method == "POST" else None
+    chosen = _choose(request, posted, OpenCaseForm, operations=operations, areas=areas)
     if chosen.ready:
         data = chosen.form.cleaned_data
         opened = attempt(
@@ -138,14 +138,14 @@ def open_case(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _add(request: AuthenticatedHttpRequest, case_id: uuid.UUID, kind: str) -> HttpResponse:
+def _add(request: AuthenticatedHttpRequest, posted: Any, case_id: uuid.UUID, kind: str) -> HttpResponse:
     what = "victim" if kind == "victim" else "child"
     # Closed first (back to the case with the reason), then who may: the predicate refuses a closed case too.
     case = case_for(request, case_id, what=f"Add a {what}", writing=True, people=True)
     if not can_add_person(request.user, case):
         raise PermissionDenied("Victims and children are added by the owning force and victim-side IDVAs.")
     search, found = _search(request, f"people search (add a {what})")
-    chosen = _choose(request, AddVictimForm if kind == "victim" else AddChildForm)
+    chosen = _choose(request, posted, AddVictimForm if kind == "victim" else AddChildForm)
     if chosen.ready:
         data = chosen.form.cleaned_data
         call: Callable[[], object]
@@ -179,10 +179,10 @@ def _add(request: AuthenticatedHttpRequest, case_id: uuid.UUID, kind: str) -> Ht
 @login_required
 @form_view
 def add_victim(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    return _add(request, case_id, "victim")
+    return _add(request, request.POST if request.method == "POST" else None, case_id, "victim")
 
 
 @login_required
 @form_view
 def add_child(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    return _add(request, case_id, "child")
+    return _add(request, request.POST if request.method == "POST" else None, case_id, "child")

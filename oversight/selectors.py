@@ -1,5 +1,6 @@
 """The team caseload: per officer and IDVA, what they hold and what is late. One query."""
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -153,3 +154,18 @@ def closure_checks_for(case_ids: Iterable[int]) -> dict[int, ClosureChecks]:
     for referral in referrals.order_by("pk"):
         checks[referral.case_id].outstanding_referrals.append(referral)
     return checks
+
+
+RECENTLY_CLOSED_DAYS = 90
+
+
+def recently_closed_for(supervisor: User, *, limit: int = 20) -> QuerySet[Case]:
+    """The cases of the supervisor's team closed in the last 90 days, latest first: one may need
+    reopening."""
+    since = timezone.now() - datetime.timedelta(days=RECENTLY_CLOSED_DAYS)
+    return (
+        cases_in_scope_of(supervisor)
+        .filter(status=CaseStatus.CLOSED, closed_at__gte=since)
+        .select_related("perpetrator__person", "owning_agency")
+        .order_by("-closed_at")[:limit]
+    )

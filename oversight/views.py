@@ -33,7 +33,15 @@ from .forms import (
 )
 from .models import CaseClosureRequest, CaseTransfer, ClosureStatus
 from .rules import can_decide_transfers, can_manage_team, staffing_fields_for
-from .selectors import SORTS, cases_held_by, closure_checks_for, team_caseload, team_of, team_unassigned
+from .selectors import (
+    SORTS,
+    cases_held_by,
+    closure_checks_for,
+    recently_closed_for,
+    team_caseload,
+    team_of,
+    team_unassigned,
+)
 
 
 def _require_supervisor(request: AuthenticatedHttpRequest) -> None:
@@ -250,10 +258,23 @@ def closures(request: AuthenticatedHttpRequest) -> HttpResponse:
                 return redirect("oversight:closures")
     blockers = services.closure_blockers_for(item.case_id for item in pending)
     checks = closure_checks_for(item.case_id for item in pending)
+    recently_closed = list(recently_closed_for(user))
+    rows_listed(
+        request,
+        page="closure requests",
+        detail=f"{len(pending)} awaiting a decision, {len(recently_closed)} recently closed",
+        shown=[
+            Shown("Perpetrator", c.perpetrator.person, c.reference)
+            for c in [*(i.case for i in pending), *recently_closed]
+        ],
+    )
     return render(
         request,
         "oversight/closures.html",
-        {"items": [(i, forms[i.pk], blockers.get(i.case_id, []), checks[i.case_id]) for i in pending]},
+        {
+            "items": [(i, forms[i.pk], blockers.get(i.case_id, []), checks[i.case_id]) for i in pending],
+            "recently_closed": recently_closed,
+        },
     )
 
 

@@ -66,6 +66,7 @@ def test_an_officer_opens_a_case_on_someone_new_and_lands_on_it(client, login, f
     assert f"Case {case.reference} opened." in _page(response)
     assert case.perpetrator.person.full_name == "Darren Blake"
     assert (case.owning_agency, case.area, case.operation) == (area.agency, area, operation)
+    assert case.spoc == officer  # the officer who opened it holds it until a supervisor staffs it
     assert case.opening_reason == OpeningReason.MARAC and "3 March" in case.opening_note
     assert case.chronology.filter(kind=ChronologyKind.CASE_OPENED, summary__contains="MARAC").exists()
 
