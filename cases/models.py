@@ -121,8 +121,11 @@ class Case(PublicIdModel, TimeStampedModel):
     # makes a "repeat MARAC" case.
     last_marac_referral_on = models.DateField(null=True, blank=True, verbose_name="last MARAC referral")
     opened_at = models.DateTimeField(default=timezone.now)
-    opening_reason = models.CharField(max_length=32, choices=OpeningReason.choices, blank=True)
-    opening_note = models.TextField(blank=True, help_text="Why the case was opened, in the officer's words.")
+    # Database defaults too: bulk loaders (the benchmarks) insert cases with SQL.
+    opening_reason = models.CharField(max_length=32, choices=OpeningReason.choices, blank=True, db_default="")
+    opening_note = models.TextField(
+        blank=True, db_default="", help_text="Why the case was opened, in the officer's words."
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
@@ -162,7 +165,11 @@ class CaseVictim(TimeStampedModel):
     victim = models.ForeignKey("victims.Victim", on_delete=models.PROTECT, related_name="case_links")
     next_visit_due = models.DateField(null=True, blank=True)
     relationship = models.CharField(
-        max_length=32, choices=VictimRelationship.choices, blank=True, verbose_name="relationship to the perpetrator"
+        max_length=32,
+        choices=VictimRelationship.choices,
+        blank=True,
+        db_default="",
+        verbose_name="relationship to the perpetrator",
     )
     # None: not recorded (victims added from incidents before this was asked).
     lives_with_perpetrator = models.BooleanField(null=True, blank=True)
@@ -180,7 +187,7 @@ class CaseVictim(TimeStampedModel):
 class CaseChild(TimeStampedModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_children")
     child = models.ForeignKey("victims.Child", on_delete=models.PROTECT, related_name="case_links")
-    relationship = models.CharField(max_length=32, choices=ChildRelationship.choices, blank=True)
+    relationship = models.CharField(max_length=32, choices=ChildRelationship.choices, blank=True, db_default="")
 
     history = HistoricalRecords()
 

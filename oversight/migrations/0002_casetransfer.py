@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0005_role_dpo'),
-        ('cases', '0006_case_opening_note_case_opening_reason_and_more'),
+        ('cases', '0006_lifecycle'),
         ('oversight', '0001_closure_requests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
