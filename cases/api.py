@@ -11,8 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dacrre.accounts.models import User
-from dacrre.audit.models import AccessAction
-from dacrre.audit.services import access_log_record
+from dacrre.audit.access import AccessSubject, Shown, record_access, rows_listed
 from dacrre.core.paging import rows_in_order
 from people.models import Person
 
@@ -64,38 +63,40 @@ class CaseFilter(filters.FilterSet):
         fields = ["status", "risk_level", "reference"]
 
 
-def _log_list(request: object, what: str, count: int) -> None:
-    access_log_record(
-        user=request.user,  # type: ignore[attr-defined]
-        action=AccessAction.LIST,
-        request=request,  # type: ignore[arg-type]
-        object_type=f"API {what}",
-        detail=f"{count} listed",
-    )
-
-
 class LoggedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
-    """Lists and reads through the API are on the access log, as on the pages."""
+    """Lists and reads through the API are on the access log, as on the pages: a read names the
+    record (its kind's `access_subject()`), a list the people its rows show (`shown_in`)."""
 
     log_name = ""
     lookup_field = "public_id"
     lookup_value_converter = "uuid"  # anything else is 404 at the router, never a query
 
+    def shown_in(self, rows: list[Any]) -> list[Shown]:
+        """The people a page of rows names besides their records, for the log; none by default."""
+        return []
+
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        response = super().list(request, *args, **kwargs)
-        _log_list(request, self.log_name, len(response.data.get("results", [])))
-        return response
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = list(page) if page is not None else list(queryset)
+        rows_listed(request, page=f"API {self.log_name}", detail=f"{len(rows)} listed", shown=self.shown_in(rows))
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        response = super().retrieve(request, *args, **kwargs)
-        access_log_record(
-            user=request.user,  # type: ignore[arg-type]  # authenticated: IsAuthenticated
-            action=AccessAction.VIEW,
-            request=request,
-            object_type=f"API {self.log_name}",
-            object_id=kwargs.get("public_id", ""),
+        instance = self.get_object()
+        own = instance.access_subject() if hasattr(instance, "access_subject") else None
+        record_access(
+            request,
+            AccessSubject(
+                object_type=f"API {self.log_name}",
+                object_id=kwargs.get("public_id", ""),
+                label=own.label if own else "",
+                case_reference=own.case_reference if own else "",
+                person=own.person if own else None,
+            ),
         )
-        return response
+        return Response(self.get_serializer(instance).data)
 
 
 class CaseViewSet(LoggedReadOnlyViewSet):
@@ -113,6 +114,9 @@ class CaseViewSet(LoggedReadOnlyViewSet):
         return queryset.select_related(
             "operation", "owning_agency", "area", "perpetrator__person", "spoc", "offender_manager", "idva"
         )
+
+    def shown_in(self, rows: list[Any]) -> list[Shown]:
+        return [Shown("Perpetrator", case.perpetrator.person, case.reference) for case in rows]
 
     def paginate_queryset(self, queryset: QuerySet[Case]) -> list[Case] | None:  # type: ignore[override]
         """The page's ids first, then their rows (see dacrre.core.paging)."""
@@ -141,6 +145,9 @@ class PersonViewSet(LoggedReadOnlyViewSet):
     serializer_class = PersonSerializer
     lookup_field = "public_id"
     log_name = "people"
+
+    def shown_in(self, rows: list[Any]) -> list[Shown]:
+        return [Shown("Person", person) for person in rows]
 
     def get_queryset(self) -> QuerySet[Person]:
         user: User = self.request.user  # type: ignore[assignment]

@@ -156,7 +156,7 @@ class Case(PublicIdModel, TimeStampedModel):
             object_id=self.public_id,
             label=f"Case {self.reference}",
             case_reference=self.reference,
-            person=self.perpetrator.person,  # type: ignore[attr-defined]
+            person=self.perpetrator.person,
         )
 
 

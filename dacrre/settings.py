@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "disclosures",
     "meetings",
     "offender_management",
+    "equipment",
     "intake",
     "scoring",
     "oversight",
@@ -417,6 +418,9 @@ SPECTACULAR_SETTINGS = {
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=4)
 # How long a force that transferred a case to another force keeps read access to it (an expiring grant).
 TRANSFER_READ_ACCESS_DAYS = env.int("TRANSFER_READ_ACCESS_DAYS", default=90)
+# The force is in the domestic abuse protection notice and order pilot (Domestic Abuse Act 2021):
+# DAPN and DAPO are offered beside DVPN and DVPO.
+DAPO_PILOT = env.bool("DAPO_PILOT", default=False)
 # After a referral is completed the receiving agency keeps access this long (0: removed at once).
 REFERRAL_ACCESS_RETENTION_DAYS = env.int("REFERRAL_ACCESS_RETENTION_DAYS", default=30)
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from dacrre.audit.access import AccessSubject
 from dacrre.core.models import PublicIdModel
 
 DECISION_TARGET_DAYS = 28  # the scheme's target from receipt to decision
@@ -53,6 +54,9 @@ class DisclosureApplication(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.get_route_display()} application received {self.received_on:%d %b %Y}"
+
+    def access_subject(self) -> AccessSubject:
+        return AccessSubject.on_case("clare's law", self, self.case, self.person_at_risk.person)
 
     @property
     def decision_due(self) -> datetime.date:

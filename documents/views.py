@@ -1,32 +1,28 @@
 import uuid
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
 from cases.models import Case
-from cases.services import case_require_open
 from dacrre.audit.models import AccessAction
-from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from dacrre.core.form_tokens import form_view
-from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
+from dacrre.core.service_calls import attempt
 from meetings.models import Meeting
 from orders.models import ProtectiveOrder
 from people.models import Person
 from referrals.models import Referral
 from visits.models import Visit
 
-from .access import document_for
+from .access import document_for, document_target_for
 from .forms import DocumentForm
-from .models import Document, DocumentVisibility, TargetKind
-from .rules import can_add_document, is_victim_side_target, visibilities_for
+from .models import Document, DocumentVisibility
+from .rules import is_victim_side_target, visibilities_for
 from .scanning import scanner_configured
-from .selectors import Target, person_cases_for, target_get_for
+from .selectors import Target, person_cases_for
 from .services import document_add, document_content
 
 # The file itself never runs anything: no scripts, no plugins but the browser's PDF viewer, no frames.
@@ -65,16 +61,7 @@ def record_url(user: object, target: Target) -> str:
 @form_view
 def document_new(request: AuthenticatedHttpRequest, target_kind: str, target_id: uuid.UUID) -> HttpResponse:
     user = request.user
-    if target_kind not in TargetKind.values:
-        raise Http404("No such record.")
-    try:
-        target = target_get_for(user, target_kind, target_id)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
-    if target.case is not None:
-        case_require_open(target.case, lock=False)  # read only: back to the case with the reason
-    if not can_add_document(user, target.kind, target.record, target.case):
-        raise PermissionDenied("You cannot add documents here.")
+    target = document_target_for(request, target_kind, target_id)
     visibilities = visibilities_for(
         user, contact_allowed=target.contact_allowed, victim_side=is_victim_side_target(target.kind, target.record)
     )
@@ -82,8 +69,9 @@ def document_new(request: AuthenticatedHttpRequest, target_kind: str, target_id:
     back = record_url(user, target)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            document = document_add(
+        added = attempt(
+            request,
+            lambda: document_add(
                 actor=user,
                 target=target,
                 kind=form.cleaned_data["kind"],
@@ -91,14 +79,14 @@ def document_new(request: AuthenticatedHttpRequest, target_kind: str, target_id:
                 visibility=form.cleaned_data["visibility"],
                 filename=upload.name,
                 data=upload.read(),
-            )
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ApplicationError as exc:
-            form_add_application_error(form, exc)
-        else:
-            note = "" if document.scan_status == "clean" else " It has not been scanned for malware."
-            messages.success(request, f"Document added: {document.title}.{note}")
+            ),
+            form=form,
+            success=lambda document: (
+                f"Document added: {document.title}."
+                + ("" if document.scan_status == "clean" else " It has not been scanned for malware.")
+            ),
+        )
+        if added:
             return redirect(back)
     return render(
         request,

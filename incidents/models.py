@@ -7,6 +7,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from dacrre.accounts.models import Agency, Area
+from dacrre.audit.access import AccessSubject
 from dacrre.core.models import PublicIdModel, TimeStampedModel
 from perpetrators.models import Perpetrator
 from victims.models import Child, Victim
@@ -107,6 +108,11 @@ class IncidentImport(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display().lower()})"
+
+    def access_subject(self) -> AccessSubject:
+        return AccessSubject(
+            object_type="incident import", object_id=self.public_id, label=f"Import of {self.filename}"
+        )
 
     @property
     def in_progress(self) -> bool:

@@ -4,36 +4,30 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from dacrre.core.exceptions import ApplicationError
 from dacrre.core.form_tokens import form_view
 from dacrre.core.http import AuthenticatedHttpRequest
+from dacrre.core.service_calls import attempt
 
 from .forms import ImportUploadForm
+from .http import import_job_for, import_job_polled, importer_required
 from .importer import COLUMNS, MAX_ROWS, REQUIRED
 from .jobs import import_job_create, import_job_run_again, import_job_start, import_progress_get
 from .models import ImportStatus, IncidentImport, OffenceCategory
-from .rules import can_import_incidents
-
-
-def _require_importer(request: AuthenticatedHttpRequest) -> None:
-    if not can_import_incidents(request.user):
-        raise PermissionDenied("Only analysts import incidents.")
 
 
 @login_required
 @form_view
 def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
-    _require_importer(request)
+    importer_required(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         agency = request.user.agency
-        assert agency is not None  # noqa: S101 - checked by _require_importer
+        assert agency is not None  # noqa: S101 - checked by importer_required
         job = import_job_create(actor=request.user, agency=agency, filename=upload.name, content=upload.content)
         if job.status == ImportStatus.WAITING_CHECK:
             import_job_start(actor=request.user, job=job, dry_run=True)
@@ -56,7 +50,7 @@ def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def import_guide(request: AuthenticatedHttpRequest) -> HttpResponse:
     """What a file must hold, column by column, with the sample to download."""
-    _require_importer(request)
+    importer_required(request)
     return render(
         request,
         "incidents/import_guide.html",
@@ -70,31 +64,22 @@ SAMPLE_FILE = Path(settings.BASE_DIR) / "docs" / "samples" / "incidents-sample.c
 @login_required
 def import_sample(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A small file of fictional incidents in the import's format, to start from."""
-    _require_importer(request)
+    importer_required(request)
     response = HttpResponse(SAMPLE_FILE.read_bytes(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="incidents-sample.csv"'
     return response
 
 
-def _job(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> IncidentImport:
-    job = IncidentImport.objects.filter(public_id=public_id, agency=request.user.agency).first()
-    if job is None:
-        raise Http404("Import not found.")
-    return job
-
-
 @login_required
 def import_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    _require_importer(request)
-    job = _job(request, public_id)
+    job = import_job_for(request, public_id, what="Import page")
     return render(request, "incidents/import_detail.html", {"job": job, "progress": import_progress_get(job)})
 
 
 @login_required
 def import_progress(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The progress bar alone, polled by the page; when the job is done the page reloads itself."""
-    _require_importer(request)
-    job = _job(request, public_id)
+    job = import_job_polled(request, public_id)
     response = render(request, "incidents/_import_progress.html", {"job": job, "progress": import_progress_get(job)})
     if not job.in_progress:
         response["HX-Refresh"] = "true"
@@ -105,19 +90,22 @@ def import_progress(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> 
 @form_view
 @require_POST
 def import_confirm(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    _require_importer(request)
-    job = _job(request, public_id)
+    job = import_job_for(request, public_id, what="Import confirmation")
     if job.status != ImportStatus.CHECKED:
         messages.error(request, "Only a checked file without errors can be imported.")
         return redirect("incidents:import_detail", public_id=job.public_id)
-    try:
-        job = import_job_start(actor=request.user, job=job, dry_run=False)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("incidents:import_detail", public_id=job.public_id)
-    if job.status == ImportStatus.IMPORTED:
-        messages.success(request, "Incidents imported.")
+    attempt(
+        request,
+        lambda: import_job_start(actor=request.user, job=job, dry_run=False),
+        success=lambda started: "Incidents imported." if started.status == ImportStatus.IMPORTED else "",
+    )
     return redirect("incidents:import_detail", public_id=job.public_id)
+
+
+def _run_again_said(job: IncidentImport) -> str:
+    if job.status == ImportStatus.IMPORTED:
+        return "Incidents imported."
+    return "The job has been given to the background worker again." if job.in_progress else ""
 
 
 @login_required
@@ -125,15 +113,6 @@ def import_confirm(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
 @form_view
 def import_run_again(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """A failed or stalled job, run again from the file it holds: no new upload."""
-    _require_importer(request)
-    job = _job(request, public_id)
-    try:
-        job = import_job_run_again(actor=request.user, job=job)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("incidents:import_detail", public_id=job.public_id)
-    if job.status == ImportStatus.IMPORTED:
-        messages.success(request, "Incidents imported.")
-    elif job.in_progress:
-        messages.success(request, "The job has been given to the background worker again.")
+    job = import_job_for(request, public_id, what="Import run again")
+    attempt(request, lambda: import_job_run_again(actor=request.user, job=job), success=_run_again_said)
     return redirect("incidents:import_detail", public_id=job.public_id)

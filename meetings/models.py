@@ -5,6 +5,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from dacrre.audit.access import AccessSubject
 from dacrre.core.models import PublicIdModel
 
 
@@ -36,6 +37,9 @@ class Meeting(PublicIdModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.held_on:%d %b %Y}"
 
+    def access_subject(self) -> AccessSubject:
+        return AccessSubject(object_type="meeting", object_id=self.public_id, label=str(self))
+
 
 class AgendaItem(PublicIdModel):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
@@ -52,6 +56,9 @@ class AgendaItem(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.case} at {self.meeting}"
+
+    def access_subject(self) -> AccessSubject:
+        return AccessSubject.on_case("agenda item", self, self.case)
 
 
 class ActionStatus(models.TextChoices):

@@ -36,7 +36,7 @@ def agenda_visible_to(user: User, meeting: Meeting) -> QuerySet[AgendaItem]:
 
 def agenda_item_get_for(user: User, public_id: uuid.UUID | str) -> AgendaItem:
     try:
-        return AgendaItem.objects.select_related("meeting", "case").get(
+        return AgendaItem.objects.select_related("meeting", "case__perpetrator__person").get(
             public_id=public_id, meeting__in=meetings_visible_to(user), case__in=cases_visible_to(user)
         )
     except (AgendaItem.DoesNotExist, ValueError) as exc:

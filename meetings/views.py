@@ -10,35 +10,28 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from cases.models import Case
 from cases.selectors import cases_visible_to
+from dacrre.accounts.models import User
+from dacrre.audit.access import rows_listed
 from dacrre.audit.exports import FORMATS, export_response
-from dacrre.audit.models import AccessAction
-from dacrre.audit.services import access_log_record
-from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from dacrre.core.exceptions import ApplicationError
 from dacrre.core.form_tokens import form_view
-from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
+from dacrre.core.service_calls import Outcome, attempt
 
 from . import services
 from .forms import ActionForm, AddCaseForm, AttendanceForm, DiscussionForm, MeetingForm, OutcomeForm
+from .http import agenda_item_for, meeting_for
 from .models import Meeting, MeetingAction, MeetingStatus
 from .rules import can_manage_meeting, can_schedule_meeting
 from .selectors import (
     actions_for_agency_of,
-    agenda_item_get_for,
     agenda_suggestions,
     agenda_visible_to,
-    meeting_get_for,
     meeting_open_actions,
     meetings_visible_to,
 )
-
-
-def _meeting_or_404(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Meeting:
-    try:
-        return meeting_get_for(request.user, public_id)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
 
 
 @login_required
@@ -48,19 +41,19 @@ def meeting_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         if not can_schedule_meeting(request.user):
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                meeting = services.meeting_schedule(
-                    actor=request.user,
-                    kind=form.cleaned_data["kind"],
-                    held_on=form.cleaned_data["held_on"],
-                    attending_agencies=form.cleaned_data["attending_agencies"],
-                )
-            except ApplicationError as exc:
-                form_add_application_error(form, exc)
-            else:
-                messages.success(request, f"{meeting} scheduled.")
-                return redirect("meetings:detail", public_id=meeting.public_id)
+        scheduled = form.is_valid() and attempt(
+            request,
+            lambda: services.meeting_schedule(
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                held_on=form.cleaned_data["held_on"],
+                attending_agencies=form.cleaned_data["attending_agencies"],
+            ),
+            form=form,
+            success=lambda meeting: f"{meeting} scheduled.",
+        )
+        if scheduled:
+            return redirect("meetings:detail", public_id=scheduled.value.public_id)  # type: ignore[union-attr]
     meetings = list(meetings_visible_to(request.user).select_related("chair_agency").order_by("-held_on")[:100])
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
@@ -128,63 +121,49 @@ def _detail(request: AuthenticatedHttpRequest, meeting: Meeting, **bound: Any) -
 
 @login_required
 def meeting_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    meeting = _meeting_or_404(request, public_id)
-    access_log_record(
-        user=request.user,
-        action=AccessAction.VIEW,
-        request=request,
-        object_type="meeting",
-        object_id=meeting.public_id,
-        object_label=str(meeting),
-    )
-    return _detail(request, meeting)
+    return _detail(request, meeting_for(request, public_id, what="Meeting page"))
 
 
 @login_required
 @form_view
 @require_POST
-def meeting_change(request: AuthenticatedHttpRequest, public_id: uuid.UUID, change: str) -> HttpResponse:  # noqa: C901
-    meeting = _meeting_or_404(request, public_id)
+def meeting_change(request: AuthenticatedHttpRequest, public_id: uuid.UUID, change: str) -> HttpResponse:
+    meeting = meeting_for(request, public_id, what="Meeting change", manage=True)
     user = request.user
-    if not can_manage_meeting(user, meeting):
-        raise PermissionDenied("Only the chair agency can change this meeting.")
-    bound: dict[str, Any] = {}
-    try:
-        if change == "attendance":
-            form: Form = AttendanceForm(request.POST)
-            bound["attendance_form"] = form
-            if form.is_valid():
-                services.meeting_set_attendance(
-                    actor=user, meeting=meeting, agencies=form.cleaned_data["attending_agencies"], request=request
-                )
-                messages.success(request, "Attendance saved. Attending agencies can open the cases on the agenda.")
-                return redirect("meetings:detail", public_id=meeting.public_id)
-        elif change == "add-case":
-            form = AddCaseForm(request.POST)
-            bound["add_case_form"] = form
-            if form.is_valid():
-                reference = form.cleaned_data["case_reference"].strip()
-                case = cases_visible_to(user).filter(reference__iexact=reference).first()
-                if case is None:
-                    raise ApplicationError(
-                        "There is no case with that reference that you can see", field="case_reference"
-                    )
-                services.meeting_add_case(actor=user, meeting=meeting, case=case, request=request)
-                messages.success(
-                    request, f"Case {case.reference} added to the agenda and shared with the attending agencies."
-                )
-                return redirect("meetings:detail", public_id=meeting.public_id)
-        else:
-            raise Http404("No such change.")
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
-    except ApplicationError as exc:
-        target = bound.get("attendance_form") or bound.get("add_case_form")
-        if target is not None:
-            form_add_application_error(target, exc)
-        else:
-            bound["error"] = exc.message
+    done: Outcome[Any] | bool
+    if change == "attendance":
+        form: Form = AttendanceForm(request.POST)
+        bound: dict[str, Any] = {"attendance_form": form}
+        done = form.is_valid() and attempt(
+            request,
+            lambda: services.meeting_set_attendance(
+                actor=user, meeting=meeting, agencies=form.cleaned_data["attending_agencies"], request=request
+            ),
+            form=form,
+            success="Attendance saved. Attending agencies can open the cases on the agenda.",
+        )
+    elif change == "add-case":
+        form = AddCaseForm(request.POST)
+        bound = {"add_case_form": form}
+        done = form.is_valid() and attempt(
+            request,
+            lambda: _case_added(user, meeting, form.cleaned_data["case_reference"], request),
+            form=form,
+            success=lambda case: f"Case {case.reference} added to the agenda and shared with the attending agencies.",
+        )
+    else:
+        raise Http404("No such change.")
+    if done:
+        return redirect("meetings:detail", public_id=meeting.public_id)
     return _detail(request, meeting, **bound)
+
+
+def _case_added(user: User, meeting: Meeting, reference: str, request: AuthenticatedHttpRequest) -> Case:
+    case = cases_visible_to(user).filter(reference__iexact=reference.strip()).first()
+    if case is None:
+        raise ApplicationError("There is no case with that reference that you can see", field="case_reference")
+    services.meeting_add_case(actor=user, meeting=meeting, case=case, request=request)
+    return case
 
 
 @login_required
@@ -192,32 +171,28 @@ def meeting_change(request: AuthenticatedHttpRequest, public_id: uuid.UUID, chan
 def meeting_conclude(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """Concluding ends the sharing the meeting gave and cannot be undone: the page says what will
     happen (or what must be done first), and the button on it concludes."""
-    meeting = _meeting_or_404(request, public_id)
+    meeting = meeting_for(
+        request,
+        public_id,
+        what="Meeting conclusion",
+        manage=True,
+        refused="Only the chair agency can conclude this meeting.",
+    )
     user = request.user
-    if not can_manage_meeting(user, meeting):
-        raise PermissionDenied("Only the chair agency can conclude this meeting.")
     if meeting.status != MeetingStatus.SCHEDULED:
         messages.info(request, "This meeting has already been concluded.")
         return redirect("meetings:detail", public_id=meeting.public_id)
     error = ""
     if request.method == "POST":
-        try:
-            services.meeting_conclude(actor=user, meeting=meeting)
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ApplicationError as exc:
-            error = exc.message
-        else:
-            messages.success(request, "Meeting concluded. The cases are no longer shared for it.")
+        concluded = attempt(
+            request,
+            lambda: services.meeting_conclude(actor=user, meeting=meeting),
+            refusal_level=None,  # said on the page
+            success="Meeting concluded. The cases are no longer shared for it.",
+        )
+        if concluded:
             return redirect("meetings:detail", public_id=meeting.public_id)
-    access_log_record(
-        user=user,
-        action=AccessAction.VIEW,
-        request=request,
-        object_type="meeting",
-        object_id=meeting.public_id,
-        object_label=str(meeting),
-    )
+        error = concluded.error.message  # type: ignore[union-attr]
     items = list(agenda_visible_to(user, meeting).select_related("case__perpetrator__person"))
     return render(
         request,
@@ -236,50 +211,40 @@ def meeting_conclude(request: AuthenticatedHttpRequest, public_id: uuid.UUID) ->
 @form_view
 @require_POST
 def agenda_item_change(request: AuthenticatedHttpRequest, public_id: uuid.UUID, change: str) -> HttpResponse:
-    try:
-        item = agenda_item_get_for(request.user, public_id)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
+    item = agenda_item_for(request, public_id, what="Agenda item change")
     meeting = item.meeting
-    if not can_manage_meeting(request.user, meeting):
-        raise PermissionDenied("Only the chair agency can change this meeting.")
-    bound: dict[str, Any] = {"item": item}
-    try:
-        if change == "discussion":
-            form: Form = DiscussionForm(request.POST, prefix=f"d{item.pk}")
-            bound["discussion_form"] = form
-            if form.is_valid():
-                services.agenda_item_record_discussion(
-                    actor=request.user, item=item, summary=form.cleaned_data["summary"]
-                )
-                messages.success(request, f"Discussion of {item.case.reference} saved.")
-                return redirect("meetings:detail", public_id=meeting.public_id)
-        elif change == "action":
-            form = ActionForm(request.POST, prefix=f"a{item.pk}", agencies=list(meeting.attending_agencies.all()))
-            bound["action_form"] = form
-            if form.is_valid():
-                services.meeting_action_assign(actor=request.user, item=item, **form.cleaned_data)
-                messages.success(request, f"Action assigned to {form.cleaned_data['agency'].name}.")
-                return redirect("meetings:detail", public_id=meeting.public_id)
-        else:
-            raise Http404("No such change.")
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
-    except ApplicationError as exc:
-        form_add_application_error(form, exc)
+    done: Outcome[Any] | bool
+    if change == "discussion":
+        form: Form = DiscussionForm(request.POST, prefix=f"d{item.pk}")
+        bound: dict[str, Any] = {"item": item, "discussion_form": form}
+        done = form.is_valid() and attempt(
+            request,
+            lambda: services.agenda_item_record_discussion(
+                actor=request.user, item=item, summary=form.cleaned_data["summary"]
+            ),
+            form=form,
+            success=f"Discussion of {item.case.reference} saved.",
+        )
+    elif change == "action":
+        form = ActionForm(request.POST, prefix=f"a{item.pk}", agencies=list(meeting.attending_agencies.all()))
+        bound = {"item": item, "action_form": form}
+        done = form.is_valid() and attempt(
+            request,
+            lambda: services.meeting_action_assign(actor=request.user, item=item, **form.cleaned_data),
+            form=form,
+            success=lambda _: f"Action assigned to {form.cleaned_data['agency'].name}.",
+        )
+    else:
+        raise Http404("No such change.")
+    if done:
+        return redirect("meetings:detail", public_id=meeting.public_id)
     return _detail(request, meeting, **bound)
 
 
 @login_required
 def agency_actions(request: AuthenticatedHttpRequest) -> HttpResponse:
     actions = list(actions_for_agency_of(request.user)[:200])
-    access_log_record(
-        user=request.user,
-        action=AccessAction.LIST,
-        request=request,
-        object_type="meeting actions",
-        detail=f"{len(actions)} actions listed",
-    )
+    rows_listed(request, page="meeting actions", detail=f"{len(actions)} actions listed")
     return render(
         request,
         "meetings/actions.html",
@@ -298,15 +263,15 @@ def action_complete(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> 
     if action is None:
         raise Http404("Action not found.")
     form = OutcomeForm(request.POST, prefix=f"o{action.pk}")
-    if form.is_valid():
-        try:
-            services.meeting_action_complete(actor=request.user, action=action, outcome=form.cleaned_data["outcome"])
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ApplicationError as exc:
-            form_add_application_error(form, exc)
-        else:
-            messages.success(request, "Action completed.")
-            return redirect("meetings:actions")
+    completed = form.is_valid() and attempt(
+        request,
+        lambda: services.meeting_action_complete(
+            actor=request.user, action=action, outcome=form.cleaned_data["outcome"]
+        ),
+        form=form,
+        success="Action completed.",
+    )
+    if completed:
+        return redirect("meetings:actions")
     rows = [(a, form if a.pk == action.pk else OutcomeForm(prefix=f"o{a.pk}")) for a in actions]
     return render(request, "meetings/actions.html", {"rows": rows, "form": form})

@@ -3,6 +3,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from cases.access.models import GrantSource
+from cases.access.services import case_access_end_at, case_access_grant, case_access_revoke
 from cases.models import Case, CaseStatus, ChronologyKind
 from cases.selectors import cases_visible_to
 from cases.services import case_require_open, chronology_record
@@ -17,6 +19,32 @@ from .rules import can_allocate_programme, can_record_intervention
 
 def _open_cases(perpetrator: Perpetrator) -> list[Case]:
     return list(perpetrator.cases.exclude(status=CaseStatus.CLOSED))
+
+
+def _end_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+
+
+def _programme_access_grant(actor: User, allocation: ProgrammeAllocation) -> None:
+    """The lead agency of a programme sees the perpetrator's open cases while the allocation lasts:
+    the perpetrator side only (never victims' contact details, as for a perpetrator-side referral).
+    Ends with the allocation's end date, on the next request after it."""
+    for case in _open_cases(allocation.perpetrator):
+        if case.owning_agency_id == allocation.lead_agency_id:
+            continue
+        case_access_grant(
+            actor=actor,
+            case=case,
+            agency=allocation.lead_agency,
+            source_kind=GrantSource.PROGRAMME,
+            source_id=allocation.public_id,
+            shares_victim_contact=False,
+            purpose=f"Leads {allocation.get_programme_display()} for the perpetrator",
+        )
+    if allocation.ends_on is not None:
+        case_access_end_at(
+            source_kind=GrantSource.PROGRAMME, source_id=allocation.public_id, ends_at=_end_of(allocation.ends_on)
+        )
 
 
 @transaction.atomic
@@ -55,6 +83,7 @@ def programme_allocate(
     )
     allocation._history_user = actor  # type: ignore[attr-defined]
     allocation.save()
+    _programme_access_grant(actor, allocation)
     for case in _open_cases(perpetrator):
         chronology_record(
             case=case,
@@ -81,6 +110,12 @@ def programme_end(*, actor: User, allocation: ProgrammeAllocation, ends_on: date
     allocation.ended_reason = reason.strip()
     allocation._history_user = actor  # type: ignore[attr-defined]
     allocation.save(update_fields=["ends_on", "ended_reason"])
+    if ends_on < timezone.localdate():
+        case_access_revoke(
+            actor=actor, source_kind=GrantSource.PROGRAMME, source_id=allocation.public_id, reason=reason.strip()
+        )
+    else:
+        case_access_end_at(source_kind=GrantSource.PROGRAMME, source_id=allocation.public_id, ends_at=_end_of(ends_on))
     for case in _open_cases(allocation.perpetrator):
         chronology_record(
             case=case,

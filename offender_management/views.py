@@ -1,54 +1,42 @@
 import uuid
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from cases.models import CaseStatus
 from cases.selectors import cases_visible_to
-from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
 from dacrre.core.form_tokens import form_view
-from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
+from dacrre.core.service_calls import attempt
+from perpetrators.http import perpetrator_for
 from perpetrators.models import Perpetrator
-from perpetrators.selectors import perpetrator_get_for
 
 from . import services
 from .forms import AllocationForm, EndAllocationForm, InterventionForm
 from .models import ProgrammeAllocation
-from .rules import can_allocate_programme, can_record_intervention
 
 
-def _perpetrator(request: AuthenticatedHttpRequest, perpetrator_id: uuid.UUID) -> Perpetrator:
-    try:
-        return perpetrator_get_for(request.user, perpetrator_id)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
-
-
-def _done(request: AuthenticatedHttpRequest, perpetrator: Perpetrator, message: str) -> HttpResponse:
-    messages.success(request, message)
+def _done(perpetrator: Perpetrator) -> HttpResponse:
     return redirect("perpetrators:detail", public_id=perpetrator.public_id)
 
 
 @login_required
 @form_view
 def allocate(request: AuthenticatedHttpRequest, perpetrator_id: uuid.UUID) -> HttpResponse:
-    perpetrator = _perpetrator(request, perpetrator_id)
-    if not can_allocate_programme(request.user, perpetrator):
-        raise PermissionDenied
+    perpetrator = perpetrator_for(
+        request, perpetrator_id, what="Programme allocation form", can="offender_management.allocate_programme"
+    )
     form = AllocationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            allocation = services.programme_allocate(actor=request.user, perpetrator=perpetrator, **form.cleaned_data)
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ApplicationError as exc:
-            form_add_application_error(form, exc)
-        else:
-            return _done(request, perpetrator, f"Allocated to {allocation.get_programme_display()}.")
+        allocated = attempt(
+            request,
+            lambda: services.programme_allocate(actor=request.user, perpetrator=perpetrator, **form.cleaned_data),
+            form=form,
+            success=lambda allocation: f"Allocated to {allocation.get_programme_display()}.",
+        )
+        if allocated:
+            return _done(perpetrator)
     return render(
         request,
         "offender_management/form.html",
@@ -64,23 +52,22 @@ def allocate(request: AuthenticatedHttpRequest, perpetrator_id: uuid.UUID) -> Ht
 @login_required
 @form_view
 def end_allocation(request: AuthenticatedHttpRequest, perpetrator_id: uuid.UUID, public_id: uuid.UUID) -> HttpResponse:
-    perpetrator = _perpetrator(request, perpetrator_id)
-    try:
-        allocation = ProgrammeAllocation.objects.get(perpetrator=perpetrator, public_id=public_id)
-    except ProgrammeAllocation.DoesNotExist as exc:
-        raise Http404("Allocation not found.") from exc
-    if not can_allocate_programme(request.user, perpetrator):
-        raise PermissionDenied
+    perpetrator = perpetrator_for(
+        request, perpetrator_id, what="End of programme allocation", can="offender_management.allocate_programme"
+    )
+    allocation = ProgrammeAllocation.objects.filter(perpetrator=perpetrator, public_id=public_id).first()
+    if allocation is None:
+        raise Http404("Allocation not found.")
     form = EndAllocationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.programme_end(actor=request.user, allocation=allocation, **form.cleaned_data)
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ApplicationError as exc:
-            form_add_application_error(form, exc)
-        else:
-            return _done(request, perpetrator, f"{allocation.get_programme_display()} allocation ended.")
+        ended = attempt(
+            request,
+            lambda: services.programme_end(actor=request.user, allocation=allocation, **form.cleaned_data),
+            form=form,
+            success=f"{allocation.get_programme_display()} allocation ended.",
+        )
+        if ended:
+            return _done(perpetrator)
     return render(
         request,
         "offender_management/form.html",
@@ -96,9 +83,9 @@ def end_allocation(request: AuthenticatedHttpRequest, perpetrator_id: uuid.UUID,
 @login_required
 @form_view
 def record_intervention(request: AuthenticatedHttpRequest, perpetrator_id: uuid.UUID) -> HttpResponse:
-    perpetrator = _perpetrator(request, perpetrator_id)
-    if not can_record_intervention(request.user, perpetrator):
-        raise PermissionDenied
+    perpetrator = perpetrator_for(
+        request, perpetrator_id, what="Intervention form", can="offender_management.record_intervention"
+    )
     cases = list(
         cases_visible_to(request.user)
         .filter(perpetrator=perpetrator)
@@ -109,14 +96,14 @@ def record_intervention(request: AuthenticatedHttpRequest, perpetrator_id: uuid.
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["case"] = next((c for c in cases if c.pk == data["case"]), None)
-        try:
-            services.intervention_record(actor=request.user, perpetrator=perpetrator, **data)
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ApplicationError as exc:
-            form_add_application_error(form, exc)
-        else:
-            return _done(request, perpetrator, "Intervention recorded.")
+        recorded = attempt(
+            request,
+            lambda: services.intervention_record(actor=request.user, perpetrator=perpetrator, **data),
+            form=form,
+            success="Intervention recorded.",
+        )
+        if recorded:
+            return _done(perpetrator)
     return render(
         request,
         "offender_management/form.html",

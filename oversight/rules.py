@@ -9,6 +9,8 @@ from cases.selectors import cases_in_scope_of
 from dacrre.accounts.models import AgencyKind, Role, User
 from dacrre.accounts.predicates import predicate
 
+from .services import may_request_closure
+
 # The holders of a case, in the order the staffing page shows them.
 STAFFING_FIELDS = ("spoc", "offender_manager", "idva")
 # Agencies whose staff allocate their own IDVA to a case shared with them (by an accepted referral).
@@ -69,3 +71,7 @@ def can_request_transfer(user: User, case: Case) -> bool:
 def can_decide_transfers(user: User) -> bool:
     """A police force's supervisors accept or decline the cases transferred to them."""
     return can_manage_team(user) and user.agency is not None and user.agency.is_police
+
+
+# Who may ask for a case to be closed: the rule is the closure service's own (services.py).
+predicate("oversight.request_closure")(may_request_closure)

@@ -7,15 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from cases.http import case_for, case_or_404
+from cases.http import case_for
 from cases.models import Case, Operation, RiskLevel
-from cases.services import case_require_open
 from dacrre.accounts.models import Area, User
 from dacrre.audit.access import Shown, rows_listed
 from dacrre.audit.exports import FORMATS, export_response
-from dacrre.audit.models import AccessAction
-from dacrre.audit.services import access_log_record
-from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
+from dacrre.core.exceptions import ApplicationError, InvalidTransitionError
 from dacrre.core.form_tokens import form_view
 from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
@@ -92,7 +89,7 @@ def team(request: AuthenticatedHttpRequest) -> HttpResponse:
         ]
         rows.append(["Not assigned", "", "", "", unassigned["overdue_visits"], unassigned["overdue_reviews"], ""])
         return export_response(request, fmt=fmt, name="team caseload", header=header, rows=rows)
-    access_log_record(user=user, action=AccessAction.LIST, request=request, object_type="team caseload")
+    rows_listed(request, page="team caseload", detail=f"{len(members)} team members listed")
     query = request.GET.copy()
     query.pop("sort", None)
     return render(
@@ -144,6 +141,10 @@ def _reallocated(request: AuthenticatedHttpRequest, result: services.Reallocatio
         messages.warning(request, conflict)
 
 
+def _perpetrators(cases: list[Case]) -> list[Shown]:
+    return [Shown("Perpetrator", case.perpetrator.person, case.reference) for case in cases]
+
+
 def _roles_held(person: User, cases: list[Case]) -> list[tuple[str, int]]:
     """How many of the cases the person holds in each role, for the confirmation."""
     counts = [
@@ -178,21 +179,20 @@ def holder(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpRespo
         ticked = [public_id for public_id in map(_uuid_or_none, chosen) if public_id is not None]
         picked = list(services.cases_in_scope_of(user).filter(public_id__in=ticked)) if ticked else []
         field = reallocate.cleaned_data["field"]
-        try:
-            result = services.cases_reallocate(
+        moved = attempt(
+            request,
+            lambda: services.cases_reallocate(
                 actor=user,
                 cases=picked,
                 field=field,
                 to_user=reallocate.cleaned_data["to_user"],
                 reason=reallocate.cleaned_data["reason"],
                 seen_holders=_seen_holders(request, field, picked),
-            )
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ApplicationError as exc:
-            form_add_application_error(reallocate, exc)
-        else:
-            _reallocated(request, result, "case")
+            ),
+            form=reallocate,
+        )
+        if moved:
+            _reallocated(request, moved.value, "case")  # type: ignore[arg-type]
             return redirect("oversight:holder", public_id=person.public_id)
     if request.method == "POST" and request.POST.get("action") == "move" and move.is_valid():
         if request.POST.get("confirmed") != "yes":
@@ -202,15 +202,22 @@ def holder(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpRespo
                 "oversight/move_confirm.html",
                 {"person": person, "cases": cases, "move": move, "roles": _roles_held(person, cases)},
             )
-        try:
-            result = services.caseload_move(
+        moved = attempt(
+            request,
+            lambda: services.caseload_move(
                 actor=user, from_user=person, to_user=move.cleaned_data["to_user"], reason=move.cleaned_data["reason"]
-            )
-        except ApplicationError as exc:
-            form_add_application_error(move, exc)
-        else:
-            _reallocated(request, result, "case role")
+            ),
+            form=move,
+        )
+        if moved:
+            _reallocated(request, moved.value, "case role")  # type: ignore[arg-type]
             return redirect("oversight:team")
+    rows_listed(
+        request,
+        page=f"caseload of {person.get_full_name() or person.username}",
+        detail=f"{len(cases)} cases listed",
+        shown=_perpetrators(cases),
+    )
     return render(
         request,
         "oversight/holder.html",
@@ -249,7 +256,9 @@ def closures(request: AuthenticatedHttpRequest) -> HttpResponse:
                     comments=form.cleaned_data["comments"],
                 )
             except InvalidTransitionError as exc:
-                messages.info(request, exc.message)  # decided by someone else a moment before
+                # Decided by someone else a moment before (a closed case, too, means decided):
+                # said as information, back on the list, which attempt() would not do.
+                messages.info(request, exc.message)
                 return redirect("oversight:closures")
             except ApplicationError as exc:
                 form_add_application_error(form, exc)
@@ -263,10 +272,7 @@ def closures(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         page="closure requests",
         detail=f"{len(pending)} awaiting a decision, {len(recently_closed)} recently closed",
-        shown=[
-            Shown("Perpetrator", c.perpetrator.person, c.reference)
-            for c in [*(i.case for i in pending), *recently_closed]
-        ],
+        shown=_perpetrators([*(item.case for item in pending), *recently_closed]),
     )
     return render(
         request,
@@ -288,25 +294,31 @@ def _uuid_or_none(value: str | None) -> uuid.UUID | None:
 @login_required
 @form_view
 def closure_request(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = case_or_404(request.user, case_id)
-    if not services.may_request_closure(request.user, case):
-        raise PermissionDenied("Only the case's holders or its supervisors can ask for it to be closed.")
-    case_require_open(case, lock=False)
+    case = case_for(
+        request,
+        case_id,
+        what="Closure request form",
+        can="oversight.request_closure",
+        refused="Only the case's holders or its supervisors can ask for it to be closed.",
+        writing=True,
+    )
     pending = services.closure_pending_for(case)
     if pending is not None:
         messages.info(request, services.already_requested_message(pending))
         return redirect("cases:detail", public_id=case.public_id)
     form = ClosureRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.closure_request(actor=request.user, case=case, reason=form.cleaned_data["reason"])
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ApplicationError as exc:
-            form_add_application_error(form, exc)
-        else:
-            messages.success(request, "Closure requested: a supervisor will approve it or return it with comments.")
-            return redirect("cases:detail", public_id=case.public_id)
+    requested = (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.closure_request(actor=request.user, case=case, reason=form.cleaned_data["reason"]),
+            form=form,
+            success="Closure requested: a supervisor will approve it or return it with comments.",
+        )
+    )
+    if requested:
+        return redirect("cases:detail", public_id=case.public_id)
     return render(
         request,
         "oversight/closure_request.html",

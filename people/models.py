@@ -4,6 +4,7 @@ so one real person can be a victim in one case and a perpetrator in another."""
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from dacrre.audit.access import AccessSubject
 from dacrre.core.models import PublicIdModel, TimeStampedModel
 
 
@@ -35,6 +36,9 @@ class Person(PublicIdModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def access_subject(self) -> AccessSubject:
+        return AccessSubject(object_type="person", object_id=self.public_id, label=self.full_name, person=self)
 
     @property
     def full_name(self) -> str:
@@ -71,6 +75,13 @@ class DuplicateCandidate(PublicIdModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.first_id} / {self.second_id}: {self.get_status_display()}"
+
+    def access_subject(self) -> AccessSubject:
+        return AccessSubject(
+            object_type="possible duplicate",
+            object_id=self.public_id,
+            label=f"{self.first.full_name} / {self.second.full_name}",
+        )
 
 
 class PersonMerge(TimeStampedModel):

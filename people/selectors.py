@@ -1,10 +1,26 @@
+import uuid
+
 from django.db.models import Count, Q, QuerySet
 
 from dacrre.accounts.models import User
+from dacrre.core.exceptions import NotFoundError
 
 from .matching import Identity, MatchKind, compare
 from .models import CandidateStatus, DuplicateCandidate, Person
 from .rules import can_review_duplicates
+
+
+def duplicate_candidate_get_for(user: User, public_id: uuid.UUID | str) -> DuplicateCandidate:
+    """A pair raised by the user's force, whatever its status."""
+    pair = None
+    if can_review_duplicates(user) and user.agency_id is not None:
+        pairs = DuplicateCandidate.objects.filter(agency_id=user.agency_id).select_related(
+            "first", "second", "decided_by"
+        )
+        pair = pairs.filter(public_id=public_id).first()
+    if pair is None:
+        raise NotFoundError("No such pair.")
+    return pair
 
 
 def duplicate_candidates_for(user: User, *, status: str = CandidateStatus.OPEN) -> QuerySet[DuplicateCandidate]:

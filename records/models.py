@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from dacrre.audit.access import AccessSubject
 from dacrre.core.models import PublicIdModel
 
 
@@ -94,3 +95,8 @@ class SubjectAccessRequest(PublicIdModel):
 
     def __str__(self) -> str:
         return f"Subject access request {self.reference}"
+
+    def access_subject(self) -> AccessSubject:
+        return AccessSubject(
+            object_type="subject access request", object_id=self.public_id, label=str(self), person=self.person
+        )

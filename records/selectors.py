@@ -11,7 +11,7 @@ from cases.models import Case, CaseStatus, RiskLevel
 from dacrre.accounts.models import User
 from dacrre.core.exceptions import NotFoundError
 
-from .models import DisposalRecord, RetentionReview
+from .models import DisposalRecord, RetentionReview, SubjectAccessRequest
 from .rules import can_manage_records
 from .schedule import case_first_review_on, cutoff_for
 
@@ -80,3 +80,16 @@ def disposals_of(user: User) -> QuerySet[DisposalRecord]:
     return DisposalRecord.objects.filter(owning_agency_id=user.agency_id).select_related(
         "area", "operation", "disposed_by"
     )
+
+
+def subject_access_request_get_for(user: User, public_id: uuid.UUID | str) -> SubjectAccessRequest:
+    """One of the force's subject access requests, for its data protection officers."""
+    sar = None
+    if can_manage_records(user) and user.agency_id is not None:
+        requests = SubjectAccessRequest.objects.filter(agency_id=user.agency_id).select_related(
+            "person", "requested_by"
+        )
+        sar = requests.filter(public_id=public_id).first()
+    if sar is None:
+        raise NotFoundError("No such request.")
+    return sar

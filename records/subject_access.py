@@ -13,6 +13,7 @@ victim: they are listed as withheld, without their content.
 """
 
 import io
+import uuid
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from openpyxl import Workbook
 from cases.models import Case, ChronologyVisibility
 from dacrre.accounts.models import User
 from dacrre.core.csv_export import spreadsheet_safe
+from dacrre.core.exceptions import NotFoundError
 from documents.models import Document, DocumentVisibility
 from documents.services import document_content
 from incidents.models import Incident
@@ -57,6 +59,14 @@ class Export:
     def staff(self, record: str, reference: str, date: object, what: str, user: User | None) -> None:
         if user is not None:
             self.add(record, reference, date, what, user.get_full_name() or user.username, "Staff", STAFF)
+
+
+def subject_get_for(user: User, public_id: uuid.UUID | str) -> Person:
+    """One of the people the user's force holds (`people_of_force`)."""
+    person = people_of_force(user).filter(public_id=public_id).first()
+    if person is None:
+        raise NotFoundError("Person not found.")
+    return person
 
 
 def people_of_force(user: User) -> QuerySet[Person]:

@@ -14,8 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dacrre.accounts.models import User
-from dacrre.audit.models import AccessAction
-from dacrre.audit.services import access_log_record
+from dacrre.audit.access import record_access, rows_listed
 from dacrre.core.exceptions import PermissionDeniedError
 
 from . import services
@@ -114,28 +113,12 @@ class ReferralViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
         response = super().list(request, *args, **kwargs)
-        access_log_record(
-            user=self._user(),
-            action=AccessAction.LIST,
-            request=request,
-            object_type="referral api",
-            detail=f"query {request.query_params.urlencode()}",
-        )
+        rows_listed(request, page="referral api", detail=f"query {request.query_params.urlencode()}")
         return response
 
     def retrieve(self, request: Request, *args: object, **kwargs: object) -> Response:
         referral = self._referral()
-        access_log_record(
-            user=self._user(),
-            action=AccessAction.VIEW,
-            request=request,
-            object_type="referral",
-            object_id=referral.public_id,
-            object_label=f"Referral {referral.reference}",
-            case_reference=referral.case.reference,
-            person_id=referral.subject_person.public_id,
-            person_label=referral.subject_person.full_name,
-        )
+        record_access(request, referral, what="API")
         services.referral_mark_opened(actor=self._user(), referral=referral)
         return Response(ReferralSerializer(referral).data)
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from dacrre.accounts.models import Role
+from dacrre.audit.access import AccessSubject
 from dacrre.core.models import PublicIdModel
 
 
@@ -113,6 +114,15 @@ class Referral(PublicIdModel):
 
     def __str__(self) -> str:
         return self.reference
+
+    def access_subject(self) -> AccessSubject:
+        return AccessSubject(
+            object_type="referral",
+            object_id=self.public_id,
+            label=f"Referral {self.reference}",
+            case_reference=self.case.reference,
+            person=self.subject_person,
+        )
 
     @property
     def recipient_name(self) -> str:

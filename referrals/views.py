@@ -10,77 +10,76 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cases.http import case_or_404
-from cases.selectors import case_victim_contact_allowed
-from cases.services import case_require_open
+from cases.http import case_for
+from cases.models import Case
 from dacrre.accounts.models import User
+from dacrre.audit.access import Shown, rows_listed
 from dacrre.audit.exports import FORMATS, export_response
-from dacrre.audit.models import AccessAction
-from dacrre.audit.services import access_log_record, access_log_record_people_shown
-from dacrre.core.exceptions import ApplicationError, NotFoundError, PermissionDeniedError
+from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from dacrre.core.form_tokens import form_view
-from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.core.paging import page_of
+from dacrre.core.service_calls import attempt
 from people.models import Person
-from victims.models import VictimConfidential
+from victims.selectors import case_victims_confidential_for
 
 from . import services
 from .forms import OutcomeForm, ReasonForm, ReferralForm, UpdateForm
+from .http import referral_for
 from .models import Referral, ReferralStatus
 from .rules import (
     can_add_referral_update,
     can_complete_referral,
-    can_make_referral,
     can_respond_to_referral,
     can_withdraw_referral,
 )
-from .selectors import inbox_counts_of, inbox_for, referral_get_for, sent_by_agency_of
-
-
-def _referral_or_404(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> Referral:
-    try:
-        return referral_get_for(request.user, public_id)
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
+from .selectors import inbox_counts_of, inbox_for, sent_by_agency_of
 
 
 @login_required
 @form_view
 def referral_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = case_or_404(request.user, case_id)
-    if not can_make_referral(request.user, case):
-        raise PermissionDenied
-    case_require_open(case, lock=False)
+    case = case_for(request, case_id, what="Referral form", can="referrals.make", writing=True)
     form = ReferralForm(request.POST or None, case=case, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            referral = services.referral_create(
-                actor=request.user,
-                case=case,
-                subject_person=Person.objects.get(pk=data["subject_person"]),
-                to_agency=data["to_agency"],
-                external_agency_name=data["external_agency_name"],
-                external_agency_contact=data["external_agency_contact"],
-                reason=data["reason"],
-                urgency=data["urgency"],
-                sharing=data["sharing"],
-                consent=data["consent"],
-                consent_method=data["consent_method"],
-                consent_override_reason=data["consent_override_reason"],
-                consent_override_authorised_role=data["consent_override_authorised_role"],
-                consent_override_authorised_by=data["consent_override_authorised_by"],
-            )
-            if "send" in request.POST:
-                services.referral_send(actor=request.user, referral=referral, request=request)
-        except ApplicationError as exc:
-            form_add_application_error(form, exc)
-        else:
-            sent = referral.status == ReferralStatus.SENT or "send" in request.POST
-            messages.success(request, f"Referral {referral.reference} {'sent' if sent else 'saved as a draft'}.")
-            return redirect("referrals:detail", public_id=referral.public_id)
+        made = attempt(
+            request,
+            lambda: _referral_made(request, case, form.cleaned_data),
+            form=form,
+            success=lambda referral: (
+                f"Referral {referral.reference} {'sent' if _sent(request, referral) else 'saved as a draft'}."
+            ),
+        )
+        if made:
+            return redirect("referrals:detail", public_id=made.value.public_id)  # type: ignore[union-attr]
     return render(request, "referrals/new.html", {"case": case, "form": form})
+
+
+def _sent(request: AuthenticatedHttpRequest, referral: Referral) -> bool:
+    return referral.status == ReferralStatus.SENT or "send" in request.POST
+
+
+def _referral_made(request: AuthenticatedHttpRequest, case: Case, data: dict[str, Any]) -> Referral:
+    """The referral as drafted, and sent when the user pressed send."""
+    referral = services.referral_create(
+        actor=request.user,
+        case=case,
+        subject_person=Person.objects.get(pk=data["subject_person"]),
+        to_agency=data["to_agency"],
+        external_agency_name=data["external_agency_name"],
+        external_agency_contact=data["external_agency_contact"],
+        reason=data["reason"],
+        urgency=data["urgency"],
+        sharing=data["sharing"],
+        consent=data["consent"],
+        consent_method=data["consent_method"],
+        consent_override_reason=data["consent_override_reason"],
+        consent_override_authorised_role=data["consent_override_authorised_role"],
+        consent_override_authorised_by=data["consent_override_authorised_by"],
+    )
+    if "send" in request.POST:
+        services.referral_send(actor=request.user, referral=referral, request=request)
+    return referral
 
 
 @login_required
@@ -97,21 +96,13 @@ def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.GET.get("page"),
     )
     sent = list(sent_by_agency_of(request.user)[:100])
-    access_log_record(
-        user=request.user,
-        action=AccessAction.LIST,
-        request=request,
-        object_type="referral inbox",
+    rows_listed(
+        request,
+        page="referral inbox",
         detail=f"{len(awaiting)} awaiting, {len(accepted.object_list)} accepted (page {accepted.number}), "
         f"{len(sent)} sent listed",
-    )
-    access_log_record_people_shown(
-        user=request.user,
-        request=request,
-        action=AccessAction.LIST,
-        page="the referral inbox",
-        people=[
-            (r.get_subject_role_display(), r.subject_person, r.case.reference)
+        shown=[
+            Shown(r.get_subject_role_display(), r.subject_person, r.case.reference)
             for r in [*awaiting, *accepted.object_list, *sent]
         ],
     )
@@ -169,18 +160,7 @@ def _detail_context(
 
 @login_required
 def referral_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    referral = _referral_or_404(request, public_id)
-    access_log_record(
-        user=request.user,
-        action=AccessAction.VIEW,
-        request=request,
-        object_type="referral",
-        object_id=referral.public_id,
-        object_label=f"Referral {referral.reference}",
-        case_reference=referral.case.reference,
-        person_id=referral.subject_person.public_id,
-        person_label=referral.subject_person.full_name,
-    )
+    referral = referral_for(request, public_id, what="Referral page")
     services.referral_mark_opened(actor=request.user, referral=referral)
     return render(request, "referrals/detail.html", _detail_context(request, referral))
 
@@ -189,7 +169,7 @@ def referral_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> 
 @form_view
 @require_POST
 def referral_action(request: AuthenticatedHttpRequest, public_id: uuid.UUID, action: str) -> HttpResponse:  # noqa: C901
-    referral = _referral_or_404(request, public_id)
+    referral = referral_for(request, public_id, what=f"Referral {action}")
     user = request.user
     forms: dict[str, Form] = {}
     try:
@@ -269,14 +249,10 @@ _ACTION_REFUSED = {
 @login_required
 def referral_summary(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """A printable summary for an agency that is not on the system: only what consent allows."""
-    referral = _referral_or_404(request, public_id)
+    referral = referral_for(request, public_id, what="Printable referral summary")
     if not can_withdraw_referral(request.user, referral) or referral.status == ReferralStatus.DRAFT:
         raise PermissionDenied
-    contacts = []
-    if referral.shares_victim_contact and case_victim_contact_allowed(request.user, referral.case):
-        contacts = list(
-            VictimConfidential.objects.filter(victim__case_links__case=referral.case).select_related("victim__person")
-        )
+    contacts = case_victims_confidential_for(request.user, referral.case) if referral.shares_victim_contact else []
     services.referral_log_disclosure(
         actor=request.user, referral=referral, request=request, detail="Printable referral summary produced"
     )

@@ -5,9 +5,8 @@ from django.shortcuts import render
 
 from cases.models import Operation
 from dacrre.accounts.models import Area
+from dacrre.audit.access import rows_listed
 from dacrre.audit.exports import FORMATS, export_response
-from dacrre.audit.models import AccessAction
-from dacrre.audit.services import access_log_record
 from dacrre.core.db_router import replica_reads
 from dacrre.core.http import AuthenticatedHttpRequest
 
@@ -49,11 +48,9 @@ def performance(request: AuthenticatedHttpRequest) -> HttpResponse:
                 for row in section.rows
             ]
             return export_response(request, fmt=fmt, name="performance report", header=header, rows=rows)
-        access_log_record(
-            user=user,
-            action=AccessAction.LIST,
-            request=request,
-            object_type="performance report",
+        rows_listed(
+            request,
+            page="performance report",
             detail=f"{period.start} to {period.end}, area={area or 'all'}, operation={operation or 'all'}",
         )
     query = request.GET.copy()

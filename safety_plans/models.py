@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from dacrre.audit.access import AccessSubject
 from dacrre.core.models import PublicIdModel
 
 
@@ -33,6 +34,9 @@ class SafetyPlan(PublicIdModel):
 
     def __str__(self) -> str:
         return f"Safety plan for {self.victim}"
+
+    def access_subject(self) -> AccessSubject:
+        return AccessSubject.on_case("safety plan", self, self.case, self.victim.person)
 
 
 class SafetyMeasure(models.Model):

@@ -2,26 +2,25 @@ import datetime
 import uuid
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from cases.access.rules import can_edit_safety_plan, can_view_safe_contact, can_view_safety_plan
-from cases.http import case_or_404
-from cases.models import Case
+from cases.access.rules import can_edit_safety_plan
+from cases.http import case_for
+from cases.selectors import child_schools_for
 from dacrre.audit.models import AccessAction
-from dacrre.audit.services import access_log_record
-from dacrre.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
+from dacrre.core.exceptions import ConflictError
 from dacrre.core.form_tokens import form_view
-from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
+from dacrre.core.service_calls import attempt
 from incidents.models import Incident
-from victims.models import Victim, VictimConfidential
+from victims.selectors import victim_confidential_on_case
 
 from . import services
 from .forms import SafetyPlanForm, SchoolNotificationForm
+from .http import plan_for
 from .measures import MEASURES
 from .models import MeasureStatus, SafetyPlan, SchoolNotification
 
@@ -50,16 +49,6 @@ def measure_described(stored: dict[str, str] | None) -> list[str]:
     return [first, *([f"Who: {stored['owner']}"] if stored.get("owner") else [])]
 
 
-def _plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID, victim_id: uuid.UUID) -> tuple[Case, SafetyPlan]:
-    case = case_or_404(request.user, case_id)
-    victim = Victim.objects.filter(public_id=victim_id, case_links__case=case).select_related("person").first()
-    if victim is None:
-        raise Http404("Victim not found on this case.")
-    if not can_view_safety_plan(request.user, case):
-        raise PermissionDenied("Safety plans are not shared with your agency.")
-    return case, services.safety_plan_for(case=case, victim=victim)
-
-
 def _initial(plan: SafetyPlan, safe_contact: str | None) -> dict[str, Any]:
     initial: dict[str, Any] = {"version": plan.version}
     for measure in plan.measures.all():
@@ -71,13 +60,10 @@ def _initial(plan: SafetyPlan, safe_contact: str | None) -> dict[str, Any]:
     return initial
 
 
-def _safe_contact(plan: SafetyPlan) -> str:
-    return (
-        VictimConfidential.objects.filter(victim=plan.victim)
-        .values_list("safe_contact_arrangements", flat=True)
-        .first()
-        or ""
-    )
+def _safe_contact(request: AuthenticatedHttpRequest, plan: SafetyPlan) -> str | None:
+    """The safe-contact arrangements as saved now, for a user who may see them (None otherwise)."""
+    details = victim_confidential_on_case(request.user, plan.case, plan.victim)
+    return None if details is None else details.safe_contact_arrangements
 
 
 def _conflict(plan: SafetyPlan, started_from: int, safe_contact: str | None) -> dict[str, Any]:
@@ -99,24 +85,35 @@ def _conflict(plan: SafetyPlan, started_from: int, safe_contact: str | None) -> 
     }
 
 
+def _saved_first(
+    request: AuthenticatedHttpRequest, plan: SafetyPlan, form: SafetyPlanForm, exc: ConflictError
+) -> tuple[SafetyPlanForm, dict[str, Any], dict[str, Any]]:
+    """Someone saved the plan since the user opened it: the form again with their text, the measures
+    as saved now and what the newer versions changed."""
+    started_from = form.cleaned_data["version"]
+    with_safe_contact = plan.safe_contact is not None  # type: ignore[attr-defined]
+    plan.refresh_from_db()
+    current = {m.key: m for m in plan.measures.all()}
+    safe_contact = _safe_contact(request, plan) if with_safe_contact else None  # as saved now
+    conflict = _conflict(plan, started_from, safe_contact)
+    # The user's text stays; the form now names the version they have seen, so saving
+    # again saves over it (instead of another 409 against the version they started from).
+    data = request.POST.copy()
+    data["version"] = str(plan.version)
+    data["saved_over"] = str(plan.version)
+    form = SafetyPlanForm(data, initial=_initial(plan, safe_contact), with_safe_contact=with_safe_contact)
+    form.is_valid()
+    form.add_error(None, exc.message)
+    return form, current, conflict
+
+
 @login_required
 @form_view
 def safety_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID, victim_id: uuid.UUID) -> HttpResponse:
-    case, plan = _plan(request, case_id, victim_id)
+    case, plan = plan_for(request, case_id, victim_id, what="Safety plan page", safe_contact=True)
     user = request.user
-    with_safe_contact = can_view_safe_contact(user, case)
-    safe_contact = _safe_contact(plan) if with_safe_contact else None
-    access_log_record(
-        user=user,
-        action=AccessAction.VIEW_CONFIDENTIAL if with_safe_contact else AccessAction.VIEW,
-        request=request,
-        object_type="safety plan",
-        object_id=plan.public_id,
-        object_label=str(plan),
-        case_reference=case.reference,
-        person_id=plan.victim.person.public_id,
-        person_label=plan.victim.person.full_name,
-    )
+    safe_contact: str | None = plan.safe_contact  # type: ignore[attr-defined]
+    with_safe_contact = safe_contact is not None
     can_edit = can_edit_safety_plan(user, case)
     form = SafetyPlanForm(
         request.POST or None, initial=_initial(plan, safe_contact), with_safe_contact=with_safe_contact
@@ -125,39 +122,24 @@ def safety_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID, victim_id
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.safety_plan_save(
-                    actor=user,
-                    plan=plan,
-                    expected_version=form.cleaned_data["version"],
-                    measures=form.measures(),
-                    safe_contact=form.cleaned_data.get("safe_contact") if with_safe_contact else None,
-                    saved_over=form.cleaned_data.get("saved_over"),
-                )
-            except PermissionDeniedError as exc:
-                raise PermissionDenied(exc.message) from exc
-            except ConflictError as exc:
-                started_from = form.cleaned_data["version"]
-                plan.refresh_from_db()
-                current = {m.key: m for m in plan.measures.all()}
-                if with_safe_contact:
-                    safe_contact = _safe_contact(plan)  # as saved now, with the newer version
-                conflict = _conflict(plan, started_from, safe_contact)
-                # The user's text stays; the form now names the version they have seen, so saving
-                # again saves over it (instead of another 409 against the version they started from).
-                data = request.POST.copy()
-                data["version"] = str(plan.version)
-                data["saved_over"] = str(plan.version)
-                form = SafetyPlanForm(data, initial=_initial(plan, safe_contact), with_safe_contact=with_safe_contact)
-                form.is_valid()
-                form.add_error(None, exc.message)
-                status = 409
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, "Safety plan saved.")
-                return redirect("safety_plans:plan", case_id=case.public_id, victim_id=plan.victim.public_id)
+        saved = form.is_valid() and attempt(
+            request,
+            lambda: services.safety_plan_save(
+                actor=user,
+                plan=plan,
+                expected_version=form.cleaned_data["version"],
+                measures=form.measures(),
+                safe_contact=form.cleaned_data.get("safe_contact") if with_safe_contact else None,
+                saved_over=form.cleaned_data.get("saved_over"),
+            ),
+            form=form,
+            success="Safety plan saved.",
+        )
+        if saved:
+            return redirect("safety_plans:plan", case_id=case.public_id, victim_id=plan.victim.public_id)
+        if saved is not False and isinstance(saved.error, ConflictError):
+            form, current, conflict = _saved_first(request, plan, form, saved.error)
+            status = 409
     return render(
         request,
         "safety_plans/plan.html",
@@ -177,21 +159,12 @@ def safety_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID, victim_id
 
 @login_required
 def versions(request: AuthenticatedHttpRequest, case_id: uuid.UUID, victim_id: uuid.UUID) -> HttpResponse:
-    case, plan = _plan(request, case_id, victim_id)
+    case, plan = plan_for(request, case_id, victim_id, what="Versions")
     rows = list(plan.versions.select_related("saved_by"))
     changed = [
         (version, services.versions_compare(version, rows[i + 1] if i + 1 < len(rows) else None))
         for i, version in enumerate(rows)
     ]
-    access_log_record(
-        user=request.user,
-        action=AccessAction.VIEW,
-        request=request,
-        object_type="safety plan",
-        object_id=plan.public_id,
-        object_label=f"Versions of {plan}",
-        case_reference=case.reference,
-    )
     labels = {m.key: m.label for m in MEASURES}
     return render(
         request,
@@ -208,21 +181,12 @@ def versions(request: AuthenticatedHttpRequest, case_id: uuid.UUID, victim_id: u
 def version_detail(
     request: AuthenticatedHttpRequest, case_id: uuid.UUID, victim_id: uuid.UUID, number: int
 ) -> HttpResponse:
-    case, plan = _plan(request, case_id, victim_id)
+    case, plan = plan_for(request, case_id, victim_id, what=f"Version {number}")
     version = plan.versions.select_related("saved_by").filter(number=number).first()
     if version is None:
         raise Http404("Version not found.")
     previous = plan.versions.filter(number__lt=number).order_by("-number").first()
     changed = set(services.versions_compare(version, previous))
-    access_log_record(
-        user=request.user,
-        action=AccessAction.VIEW,
-        request=request,
-        object_type="safety plan",
-        object_id=plan.public_id,
-        object_label=f"{version}",
-        case_reference=case.reference,
-    )
     rows = [
         (
             m,
@@ -244,9 +208,14 @@ def version_detail(
 def children(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """The case's children: school (victim-confidential), incidents they were present at, and the
     school safeguarding notifications still to make."""
-    case = case_or_404(request.user, case_id)
-    if not can_view_safe_contact(request.user, case):
-        raise PermissionDenied("Children's details are not shared with your agency.")
+    case = case_for(
+        request,
+        case_id,
+        what="Children and schools",
+        can="cases.view_safe_contact",
+        refused="Children's details are not shared with your agency.",
+        action=AccessAction.VIEW_CONFIDENTIAL,
+    )
     notifications = list(SchoolNotification.objects.filter(case=case).select_related("child__person", "incident"))
     form = SchoolNotificationForm(request.POST or None)
     failed = None
@@ -254,16 +223,17 @@ def children(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRespo
         target = next((n for n in notifications if str(n.public_id) == request.POST.get("notification")), None)
         if target is None:
             raise Http404("Notification not found.")
-        if form.is_valid():
-            try:
-                services.school_notification_record(actor=request.user, notification=target, **form.cleaned_data)
-            except ApplicationError as exc:
-                form_add_application_error(form, exc)
-            else:
-                messages.success(request, f"School notification for {target.child} recorded.")
-                return redirect("safety_plans:children", case_id=case.public_id)
+        recorded = form.is_valid() and attempt(
+            request,
+            lambda: services.school_notification_record(actor=request.user, notification=target, **form.cleaned_data),
+            form=form,
+            success=f"School notification for {target.child} recorded.",
+        )
+        if recorded:
+            return redirect("safety_plans:children", case_id=case.public_id)
         failed = target
-    links = list(case.case_children.select_related("child__person", "child__confidential"))
+    links = list(case.case_children.select_related("child__person"))
+    schools = child_schools_for(request.user, case)
     present: dict[int, list[Incident]] = {}
     for incident in (
         Incident.objects.filter(
@@ -274,15 +244,6 @@ def children(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRespo
     ):
         for child in incident.children_present.all():
             present.setdefault(child.pk, []).append(incident)
-    access_log_record(
-        user=request.user,
-        action=AccessAction.VIEW_CONFIDENTIAL,
-        request=request,
-        object_type="case children",
-        object_id=case.public_id,
-        object_label=f"Children and schools on case {case.reference}",
-        case_reference=case.reference,
-    )
     return render(
         request,
         "safety_plans/children.html",
@@ -293,7 +254,7 @@ def children(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpRespo
             "rows": [
                 (
                     link.child,
-                    getattr(getattr(link.child, "confidential", None), "school", ""),
+                    schools.get(link.child_id, ""),
                     present.get(link.child_id, []),
                 )
                 for link in links

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from dacrre.audit.access import AccessSubject
 from incidents.models import OffenceCategory
 
 DEFAULT_RECENCY_BANDS = [[30, 10], [90, 7], [180, 4], [365, 1]]
@@ -94,6 +95,9 @@ class TaskingSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Top {self.top_n} for {self.area.name}, {self.month:%B %Y}"
+
+    def access_subject(self) -> AccessSubject:
+        return AccessSubject(object_type="tasking list", object_id=self.public_id, label=str(self))
 
 
 class TaskingEntry(models.Model):

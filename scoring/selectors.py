@@ -2,6 +2,7 @@
 (perpetrator, occurred_at) incidents, no Python loop over people."""
 
 import datetime
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,11 +24,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from dacrre.accounts.models import Agency, Area
+from dacrre.accounts.models import Agency, Area, User
+from dacrre.core.exceptions import NotFoundError
 from incidents.models import Incident
 from perpetrators.models import Perpetrator
 
-from .models import ScoringSettings, VictimIncidentCount, gravity_table
+from .models import ScoringSettings, TaskingSnapshot, VictimIncidentCount, gravity_table
 
 
 def perpetrators_ranked(
@@ -154,3 +156,14 @@ def victims_repeat_counts(
     for victims in found.values():
         victims.sort(key=lambda victim: (-victim.with_this_perpetrator, victim.name))
     return dict(found)
+
+
+def tasking_snapshot_get_for(user: User, public_id: uuid.UUID | str) -> TaskingSnapshot:
+    """One of the user's force's tasking lists."""
+    snapshot = None
+    if user.agency_id is not None:
+        lists = TaskingSnapshot.objects.filter(agency_id=user.agency_id).select_related("area")
+        snapshot = lists.filter(public_id=public_id).first()
+    if snapshot is None:
+        raise NotFoundError("Tasking list not found.")
+    return snapshot

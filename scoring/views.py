@@ -2,29 +2,27 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.models import Operation
 from dacrre.accounts.models import Area
+from dacrre.audit.access import Shown, rows_listed
 from dacrre.audit.exports import FORMATS, export_response
-from dacrre.audit.models import AccessAction
-from dacrre.audit.services import access_log_record
-from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from dacrre.core.form_tokens import form_view
-from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
+from dacrre.core.service_calls import attempt
 from incidents.models import OffenceCategory
 from perpetrators.selectors import perpetrator_ids_visible_to
 
 from . import services
 from .forms import TaskingForm
+from .http import SCORES_REFUSED, scores_user, tasking_for
 from .models import PerpetratorScore, ScoringSettings, TaskingSnapshot, gravity_table
-from .rules import can_open_case_from_ranking, can_view_scores
+from .rules import can_open_case_from_ranking
 from .selectors import perpetrators_ranked, victims_repeat_counts
 
 PAGE_SIZE = 100
@@ -42,16 +40,14 @@ def _is_uuid(value: str) -> bool:
 
 @login_required
 def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
-    user = request.user
-    if not can_view_scores(user) or user.agency is None:
-        raise PermissionDenied("Scores are available to the force's analysts and supervisors.")
-    areas = list(Area.objects.filter(agency=user.agency))
-    operations = list(Operation.objects.filter(lead_agency=user.agency, is_active=True))
+    user, agency = scores_user(request, SCORES_REFUSED)
+    areas = list(Area.objects.filter(agency=agency))
+    operations = list(Operation.objects.filter(lead_agency=agency, is_active=True))
     area = next((a for a in areas if str(a.public_id) == request.GET.get("area")), None)
     operation = next((o for o in operations if str(o.public_id) == request.GET.get("operation")), None)
     settings = ScoringSettings.current()
     # Read from the stored scores (recomputed nightly or on demand): an index scan, not a ranking.
-    stored = PerpetratorScore.objects.filter(agency=user.agency, area=area)
+    stored = PerpetratorScore.objects.filter(agency=agency, area=area)
     if operation is not None:
         stored = stored.filter(perpetrator__cases__operation=operation).distinct()
     ordered = stored.select_related("perpetrator__person").order_by("-total", "-gravity", "pk")
@@ -82,22 +78,21 @@ def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
     for rank, row in enumerate(rows, start=page.start_index()):
         row.rank = rank  # type: ignore[attr-defined]
         row.openable = row.perpetrator_id in openable  # type: ignore[attr-defined]
-    computed_at = PerpetratorScore.objects.filter(agency=user.agency).values_list("computed_at", flat=True).first()
+    computed_at = PerpetratorScore.objects.filter(agency=agency).values_list("computed_at", flat=True).first()
     # Counted as of the stored scores, so the victims match the incidents the scores were made from.
     repeats = victims_repeat_counts(
-        agency=user.agency, perpetrator_ids=[row.perpetrator_id for row in rows], area=area, now=computed_at
+        agency=agency, perpetrator_ids=[row.perpetrator_id for row in rows], area=area, now=computed_at
     )
     for row in rows:
         victims = repeats.get(row.perpetrator_id, [])
         # The most victimised first; the rest are counted, as the breakdown already shows the total.
         row.victim_repeats = victims[:VICTIMS_SHOWN]  # type: ignore[attr-defined]
         row.victims_not_shown = len(victims) - VICTIMS_SHOWN if len(victims) > VICTIMS_SHOWN else 0  # type: ignore[attr-defined]
-    access_log_record(
-        user=user,
-        action=AccessAction.LIST,
-        request=request,
-        object_type="perpetrator ranking",
+    rows_listed(
+        request,
+        page="perpetrator ranking",
         detail=f"area={area or 'all'}, operation={operation or 'all'}, page {page.number}, {len(rows)} listed",
+        shown=[Shown("Perpetrator", row.perpetrator.person) for row in rows],
     )
     return render(
         request,
@@ -124,65 +119,57 @@ def ranking(request: AuthenticatedHttpRequest) -> HttpResponse:
 @form_view
 @require_POST
 def open_cases(request: AuthenticatedHttpRequest) -> HttpResponse:
-    user = request.user
-    if not can_view_scores(user) or user.agency is None:
-        raise PermissionDenied
+    user, agency = scores_user(request)
     operation_id = request.POST.get("operation_for_cases", "")
-    operations = Operation.objects.filter(lead_agency=user.agency, is_active=True)
+    operations = Operation.objects.filter(lead_agency=agency, is_active=True)
     operation = next((o for o in operations if str(o.public_id) == operation_id), None)
     chosen = [value for value in request.POST.getlist("perpetrator") if _is_uuid(value)]
     if operation is None or not chosen:
         messages.error(request, "Choose an operation and at least one perpetrator to open cases for.")
         return redirect("scoring:ranking")
     # Only perpetrators the ranking would show this user (their force's incidents).
-    perpetrators = perpetrators_ranked(agency=user.agency).filter(public_id__in=chosen)
-    try:
-        opened, skipped = services.cases_open_for_perpetrators(
-            actor=user, operation=operation, perpetrators=list(perpetrators)
-        )
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("scoring:ranking")
+    perpetrators = perpetrators_ranked(agency=agency).filter(public_id__in=chosen)
+    attempt(
+        request,
+        lambda: services.cases_open_for_perpetrators(actor=user, operation=operation, perpetrators=list(perpetrators)),
+        success=lambda result: _opened(result, operation),
+    )
+    return redirect("scoring:ranking")
+
+
+def _opened(result: tuple[list, list], operation: Operation) -> str:
+    opened, skipped = result
     text = f"{len(opened)} case{'s' if len(opened) != 1 else ''} opened in {operation}"
     if skipped:
         text += f"; {len(skipped)} already had an open case"
-    messages.success(request, text + ".")
-    return redirect("scoring:ranking")
+    return text + "."
 
 
 @login_required
 @form_view
 def tasking(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Monthly top-N lists per area: take this month's, and compare each with the month before."""
-    user = request.user
-    if not can_view_scores(user) or user.agency is None:
-        raise PermissionDenied
-    areas = list(Area.objects.filter(agency=user.agency))
+    user, agency = scores_user(request)
+    areas = list(Area.objects.filter(agency=agency))
     form = TaskingForm(request.POST or None, areas=areas)
     if request.method == "POST" and form.is_valid():
-        try:
-            snapshot = services.tasking_snapshot_take(
+        taken = attempt(
+            request,
+            lambda: services.tasking_snapshot_take(
                 actor=user, area=form.cleaned_data["area"], month=timezone.localdate(), top_n=form.cleaned_data["top_n"]
-            )
-        except ApplicationError as exc:
-            form_add_application_error(form, exc)
-        else:
-            messages.success(request, f"{snapshot} saved.")
-            return redirect("scoring:tasking_detail", public_id=snapshot.public_id)
-    snapshots = list(TaskingSnapshot.objects.filter(agency=user.agency).select_related("area")[:48])
+            ),
+            form=form,
+            success=lambda snapshot: f"{snapshot} saved.",
+        )
+        if taken:
+            return redirect("scoring:tasking_detail", public_id=taken.value.public_id)  # type: ignore[union-attr]
+    snapshots = list(TaskingSnapshot.objects.filter(agency=agency).select_related("area")[:48])
     return render(request, "scoring/tasking.html", {"form": form, "snapshots": snapshots})
 
 
 @login_required
 def tasking_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    user = request.user
-    if not can_view_scores(user) or user.agency is None:
-        raise PermissionDenied
-    snapshot = TaskingSnapshot.objects.filter(agency=user.agency, public_id=public_id).select_related("area").first()
-    if snapshot is None:
-        raise Http404("Tasking list not found.")
+    snapshot = tasking_for(request, public_id, what="Tasking list page")
     previous = TaskingSnapshot.objects.filter(area=snapshot.area, month__lt=snapshot.month).order_by("-month").first()
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
@@ -192,14 +179,6 @@ def tasking_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
         ]
         header = ["Rank", "Perpetrator", "Total", "Incidents", "Gravity", "Victims"]
         return export_response(request, fmt=fmt, name="tasking list", header=header, rows=rows)
-    access_log_record(
-        user=user,
-        action=AccessAction.VIEW,
-        request=request,
-        object_type="tasking list",
-        object_id=snapshot.public_id,
-        object_label=str(snapshot),
-    )
     return render(
         request,
         "scoring/tasking_detail.html",
@@ -216,9 +195,7 @@ def tasking_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
 @form_view
 @require_POST
 def refresh_scores(request: AuthenticatedHttpRequest) -> HttpResponse:
-    user = request.user
-    if not can_view_scores(user) or user.agency is None:
-        raise PermissionDenied
-    stored = services.scores_refresh(agency=user.agency)
+    user, agency = scores_user(request)
+    stored = services.scores_refresh(agency=agency)
     messages.success(request, f"Scores recomputed: {stored:,} rows.")
     return redirect("scoring:ranking")

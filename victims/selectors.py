@@ -2,7 +2,8 @@ import uuid
 
 from django.db.models import QuerySet
 
-from cases.selectors import cases_visible_to, cases_with_victim_contact_for
+from cases.models import Case
+from cases.selectors import case_victim_contact_allowed, cases_visible_to, cases_with_victim_contact_for
 from dacrre.accounts.models import User
 from dacrre.core.exceptions import NotFoundError
 
@@ -27,3 +28,20 @@ def victim_confidential_for(user: User, victim: Victim) -> VictimConfidential | 
     if not cases_with_victim_contact_for(user).filter(victims=victim).exists():
         return None
     return VictimConfidential.objects.filter(victim=victim).first()
+
+
+def victim_confidential_on_case(user: User, case: Case, victim: Victim) -> VictimConfidential | None:
+    """The victim's contact details as a page of one case shows them (a safety plan): only where the
+    user may see victims' contact on that case (`case_victim_contact_allowed`), else None. An empty
+    record when none was ever saved, so that the page can offer the fields."""
+    if not case_victim_contact_allowed(user, case):
+        return None
+    return VictimConfidential.objects.filter(victim=victim).first() or VictimConfidential(victim=victim)
+
+
+def case_victims_confidential_for(user: User, case: Case) -> list[VictimConfidential]:
+    """The contact details of every victim on one case, for a user who may see victims' contact on
+    it (`case_victim_contact_allowed`), else none."""
+    if not case_victim_contact_allowed(user, case):
+        return []
+    return list(VictimConfidential.objects.filter(victim__case_links__case=case).select_related("victim__person"))

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from dacrre.audit.access import AccessSubject
 from dacrre.core.models import PublicIdModel
 
 
@@ -53,6 +54,9 @@ class Visit(PublicIdModel):
 
     def __str__(self) -> str:
         return f"Visit to {self.subject_label} ({self.get_status_display().lower()})"
+
+    def access_subject(self) -> AccessSubject:
+        return AccessSubject.on_case("visit", self, self.case, self.victim.person if self.victim is not None else None)
 
     @property
     def subject_label(self) -> str:

@@ -1,37 +1,22 @@
 import uuid
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from cases.access.rules import can_record_visit
-from cases.http import case_or_404
+from cases.http import case_for
 from cases.models import Case
-from cases.services import case_require_open
-from dacrre.audit.models import AccessAction
-from dacrre.audit.services import access_log_record
-from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from dacrre.core.form_tokens import form_view
-from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
+from dacrre.core.service_calls import attempt
 from victims.models import Victim
 
 from . import services
 from .forms import PERPETRATOR, CancelForm, VisitLogForm, VisitPlanForm
+from .http import visit_for
 from .models import Visit, VisitStatus
-from .selectors import visits_visible_to
-
-
-def _case(request: AuthenticatedHttpRequest, case_id: uuid.UUID, *, writing: bool) -> Case:
-    case = case_or_404(request.user, case_id)
-    if writing and not can_record_visit(request.user, case):
-        raise PermissionDenied
-    if writing:
-        case_require_open(case, lock=False)  # a closed case is read only: back to its page with the reason
-    return case
 
 
 def _victim(case: Case, subject: str) -> Victim | None:
@@ -41,7 +26,7 @@ def _victim(case: Case, subject: str) -> Victim | None:
 @login_required
 @form_view
 def visit_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, writing=True)
+    case = case_for(request, case_id, what="Visit form", can="cases.record_visit", writing=True)
     planned = None
     if planned_id := request.GET.get("planned"):
         planned = Visit.objects.filter(case=case, public_id=planned_id, status=VisitStatus.PLANNED).first()
@@ -56,8 +41,9 @@ def visit_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.visit_log(
+        logged = attempt(
+            request,
+            lambda: services.visit_log(
                 actor=request.user,
                 case=case,
                 victim=_victim(case, data["subject"]),
@@ -70,13 +56,11 @@ def visit_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
                 next_due_override=data["next_due_override"],
                 override_reason=data["override_reason"],
                 planned_visit=planned,
-            )
-        except PermissionDeniedError as exc:
-            raise PermissionDenied(exc.message) from exc
-        except ApplicationError as exc:
-            form_add_application_error(form, exc)
-        else:
-            messages.success(request, "Visit logged.")
+            ),
+            form=form,
+            success="Visit logged.",
+        )
+        if logged:
             return redirect("cases:detail", public_id=case.public_id)
     return render(request, "visits/log.html", {"case": case, "form": form, "planned": planned})
 
@@ -84,40 +68,29 @@ def visit_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
 @login_required
 @form_view
 def visit_plan(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, writing=True)
+    case = case_for(request, case_id, what="Visit plan form", can="cases.record_visit", writing=True)
     form = VisitPlanForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.visit_plan(
+        planned = attempt(
+            request,
+            lambda: services.visit_plan(
                 actor=request.user,
                 case=case,
                 victim=_victim(case, form.cleaned_data["subject"]),
                 planned_for=form.planned_for(),
                 notes=form.cleaned_data["notes"],
-            )
-        except ApplicationError as exc:
-            form_add_application_error(form, exc)
-        else:
-            messages.success(request, "Visit planned.")
+            ),
+            form=form,
+            success="Visit planned.",
+        )
+        if planned:
             return redirect("cases:detail", public_id=case.public_id)
     return render(request, "visits/plan.html", {"case": case, "form": form})
 
 
 @login_required
 def visit_detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID, public_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, writing=False)
-    visit = visits_visible_to(request.user, case).prefetch_related("officers").filter(public_id=public_id).first()
-    if visit is None:
-        raise Http404("Visit not found.")
-    access_log_record(
-        user=request.user,
-        action=AccessAction.VIEW,
-        request=request,
-        object_type="visit",
-        object_id=visit.public_id,
-        object_label=str(visit),
-        case_reference=case.reference,
-    )
+    case, visit = visit_for(request, case_id, public_id, what="Visit page")
     return render(
         request,
         "visits/detail.html",
@@ -134,18 +107,18 @@ def visit_detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID, public_i
 @form_view
 @require_POST
 def visit_cancel(request: AuthenticatedHttpRequest, case_id: uuid.UUID, public_id: uuid.UUID) -> HttpResponse:
-    case = _case(request, case_id, writing=True)
-    visit = Visit.objects.filter(case=case, public_id=public_id).select_related("victim__person").first()
-    if visit is None:
-        raise Http404("Visit not found.")
+    case, visit = visit_for(
+        request, case_id, public_id, what="Visit cancellation", can="cases.record_visit", writing=True
+    )
     form = CancelForm(request.POST)
     if form.is_valid():
-        try:
-            services.visit_cancel(actor=request.user, visit=visit, reason=form.cleaned_data["reason"])
-        except ApplicationError as exc:
-            form_add_application_error(form, exc)
-        else:
-            messages.success(request, "Planned visit cancelled.")
+        cancelled = attempt(
+            request,
+            lambda: services.visit_cancel(actor=request.user, visit=visit, reason=form.cleaned_data["reason"]),
+            form=form,
+            success="Planned visit cancelled.",
+        )
+        if cancelled:
             return redirect("cases:detail", public_id=case.public_id)
     return render(
         request,

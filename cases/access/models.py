@@ -33,14 +33,17 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
 class GrantSource(models.TextChoices):
     REFERRAL = "referral", "Accepted referral"
     MEETING = "meeting", "Meeting agenda"
-    TRANSFER = "transfer", "Transferred away (the sending force's read access)"
+    PROGRAMME = "programme", "Programme allocation"
+    TRANSFER = "transfer", "Case transferred (the sending force's read access)"
 
 
 class CaseAccessGrant(PublicIdModel):
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="access_grants")
     agency = models.ForeignKey("accounts.Agency", on_delete=models.PROTECT, related_name="case_grants")
     source_kind = models.CharField(max_length=16, choices=GrantSource.choices)
-    source_id = models.UUIDField(help_text="Public id of the referral or meeting that gave the access.")
+    source_id = models.UUIDField(
+        help_text="Public id of the referral, meeting, allocation or transfer that gave the access."
+    )
     shares_victim_contact = models.BooleanField(
         default=False, help_text="The source shares victims' contact details with consent."
     )

@@ -10,13 +10,17 @@ The ground floor knows no domain model: a record describes itself for the log wi
 `access_subject()` method returning an `AccessSubject`.
 """
 
-from collections.abc import Iterable
+import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
 
 from dacrre.accounts.models import User
+from dacrre.accounts.predicates import can as may
+from dacrre.core.exceptions import NotFoundError
 
 from .models import AccessAction
 from .services import access_log_record, access_log_record_people_shown
@@ -32,6 +36,19 @@ class AccessSubject:
     label: str
     case_reference: str = ""
     person: Any = None
+
+    @classmethod
+    def on_case(cls, object_type: str, record: Any, case: "Describable", person: Any = None) -> "AccessSubject":
+        """A record that belongs to a case (a visit, an order...): labelled by its `str`, under the
+        case's reference, about `person` (the case's own subject, its perpetrator, by default)."""
+        about = case.access_subject()
+        return cls(
+            object_type=object_type,
+            object_id=record.public_id,
+            label=str(record),
+            case_reference=about.case_reference,
+            person=person if person is not None else about.person,
+        )
 
 
 class Describable(Protocol):
@@ -96,6 +113,37 @@ def record_access(
             object_id=subject.object_id,
             case_reference=subject.case_reference,
         )
+
+
+R = TypeVar("R", bound=Describable)
+
+
+def record_for(
+    request: HttpRequest,
+    get: Callable[[User, Any], R],
+    public_id: uuid.UUID | str,
+    *,
+    what: str,
+    can: str | None = None,
+    refused: str = "",
+    of: Callable[[R], object] | None = None,
+    action: AccessAction | str = AccessAction.VIEW,
+    shown: Callable[[R], Iterable[Shown]] | None = None,
+) -> R:
+    """A kind's fetcher in one call, for a record its app's selector `get(user, public_id)` finds
+    among those the user sees (raising NotFoundError otherwise: a 404, the same for missing and
+    hidden): 403 with `refused` unless the predicate `can` holds for it (or for `of(record)`, the
+    record the rule is about: an agenda item's meeting), then the log row for the
+    page `what`, and one per person `shown(record)` names."""
+    user = _user(request)
+    try:
+        record = get(user, public_id)
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    if can is not None and not may(user, can, of(record) if of else record):
+        raise PermissionDenied(refused or "You cannot do this.")
+    record_access(request, record, action=action, what=what, shown=shown(record) if shown else ())
+    return record
 
 
 def rows_listed(

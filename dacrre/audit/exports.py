@@ -13,8 +13,8 @@ from openpyxl import Workbook
 
 from dacrre.core.csv_export import FORMATS, csv_response, spreadsheet_safe
 
+from .access import Shown, rows_listed
 from .models import AccessAction
-from .services import access_log_record
 
 __all__ = ["FORMATS", "export_response", "xlsx_response"]
 
@@ -36,15 +36,16 @@ def xlsx_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequen
 
 
 def export_response(
-    request: HttpRequest, *, fmt: str, name: str, header: Sequence[str], rows: list[Sequence[object]]
+    request: HttpRequest,
+    *,
+    fmt: str,
+    name: str,
+    header: Sequence[str],
+    rows: list[Sequence[object]],
+    shown: Iterable[Shown] = (),
 ) -> HttpResponse:
-    access_log_record(
-        user=request.user,  # type: ignore[arg-type]
-        action=AccessAction.EXPORT,
-        request=request,
-        object_type=name,
-        detail=f"{len(rows)} rows as {fmt}",
-    )
+    """The download, logged as an export of `name` with every person its rows name (`shown`)."""
+    rows_listed(request, page=name, detail=f"{len(rows)} rows as {fmt}", shown=shown, action=AccessAction.EXPORT)
     filename = f"{name.replace(' ', '-')}-{timezone.localdate():%Y-%m-%d}.{fmt}"
     if fmt == "xlsx":
         return xlsx_response(filename=filename, header=header, rows=rows)

@@ -1,18 +1,18 @@
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from dacrre.core.csv_export import csv_response
-from dacrre.core.exceptions import PermissionDeniedError
 from dacrre.core.http import AuthenticatedHttpRequest
+from dacrre.core.service_calls import attempt
 
+from .access import rows_listed
 from .forms import AccessLogSearchForm
-from .models import AccessAction
+from .models import AccessAction, AccessLog
 from .selectors import access_logs_search
-from .services import access_log_record
 
 EXPORT_LIMIT = 50_000
 
@@ -21,15 +21,11 @@ EXPORT_LIMIT = 50_000
 def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AccessLogSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    try:
-        logs = access_logs_search(request.user, filters)
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
+    searched_for = attempt(request, lambda: access_logs_search(request.user, filters))
+    logs: QuerySet[AccessLog] = searched_for.value if searched_for else AccessLog.objects.none()  # type: ignore[assignment]
     searched = ", ".join(f"{key}={value}" for key, value in filters.items() if value)
     if request.GET.get("format") == "csv" and not form.errors:
-        access_log_record(
-            user=request.user, action=AccessAction.EXPORT, request=request, object_type="access log", detail=searched
-        )
+        rows_listed(request, page="access log", detail=searched, action=AccessAction.EXPORT)
         rows = (
             (
                 timezone.localtime(log.occurred_at).strftime("%Y-%m-%d %H:%M:%S"),
@@ -60,9 +56,7 @@ def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
             "Flagged",
         ]
         return csv_response(filename="access-log.csv", header=header, rows=rows)
-    access_log_record(
-        user=request.user, action=AccessAction.LIST, request=request, object_type="access log", detail=searched
-    )
+    rows_listed(request, page="access log", detail=searched)
     page = Paginator(logs, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -121,3 +121,5 @@ DATE_OF_BIRTH = DateBounds("the date of birth", years_back=110)
 RETENTION_NEXT_REVIEW = DateBounds("the next review date", years_back=0, years_ahead=100)
 # For a date field no rule above fits: wide, but still refuses 01/01/0001 and 31/12/9999.
 ANY_DATE = DateBounds("the date", since=EARLIEST_RECORDS, years_ahead=10)
+EQUIPMENT_BOUGHT = DateBounds("the date bought", years_back=10)
+EQUIPMENT_ISSUED = DateBounds("the date", years_back=5)

@@ -34,8 +34,12 @@ class Outcome(Generic[T]):
         return self.ok
 
 
-def refusal_shown(request: HttpRequest, exc: ApplicationError, *, form: object = None) -> None:
-    """Answer a refusal as the page should; returns only when it was shown on the form or as a message."""
+def refusal_shown(
+    request: HttpRequest, exc: ApplicationError, *, form: object = None, level: int | None = messages.ERROR
+) -> None:
+    """Answer a refusal as the page should; returns only when it was shown on the form or as a
+    message (of `level`: `messages.INFO` where a refusal only says the work was already done; None
+    where the page shows it itself, from the Outcome's `error`)."""
     if isinstance(exc, CaseClosedError):
         raise exc
     if isinstance(exc, NotFoundError) and not (form is not None and exc.field):
@@ -44,17 +48,26 @@ def refusal_shown(request: HttpRequest, exc: ApplicationError, *, form: object =
         raise PermissionDenied(exc.message) from exc
     if form is not None:
         form_add_application_error(form, exc)  # type: ignore[arg-type]
-    else:
-        messages.error(request, exc.message)
+    elif level is not None:
+        messages.add_message(request, level, exc.message)
 
 
-def attempt(request: HttpRequest, call: Callable[[], T], *, form: object = None, success: str = "") -> Outcome[T]:
-    """Run `call` (a service call); on success say `success` and return its value, else show the refusal."""
+def attempt(
+    request: HttpRequest,
+    call: Callable[[], T],
+    *,
+    form: object = None,
+    success: str | Callable[[T], str] = "",
+    refusal_level: int | None = messages.ERROR,
+) -> Outcome[T]:
+    """Run `call` (a service call); on success say `success` (or what `success(value)` says) and
+    return its value, else show the refusal."""
     try:
         value = call()
     except ApplicationError as exc:
-        refusal_shown(request, exc, form=form)
+        refusal_shown(request, exc, form=form, level=refusal_level)
         return Outcome(ok=False, error=exc)
-    if success:
-        messages.success(request, success)
+    said = success(value) if callable(success) else success
+    if said:
+        messages.success(request, said)
     return Outcome(ok=True, value=value)

@@ -8,6 +8,7 @@ import datetime
 import random
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +19,8 @@ from cases.models import Case, CaseStatus, CaseVictim, ChronologyKind, Chronolog
 from cases.services import case_change_status, case_open, chronology_record, operation_create
 from dacrre.accounts.models import Agency, AgencyKind, AgencySide, Role, Scope, User
 from dacrre.accounts.services import agency_create, user_create
+from equipment.models import EquipmentKind
+from equipment.services import fund_create, item_add, item_issue
 from incidents.models import OffenceCategory
 from incidents.services import incident_record
 from orders.models import OrderKind
@@ -28,6 +31,8 @@ from perpetrators.services import perpetrator_register
 from risk.models import Answer
 from risk.questions import QUESTION_KEYS
 from risk.services import risk_assessment_record
+from risk.stalking import STALKING_KEYS
+from risk.stalking_services import stalking_screening_record
 from safety_plans.measures import MEASURE_KEYS
 from safety_plans.models import MeasureStatus
 from safety_plans.services import MeasureInput, safety_plan_for, safety_plan_save
@@ -374,7 +379,52 @@ def demo_seed() -> bool:  # noqa: C901
             summary="Perpetrator's address checked; intelligence shared with the offender manager.",
             actor=officers[area_name],
         )
+    _demo_equipment(officers["North"])
     return True
+
+
+def _demo_equipment(officer: User) -> None:
+    """A fund, four items on the force's register, one fitted at the home of a North victim, who is
+    also screened for stalking."""
+    fund = fund_create(actor=officer, name="Perpetrator intervention fund")
+    today = timezone.localdate()
+    items = [
+        item_add(
+            actor=officer,
+            kind=kind,
+            asset_number=number,
+            fund=fund,
+            cost=Decimal(cost),
+            bought_on=today - datetime.timedelta(days=60),
+            description=description,
+        )
+        for kind, number, cost, description in (
+            (EquipmentKind.VIDEO_DOORBELL, "VD-0101", "129.99", "Video doorbell with cloud recording"),
+            (EquipmentKind.VIDEO_DOORBELL, "VD-0102", "129.99", "Video doorbell with cloud recording"),
+            (EquipmentKind.PERSONAL_ALARM, "PA-0201", "39.50", "GPS personal alarm"),
+            (EquipmentKind.DASH_CAMERA, "DC-0301", "89.00", "Front and rear dash camera"),
+        )
+    ]
+    case = Case.objects.filter(spoc=officer).exclude(status=CaseStatus.CLOSED).order_by("pk").first()
+    victim = case.victims.first() if case is not None else None
+    if case is not None and victim is not None:
+        item_issue(
+            actor=officer,
+            case=case,
+            item=items[0],
+            victim=victim,
+            issued_on=today - datetime.timedelta(days=14),
+            installed_on=today - datetime.timedelta(days=13),
+            installed_at="Front door",
+        )
+        # She described being followed to work: a screening with high-risk answers, not yet referred.
+        stalking_screening_record(
+            actor=officer,
+            case=case,
+            victim=victim,
+            answers=dict.fromkeys(STALKING_KEYS, "no") | {"following": "yes", "threats": "yes"},
+            notes="Followed to work twice this week; messages from new numbers.",
+        )
 
 
 def _demo_casework(*, case: Case, officer: User, victim: Victim, yes_answers: int, rng: random.Random) -> None:

@@ -245,4 +245,4 @@ def test_the_referral_inbox_logs_the_people_its_referrals_are_about(login, offic
     login(caseworker).get("/referrals/")
     shown = AccessLog.objects.get(object_type="person shown", person_id=str(victim.person.public_id))
     assert (shown.user, shown.action, shown.case_reference) == (caseworker, AccessAction.LIST, case.reference)
-    assert shown.object_label == f"Victim {victim.person.full_name} shown on the referral inbox"
+    assert shown.object_label == f"Victim {victim.person.full_name} shown on referral inbox"

@@ -17,10 +17,12 @@ test fails once it is fixed until the entry is deleted.
 
 import datetime
 import html
+import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -1298,6 +1300,12 @@ def _api_updates(w: World) -> Submission:
     submission = _api(w, "updates", {"text": "Visit booked."}, status="sent", code=201)
     submission.check = lambda response: response.json()["text"] == "Visit booked."
     return submission
+
+
+# Apps may keep their entries beside this file, in tests/guards/forms_<app>.py, registering with
+# `form` and building on `World` and `Submission` from here.
+for _path in sorted(Path(__file__).parent.glob("forms_*.py")):
+    importlib.import_module(f"tests.guards.{_path.stem}")
 
 
 # --- The tests ------------------------------------------------------------------------------------------

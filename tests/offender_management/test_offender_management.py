@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from dacrre.accounts.models import Role, Scope
+from cases.access.models import CaseAccessGrant, CaseGroupObjectPermission
+from dacrre.accounts.models import AgencyKind, AgencySide, Role, Scope
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from offender_management.models import Intervention, InterventionType, Programme, ProgrammeAllocation
 from offender_management.services import intervention_record, programme_allocate, programme_end
@@ -194,3 +195,47 @@ def test_perpetrator_page_queries_are_constant(officer_case, login) -> None:
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+@pytest.mark.django_db
+def test_the_programmes_lead_provider_sees_the_perpetrator_while_allocated_and_never_the_victims_address(
+    officer_case, login
+) -> None:
+    from tests.factories import AgencyFactory, CaseVictimFactory
+
+    officer, case = officer_case
+    CaseVictimFactory(case=case)
+    provider = AgencyFactory(
+        name="Drive partnership", kind=AgencyKind.PERPETRATOR_PROGRAMME, side=AgencySide.PERPETRATOR
+    )
+    worker = UserFactory(area=AreaFactory(agency=provider), role=Role.PARTNER_CASEWORKER, scope=Scope.AGENCY)
+    perpetrator_page = f"/perpetrators/{perpetrator_id(case)}/"
+    client = login(worker)
+    assert client.get(perpetrator_page).status_code == 404  # before the allocation
+
+    today = timezone.localdate()
+    allocation = programme_allocate(
+        actor=officer,
+        perpetrator=case.perpetrator,
+        programme=Programme.DRIVE,
+        starts_on=today,
+        ends_on=None,
+        lead_agency=provider,
+    )
+    assert client.get(perpetrator_page).status_code == 200
+    case_page = client.get(f"/cases/{case.public_id}/")
+    assert case_page.status_code == 200
+    assert "Secret Lane" not in case_page.content.decode()
+
+    programme_end(actor=officer, allocation=allocation, ends_on=today - datetime.timedelta(days=0), reason="Completed")
+    assert client.get(perpetrator_page).status_code == 200  # until the end of its last day
+    grant = CaseAccessGrant.objects.get(source_id=allocation.public_id)
+    assert grant.expires_at is not None and grant.expires_at.date() == today + datetime.timedelta(days=1)
+    past = timezone.now() - datetime.timedelta(seconds=1)  # as if the day had ended
+    CaseAccessGrant.objects.filter(pk=grant.pk).update(expires_at=past)
+    CaseGroupObjectPermission.objects.filter(group=provider.group).update(expires_at=past)
+    assert client.get(perpetrator_page).status_code == 404  # the next request after it ends
+
+
+def perpetrator_id(case):
+    return case.perpetrator.public_id

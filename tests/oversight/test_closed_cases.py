@@ -497,6 +497,7 @@ def test_a_post_to_a_closed_case_saves_nothing_and_says_why(closed, login) -> No
     response = client.post(
         f"/cases/{closed.case.public_id}/orders/{closed.order.public_id}/",
         {"occurred_on": TODAY.strftime("%d/%m/%Y"), "details": "Seen outside", "action_taken": "Words of advice"},
+        follow=True,
     )
     assert "it is read only" in response.content.decode()
     assert _snapshot(closed.case) == before
