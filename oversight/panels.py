@@ -5,7 +5,7 @@ from cases.models import Case, CaseStatus
 from cases.panels import CasePanel, register_case_panel
 from dacrre.accounts.models import User
 
-from .rules import can_request_transfer, can_staff_case
+from .rules import STAFFING_FIELDS, staffing_fields_for
 from .services import closure_pending_for, may_request_closure
 from .transfers import transfer_pending_for
 
@@ -30,8 +30,11 @@ def staffing_panel(user: User, case: Case) -> CasePanel | None:
     if case.status == CaseStatus.CLOSED:
         return None
     pending = transfer_pending_for(case)
-    can_staff = can_staff_case(user, case)
-    can_transfer = pending is None and can_request_transfer(user, case)
+    fields = staffing_fields_for(user, case)
+    # Every holder is the owning supervisors' to allocate, and only theirs: the same rule as
+    # oversight.request_transfer, without asking the database again.
+    can_transfer = pending is None and len(fields) == len(STAFFING_FIELDS)
+    can_staff = bool(fields)
     if pending is None and not can_staff and not can_transfer:
         return None
     return CasePanel(

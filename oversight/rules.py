@@ -43,12 +43,13 @@ def agencies_granted(case: Case) -> QuerySet[CaseAccessGrant]:
 def staffing_fields_for(user: User, case: Case) -> list[str]:
     """Which of the case's holders the user may allocate: every one for the owning force's
     supervisors; the IDVA for an IDVA service working on the case (its IDVAs and supervisors)."""
-    if case.status == CaseStatus.CLOSED or not user.is_active or user.agency is None:
+    if case.status == CaseStatus.CLOSED or not user.is_active or user.agency_id is None:
         return []
     if owning_supervisor(user, case):
         return list(STAFFING_FIELDS)
     if (
         user.role in {Role.IDVA, Role.SUPERVISOR}
+        and user.agency is not None
         and user.agency.kind in IDVA_SERVICE_KINDS
         and agencies_granted(case).filter(agency=user.agency).exists()
     ):

@@ -137,3 +137,36 @@ def test_a_holder_changed_since_the_page_was_shown_says_who_changed_it(world) ->
         )
     case.refresh_from_db()
     assert case.spoc == colleague
+
+
+def test_accepting_a_referral_lets_the_idva_service_allocate_its_idva(client, login, world) -> None:
+    from referrals.models import Consent, Sharing, Urgency
+    from referrals.services import referral_accept, referral_create, referral_send
+
+    case, officer, _colleague, _supervisor = world
+    service = IdvaAgencyFactory()
+    lead = _member(service, Role.SUPERVISOR)
+    ours = _member(service, first_name="Ida", last_name="Ours")
+    referral = referral_send(
+        actor=officer,
+        referral=referral_create(
+            actor=officer,
+            case=case,
+            subject_person=case.victims.get().person,
+            to_agency=service,
+            reason="High risk: needs an IDVA.",
+            urgency=Urgency.HIGH,
+            sharing=Sharing.SUMMARY,
+            consent=Consent.GIVEN,
+            consent_method="written",
+        ),
+    )
+    login(lead)
+    staff_url = reverse("oversight:staff", args=[case.public_id])
+    assert client.get(staff_url).status_code == 404  # not shared with the service yet
+    referral_accept(actor=lead, referral=referral)
+    detail = _page(client.get(reverse("referrals:detail", args=[referral.public_id])))
+    assert staff_url in detail and f"Allocate the IDVA for case {case.reference}" in detail
+    client.post(staff_url, {"field": "idva", "seen": "", "to_user": ours.pk, "reason": "Referral accepted today."})
+    case.refresh_from_db()
+    assert case.idva == ours

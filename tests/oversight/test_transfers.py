@@ -58,7 +58,9 @@ def test_a_transfer_to_another_force_is_asked_accepted_and_leaves_read_access(cl
     assert (case.owning_agency, case.area) == (elsewhere.agency, elsewhere)
     assert case.spoc is None and case.offender_manager is None and case.idva is None
     assert case.chronology.filter(kind=ChronologyKind.TRANSFER, summary__contains="keeps read access").exists()
-    assert AccessLog.objects.filter(action="disclose", object_id=case.public_id, detail__contains="Transfer").exists()
+    assert AccessLog.objects.filter(
+        action="disclose", object_id=case.public_id, detail__contains="transferred"
+    ).exists()
     # The sending force still reads the case, but no longer works on it.
     assert cases_visible_to(sender).filter(pk=case.pk).exists()
     login(officer)
