@@ -77,7 +77,7 @@ def areas_to_open_in(actor: User) -> QuerySet[Area]:
     elsewhere would be out of their sight)."""
     areas = Area.objects.filter(agency=actor.agency)
     if actor.role == Role.SUPERVISOR and actor.scope != Scope.AGENCY:
-        areas = areas.filter(pk=actor.area_id)
+        areas = areas.filter(users=actor)
     return areas
 
 

@@ -44,6 +44,7 @@ def test_two_supervisors_allocating_the_spoc_at_once_one_wins_the_other_is_told(
     responses = all_at_once(posts)
 
     case.refresh_from_db()
+    assert case.spoc is not None
     winner = takers.index(case.spoc)
     loser = 1 - winner
     assert "SPOC allocated: Taker T" in _page(responses[winner])
