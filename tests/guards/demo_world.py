@@ -291,7 +291,8 @@ def demo_extras_add(users: dict[str, User]) -> dict[str, object]:  # noqa: PLR09
     extras["high_risk_case"] = next(case for case in cases if case.risk_level == RiskLevel.HIGH)
     extras["documents"] = _documents_add(officer, referred)
     extras.update(_records_add(users, cases[-1]))
-    extras.update(_lifecycle_add(users, cases[6]))
+    # The North case with the highest id: the first ones carry the demo's equipment and stalking screening.
+    extras.update(_lifecycle_add(users, max(cases[6:-1], key=lambda case: case.pk)))
     return extras
 
 

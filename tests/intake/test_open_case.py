@@ -200,3 +200,17 @@ def test_an_operation_or_area_of_another_force_is_refused(client, login, force) 
     response = client.post(URL, _new_person(area, other))
     assert response.status_code == 200 and "Choose an operation from the list" in _page(response)
     assert not Case.objects.exists()
+
+
+def test_a_supervisor_of_an_area_opens_cases_in_that_area_only(client, login, force) -> None:
+    area, _officer, operation = force
+    south = AreaFactory(agency=area.agency, name="South")
+    supervisor = UserFactory(area=area, role=Role.SUPERVISOR, scope=Scope.AREA)
+    login(supervisor)
+    page = _page(client.get(URL))
+    assert f'value="{area.pk}"' in page and f'value="{south.pk}"' not in page
+    response = client.post(URL, _new_person(south, operation))
+    assert response.status_code == 200 and not Case.objects.exists()
+    client.post(URL, _new_person(area, operation))
+    case = Case.objects.get()
+    assert case.area == area and case.spoc is None  # a supervisor's new case waits to be staffed
