@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "disclosures",
     "meetings",
     "offender_management",
+    "notes",
     "equipment",
     "intake",
     "scoring",
@@ -84,6 +85,8 @@ INSTALLED_APPS = [
     "reports",
     "documents",
     "records",
+    "search",
+    "casefile",
     # The shell: navigation, health checks, demo data; may import any app
     "dacrre.shell",
 ]

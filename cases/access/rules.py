@@ -110,6 +110,12 @@ def can_set_cadences(user: User) -> bool:
     return user.is_police and user.role == Role.SUPERVISOR
 
 
+@predicate("cases.manage_operations")
+def can_manage_operations(user: User) -> bool:
+    """Operations (their names, dates, areas and cadences) are set up by the lead force's supervisors."""
+    return user.agency_id is not None and user.is_police and user.role == Role.SUPERVISOR
+
+
 @predicate("cases.change_status")
 def can_change_status(user: User, case: Case) -> bool:
     """The owning force's officers and supervisors move an open case between identified, active and

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0005_role_dpo'),
-        ('cases', '0006_lifecycle'),
+        ('cases', '0007_lifecycle'),
         ('oversight', '0001_closure_requests'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_chronology_document'),
+        ('cases', '0006_operation_areas'),
     ]
 
     operations = [
