@@ -100,6 +100,9 @@ def case_open_by_hand(
         raise ApplicationError("Choose an open operation of your force.", field="operation")
     if not areas_to_open_in(actor).filter(pk=area.pk).exists():
         raise ApplicationError("Choose an area of your force that you work in.", field="area")
+    operation_areas = set(operation.areas.values_list("pk", flat=True))
+    if operation_areas and area.pk not in operation_areas:
+        raise ApplicationError(f"{operation} does not work in {area.name}: choose one of its areas.", field="area")
     if reason not in OpeningReason.values:
         raise ApplicationError("Choose why the case is being opened.", field="reason")
     if reason == OpeningReason.OTHER and not reason_detail.strip():

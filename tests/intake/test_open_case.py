@@ -214,3 +214,13 @@ def test_a_supervisor_of_an_area_opens_cases_in_that_area_only(client, login, fo
     client.post(URL, _new_person(area, operation))
     case = Case.objects.get()
     assert case.area == area and case.spoc is None  # a supervisor's new case waits to be staffed
+
+
+def test_an_operation_working_in_some_areas_takes_cases_there_only(client, login, force) -> None:
+    area, officer, operation = force
+    south = AreaFactory(agency=area.agency, name="South")
+    operation.areas.set([south])
+    login(officer)
+    response = client.post(URL, _new_person(area, operation))
+    assert response.status_code == 200 and "Op Harbour does not work in North" in _page(response)
+    assert client.post(URL, _new_person(south, operation)).status_code == 302
