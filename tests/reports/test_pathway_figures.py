@@ -32,12 +32,13 @@ def _figures(sections) -> dict:
 def test_equipment_issued_and_spend_per_fund() -> None:
     officer = UserFactory()
     case = CaseFactory(area=officer.area, spoc=officer)
+    force = case.owning_agency
     victim = CaseVictimFactory(case=case).victim
-    fund = Fund.objects.create(agency=officer.agency, name="Intervention fund", created_by=officer)
+    fund = Fund.objects.create(agency=force, name="Intervention fund", created_by=officer)
 
     def item(number: str, cost: str, bought: datetime.date) -> EquipmentItem:
         return EquipmentItem.objects.create(
-            agency=officer.agency,
+            agency=force,
             kind="dash_camera",
             asset_number=number,
             fund=fund,
@@ -52,7 +53,7 @@ def test_equipment_issued_and_spend_per_fund() -> None:
     EquipmentIssue.objects.create(
         item=before, case=case, victim=victim, issued_on=LAST_YEAR, issued_by=officer, returned_on=LAST_YEAR
     )
-    figures = _figures(performance_report(agency=officer.agency, period=PERIOD))
+    figures = _figures(performance_report(agency=force, period=PERIOD))
     assert figures["Equipment issued to victims"] == (1, 1)
     assert figures["Spend, Intervention fund (£)"] == (100, 50)
 
@@ -98,7 +99,7 @@ def test_programme_allocations_their_people_and_what_reduced() -> None:
         scores=dict(high, physical=0, economic=2),
         recorded_by=officer,
     )
-    figures = _figures(performance_report(agency=officer.agency, period=PERIOD))
+    figures = _figures(performance_report(agency=first.owning_agency, period=PERIOD))
     assert figures["Perpetrators allocated to a programme"] == (1, 1)
     assert figures["Victims associated with them"] == (2, 1)
     assert figures["Children associated with them"] == (1, 0)
