@@ -2,13 +2,14 @@
 second factor, with axe-core run on every page visited: no WCAG 2.2 A or AA violations.
 Screenshots of each journey's last page go to test-artifacts/screenshots/ (kept by CI)."""
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from cases.models import RiskLevel
+from cases.models import Case, RiskLevel
 from dacrre.audit.models import AccessAction, AccessLog
 from risk.questions import QUESTION_KEYS
 from tests.factories import TEST_PASSWORD, CaseFactory, CaseVictimFactory, UserFactory, current_totp
@@ -105,6 +106,34 @@ def test_officer_logs_a_visit_and_a_high_risk_dash_prompts_a_marac_referral(page
     case.refresh_from_db()
     assert case.risk_level == RiskLevel.HIGH
     assert AccessLog.objects.filter(user=officer, action=AccessAction.VIEW).exists()
+
+    # A perpetrator who came to notice at a MARAC: the officer opens a case by hand and adds the
+    # new partner who is at risk.
+    page.goto("/caseload/")
+    page.get_by_role("link", name="Open a case").first.click()
+    accessible(page)
+    page.get_by_label("Given name").fill("Desmond")
+    page.get_by_label("Family name").fill("Harrowgate")
+    page.get_by_label("Date of birth").last.fill("14/2/1988")
+    page.get_by_label("Operation").select_option(label=case.operation.name)
+    page.get_by_label("Area").select_option(label=case.area.name)
+    page.get_by_label("Discussed at a MARAC").check()
+    page.get_by_role("button", name="Open the case").click()
+    page.get_by_text("opened. Add the victims and children at risk.").wait_for()
+    accessible(page)
+    opened = Case.objects.get(perpetrator__person__family_name="Harrowgate")
+    assert opened.opening_reason == "marac" and opened.owning_agency_id == officer.agency_id
+    page.get_by_role("link", name="Add a victim").click()
+    accessible(page)
+    page.get_by_label("Given name").fill("Imogen")
+    page.get_by_label("Family name").fill("Wrenfield")
+    page.get_by_label("Current partner").check()
+    page.get_by_label("Yes", exact=True).check()
+    page.get_by_role("button", name=re.compile("Add")).last.click()
+    page.get_by_text(f"added to case {opened.reference}").wait_for()
+    accessible(page)
+    link = opened.case_victims.get()
+    assert link.victim.person.family_name == "Wrenfield" and link.lives_with_perpetrator
     finish(page, "journey-1-officer")
 
 
@@ -221,6 +250,7 @@ def test_a_supervisor_sees_overdue_work_reallocates_approves_a_closure_and_expor
         area=supervisor.area, spoc=alice, next_perpetrator_visit_due=timezone.localdate() - datetime.timedelta(days=5)
     )
     closing = CaseFactory(area=supervisor.area, spoc=bob)
+    unstaffed = CaseFactory(area=supervisor.area, spoc=None)
     reminders_sweep()
     closure_request(actor=bob, case=closing, reason="No incidents for twelve months; plan in place")
 
@@ -248,6 +278,29 @@ def test_a_supervisor_sees_overdue_work_reallocates_approves_a_closure_and_expor
     page.get_by_text(f"Decision recorded for case {closing.reference}").wait_for()
     closing.refresh_from_db()
     assert closing.status == CaseStatus.CLOSED
+
+    # The closed case is reopened, with a reason, from the closures page; its history stays.
+    page.goto("/team/closures/")
+    page.get_by_role("link", name=f"Reopen case {closing.reference}").click()
+    accessible(page)
+    page.get_by_label("Why is the case being reopened?").fill("A new incident last night: she has called again")
+    page.get_by_role("button", name="Reopen the case").click()
+    page.get_by_text(f"Case {closing.reference} reopened: it is active again.").wait_for()
+    closing.refresh_from_db()
+    assert closing.status == CaseStatus.ACTIVE and closing.closed_at is None
+    assert closing.chronology.filter(summary__icontains="closed").exists()
+
+    # A new case with nobody holding it: the supervisor staffs it.
+    page.goto(f"/cases/{unstaffed.public_id}/")
+    accessible(page)
+    page.get_by_role("link", name="Staff the case").click()
+    accessible(page)
+    page.locator("#spoc-id_to_user").select_option(label=re.compile("Alice Able"))
+    page.locator("#spoc-id_reason").fill("Alice covers this estate")
+    page.get_by_role("button", name="Allocate the SPOC").click()
+    page.get_by_text("allocated: Alice Able").wait_for()
+    unstaffed.refresh_from_db()
+    assert unstaffed.spoc == alice
 
     page.get_by_role("link", name="Reports").click()
     accessible(page)
