@@ -37,9 +37,9 @@ def case_decided(
     request: HttpRequest, public_id: uuid.UUID | str, *, can: Can, writing: bool, refused: str = ""
 ) -> Case:
     """Fetch and decide, without logging (for a kind's fetcher, which logs its record with
-    `case_record_logged`; pages call the fetchers): 404 for missing and hidden alike, 403 unless every predicate `can` names
-    holds, the closed-case refusal when `writing`. Why the user sees the case is kept as
-    `case.access_basis`."""
+    `case_record_logged`; pages call the fetchers): 404 for missing and hidden alike, 403 unless
+    every predicate `can` names holds, the closed-case refusal when `writing`. Why the user sees
+    the case is kept as `case.access_basis`."""
     user: User = request.user  # type: ignore[assignment]
     try:
         case = case_get_for(user, public_id)
@@ -153,11 +153,3 @@ def child_schools_shown(request: HttpRequest, case: Case) -> dict[int, str]:
     if schools:
         record_access(request, case, action=AccessAction.VIEW_CONFIDENTIAL, what="Children's schools")
     return schools
-
-
-def case_or_404(user: User, public_id: object) -> Case:
-    """Being replaced by `case_for` (which also decides and logs); kept until every page uses it."""
-    try:
-        return case_get_for(user, public_id)  # type: ignore[arg-type]
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc
