@@ -415,6 +415,9 @@ SPECTACULAR_SETTINGS = {
 
 # How long a supervisor's break-glass look at a case outside their scope lasts.
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=4)
+# The force is in the domestic abuse protection notice and order pilot (Domestic Abuse Act 2021):
+# DAPN and DAPO are offered beside DVPN and DVPO.
+DAPO_PILOT = env.bool("DAPO_PILOT", default=False)
 # After a referral is completed the receiving agency keeps access this long (0: removed at once).
 REFERRAL_ACCESS_RETENTION_DAYS = env.int("REFERRAL_ACCESS_RETENTION_DAYS", default=30)
 

@@ -18,8 +18,18 @@ class OrderKind(models.TextChoices):
     RESTRAINING = "restraining", "Restraining order"
     NON_MOLESTATION = "non_molestation", "Non-molestation order"
     STALKING_PROTECTION = "stalking_protection", "Stalking protection order"
+    INTERIM_STALKING_PROTECTION = "interim_spo", "Interim stalking protection order"
     BAIL = "bail", "Bail conditions"
     LICENCE = "licence", "Licence conditions"
+
+
+class OrderRoute(models.TextChoices):
+    """How a restraining order was made (Sentencing Act 2020 s.359 on conviction, s.360 on
+    acquittal) or an order made in the family court."""
+
+    CONVICTION = "conviction", "On conviction"
+    ACQUITTAL = "acquittal", "On acquittal"
+    FAMILY_COURT = "family_court", "At the family court"
 
 
 class ProtectiveOrder(PublicIdModel):
@@ -27,8 +37,16 @@ class ProtectiveOrder(PublicIdModel):
     kind = models.CharField(max_length=24, choices=OrderKind.choices)
     reference = models.CharField(max_length=100, blank=True, help_text="Court or custody reference.")
     starts_on = models.DateField()
+    starts_time = models.TimeField(null=True, blank=True, help_text="When a notice was served or an order made.")
     ends_on = models.DateField(null=True, blank=True)
+    ends_time = models.TimeField(null=True, blank=True)
     conditions = models.TextField()
+    # Database defaults too: the benchmarks and the load data write orders in bulk by SQL.
+    route = models.CharField(max_length=16, choices=OrderRoute.choices, blank=True, default="", db_default="")
+    # Domestic abuse protection orders (Domestic Abuse Act 2021 ss.32-39, in the pilot areas).
+    positive_requirements = models.TextField(blank=True, default="", db_default="")
+    electronic_monitoring = models.BooleanField(default=False, db_default=False)
+    notification_requirements = models.BooleanField(default=False, db_default=False)
     protected_victims = models.ManyToManyField("victims.Victim", related_name="+", blank=True)
     protected_children = models.ManyToManyField("victims.Child", related_name="+", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -47,6 +65,12 @@ class ProtectiveOrder(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} from {self.starts_on:%d %b %Y}"
+
+    @property
+    def ends_at_text(self) -> str:
+        if self.ends_on is None:
+            return ""
+        return f"{self.ends_on:%-d %b %Y}" + (f" at {self.ends_time:%H:%M}" if self.ends_time else "")
 
     def access_subject(self) -> AccessSubject:
         return AccessSubject.on_case("protective order", self, self.case)

@@ -1,5 +1,6 @@
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +15,31 @@ from reminders.models import ReminderKind
 from reminders.services import reminders_close
 from victims.models import Child, Victim
 
+from .law import OrderTerms, notice_followed, terms_checked
 from .models import OrderBreach, OrderKind, ProtectiveOrder
+
+NOTIFYING_KINDS = {OrderKind.DAPO, OrderKind.STALKING_PROTECTION, OrderKind.INTERIM_STALKING_PROTECTION}
+
+
+@dataclass(frozen=True)
+class OrderDetails:
+    """What only some kinds carry: a restraining order's route; a DAPO's requirements."""
+
+    route: str = ""
+    positive_requirements: str = ""
+    electronic_monitoring: bool = False
+    notification_requirements: bool = False
+
+    def fields(self, kind: str) -> dict[str, object]:
+        dapo = kind == OrderKind.DAPO
+        return {
+            "route": self.route if kind == OrderKind.RESTRAINING else "",
+            "positive_requirements": self.positive_requirements.strip() if dapo else "",
+            "electronic_monitoring": self.electronic_monitoring and dapo,
+            # The subject of every DAPO and SPO must notify the police of their name and address within
+            # 3 days (Domestic Abuse Act 2021 s.39; Stalking Protection Act 2019 s.9).
+            "notification_requirements": kind in NOTIFYING_KINDS,
+        }
 
 
 def _check(actor: User, case: Case) -> None:
@@ -55,24 +80,35 @@ def order_record(
     reference: str = "",
     protected_victims: Iterable[Victim] = (),
     protected_children: Iterable[Child] = (),
+    starts_time: datetime.time | None = None,
+    ends_time: datetime.time | None = None,
+    details: OrderDetails | None = None,
 ) -> ProtectiveOrder:
     _check(actor, case)
     protected_victims, protected_children = list(protected_victims), list(protected_children)
     _validate(case, starts_on, ends_on, conditions, protected_victims, protected_children)
+    details = details or OrderDetails()
+    terms = terms_checked(
+        OrderTerms(str(kind), starts_on, starts_time, ends_on, ends_time, details.route),
+        notice=notice_followed(case.pk, str(kind), starts_on),
+    )
     order = ProtectiveOrder(
         case=case,
         kind=kind,
         reference=reference.strip(),
         starts_on=starts_on,
-        ends_on=ends_on,
+        starts_time=terms.starts_time,
+        ends_on=terms.ends_on,
+        ends_time=terms.ends_time,
         conditions=conditions.strip(),
         recorded_by=actor,
+        **details.fields(str(kind)),
     )
     order._history_user = actor  # type: ignore[attr-defined]
     order.save()
     order.protected_victims.set(protected_victims)
     order.protected_children.set(protected_children)
-    ends = f" until {ends_on:%d %b %Y}" if ends_on else ""
+    ends = f" until {order.ends_at_text}" if order.ends_on else ""
     chronology_record(
         case=case,
         kind=ChronologyKind.ORDER,
@@ -93,19 +129,32 @@ def order_update(
     reference: str,
     protected_victims: Iterable[Victim],
     protected_children: Iterable[Child],
+    starts_time: datetime.time | None = None,
+    ends_time: datetime.time | None = None,
+    details: OrderDetails | None = None,
 ) -> ProtectiveOrder:
-    """A variation: new dates or conditions, on the record with what changed."""
+    """A variation: new dates or conditions, on the record with what changed. The law's limits
+    apply to the varied terms as to new ones."""
     _check(actor, order.case)
     protected_victims, protected_children = list(protected_victims), list(protected_children)
     _validate(order.case, starts_on, ends_on, conditions, protected_victims, protected_children)
+    details = details or OrderDetails(route=order.route)
+    terms = terms_checked(
+        OrderTerms(order.kind, starts_on, starts_time, ends_on, ends_time, details.route),
+        notice=notice_followed(order.case_id, order.kind, starts_on),
+    )
+    starts_time, ends_on, ends_time = terms.starts_time, terms.ends_on, terms.ends_time
     changes = []
-    end_changed = ends_on != order.ends_on
+    end_changed = (ends_on, ends_time) != (order.ends_on, order.ends_time)
     if end_changed:
         changes.append(f"end date {order.ends_on or 'none'} → {ends_on or 'none'}")
     if conditions.strip() != order.conditions:
         changes.append("conditions varied")
     order.starts_on, order.ends_on = starts_on, ends_on
+    order.starts_time, order.ends_time = starts_time, ends_time
     order.conditions, order.reference = conditions.strip(), reference.strip()
+    for name, value in details.fields(order.kind).items():
+        setattr(order, name, value)
     order._history_user = actor  # type: ignore[attr-defined]
     if end_changed:
         # A new end date: reminders about the old one no longer apply (the sweep raises new ones).

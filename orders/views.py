@@ -35,6 +35,7 @@ def order_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResp
                 conditions=data["conditions"],
                 protected_victims=form.people()["protected_victims"],
                 protected_children=form.people()["protected_children"],
+                **form.timing_and_details(),  # type: ignore[arg-type]
             ),
             form=form,
             success=lambda order: f"{order.get_kind_display()} recorded.",
@@ -53,6 +54,11 @@ def order_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, public_id:
         "reference": order.reference,
         "starts_on": order.starts_on.strftime("%d/%m/%Y"),
         "ends_on": order.ends_on.strftime("%d/%m/%Y") if order.ends_on else "",
+        "starts_time": order.starts_time.strftime("%H:%M") if order.starts_time else "",
+        "ends_time": order.ends_time.strftime("%H:%M") if order.ends_time else "",
+        "route": order.route,
+        "positive_requirements": order.positive_requirements,
+        "electronic_monitoring": order.electronic_monitoring,
         "conditions": order.conditions,
         "protected_victims": [str(pk) for pk in order.protected_victims.values_list("pk", flat=True)],
         "protected_children": [str(pk) for pk in order.protected_children.values_list("pk", flat=True)],
@@ -71,6 +77,7 @@ def order_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, public_id:
                 conditions=data["conditions"],
                 protected_victims=form.people()["protected_victims"],
                 protected_children=form.people()["protected_children"],
+                **form.timing_and_details(),  # type: ignore[arg-type]
             ),
             form=form,
             success="Order updated.",

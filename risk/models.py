@@ -90,3 +90,32 @@ class RiskAssessment(PublicIdModel):
         if self.pk is not None:
             raise ValueError("A risk assessment is a record in time and is never changed.")
         super().save(*args, **kwargs)
+
+
+class StalkingScreening(PublicIdModel):
+    """The stalking and harassment screening (S-DASH, 11 questions) asked alongside DASH when the
+    victim describes fixated, obsessive, unwanted and repeated behaviour. A record in time."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="stalking_screenings")
+    victim = models.ForeignKey("victims.Victim", on_delete=models.PROTECT, related_name="+")
+    screened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    screened_at = models.DateTimeField(default=timezone.now)
+    answers = models.JSONField()  # {question key: "yes" | "no" | "not_known"}
+    yes_count = models.PositiveSmallIntegerField()
+    high_risk = models.BooleanField(help_text="The answers show the indicators of high risk.")
+    referred_on = models.DateField(null=True, blank=True, help_text="Referred to the stalking pathway.")
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    notes = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-screened_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Stalking screening of {self.screened_at:%d %b %Y}"
+
+    def access_subject(self) -> AccessSubject:
+        return AccessSubject.on_case("stalking screening", self, self.case, self.victim.person)

@@ -8,7 +8,7 @@ from cases.models import Case
 from cases.panels import CasePanel, register_case_panel
 from dacrre.accounts.models import User
 
-from .models import RiskAssessment
+from .models import RiskAssessment, StalkingScreening
 from .services import YEAR
 
 
@@ -60,5 +60,20 @@ def risk_panel(user: User, case: Case) -> CasePanel:
             "referred_today": case.last_marac_referral_on == timezone.localdate(),
             "can_assess": can_assess_risk(user, case),
             "can_view_answers": can_view_risk_answers(user, case),
+        },
+    )
+
+
+@register_case_panel(order=31)
+def stalking_panel(user: User, case: Case) -> CasePanel | None:
+    """Stalking screenings: victim-side users (the answers are the victim's account). One query."""
+    if not can_view_risk_answers(user, case):
+        return None
+    return CasePanel(
+        template="risk/_stalking_panel.html",
+        context={
+            "case": case,
+            "screenings": list(StalkingScreening.objects.filter(case=case).select_related("victim__person")[:10]),
+            "can_assess": can_assess_risk(user, case),
         },
     )

@@ -16,7 +16,7 @@ from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
 from incidents.models import Incident
 from reminders.models import ReminderKind
-from reminders.services import reminders_close
+from reminders.services import protection_gap_close, reminders_close
 from victims.models import Victim
 
 from .models import Answer, RiskAssessment, RiskBands
@@ -110,6 +110,11 @@ def risk_assessment_record(
     )
     case.save(update_fields=["risk_level", "risk_review_due", "updated_at"])
     reminders_close(case=case, kinds=[ReminderKind.RISK_REVIEW_DUE])
+    protection_gap_close(
+        case=case,
+        kind=ReminderKind.PROTECTION_ENDS_RISK_REVIEW,
+        done_on=timezone.localtime(assessment.assessed_at).date(),
+    )
     flags = [
         label
         for flag, label in [

@@ -15,7 +15,7 @@ from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
 from dacrre.core.tasks import enqueue_after_commit
 from reminders.models import Reminder, ReminderKind
-from reminders.services import reminders_close
+from reminders.services import protection_gap_close, reminders_close
 from reminders.tasks import send_high_risk_notifications
 from victims.models import Victim
 
@@ -203,6 +203,13 @@ def visit_log(
     visit.officers.set({actor, *other_officers})
 
     current_due = _next_due_record(actor=actor, case=case, victim=victim, locked=locked, due=due, moves=later is None)
+    protection_gap_close(
+        case=case,
+        kind=ReminderKind.PROTECTION_ENDS_PERPETRATOR_VISIT
+        if victim is None
+        else ReminderKind.PROTECTION_ENDS_VICTIM_CONTACT,
+        done_on=timezone.localtime(occurred_at).date(),
+    )
     if outcome == VisitOutcome.SAFEGUARDING:
         # The row is the record that supervisors must review; the task only hurries the e-mail.
         Reminder.objects.get_or_create(

@@ -31,6 +31,8 @@ from perpetrators.services import perpetrator_register
 from risk.models import Answer
 from risk.questions import QUESTION_KEYS
 from risk.services import risk_assessment_record
+from risk.stalking import STALKING_KEYS
+from risk.stalking_services import stalking_screening_record
 from safety_plans.measures import MEASURE_KEYS
 from safety_plans.models import MeasureStatus
 from safety_plans.services import MeasureInput, safety_plan_for, safety_plan_save
@@ -382,7 +384,8 @@ def demo_seed() -> bool:  # noqa: C901
 
 
 def _demo_equipment(officer: User) -> None:
-    """A fund, four items on the force's register, one fitted at the home of a North victim."""
+    """A fund, four items on the force's register, one fitted at the home of a North victim, who is
+    also screened for stalking."""
     fund = fund_create(actor=officer, name="Perpetrator intervention fund")
     today = timezone.localdate()
     items = [
@@ -413,6 +416,14 @@ def _demo_equipment(officer: User) -> None:
             issued_on=today - datetime.timedelta(days=14),
             installed_on=today - datetime.timedelta(days=13),
             installed_at="Front door",
+        )
+        # She described being followed to work: a screening with high-risk answers, not yet referred.
+        stalking_screening_record(
+            actor=officer,
+            case=case,
+            victim=victim,
+            answers=dict.fromkeys(STALKING_KEYS, "no") | {"following": "yes", "threats": "yes"},
+            notes="Followed to work twice this week; messages from new numbers.",
         )
 
 

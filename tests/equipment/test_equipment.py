@@ -36,7 +36,7 @@ def world(db):
     officer = UserFactory()
     case = CaseFactory(area=officer.area, spoc=officer)
     victim = CaseVictimFactory(case=case).victim
-    fund = Fund.objects.create(agency=officer.agency, name="Perpetrator intervention fund", created_by=officer)
+    fund = Fund.objects.create(agency=case.owning_agency, name="Perpetrator intervention fund", created_by=officer)
     return officer, case, victim, fund
 
 

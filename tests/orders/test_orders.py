@@ -116,6 +116,7 @@ def test_pages_record_and_keep_text_on_error(officer_case, login) -> None:
             "starts_on": "1/11/2026",
             "ends_on": "1/11/2027",
             "conditions": "Not to enter Elm Close",
+            "route": "conviction",
             "protected_victims": [victim.pk],
         },
     )

@@ -29,6 +29,11 @@ from tests.factories import (
 )
 
 TODAY = timezone.localdate()
+GAP_KINDS = [
+    ReminderKind.PROTECTION_ENDS_RISK_REVIEW,
+    ReminderKind.PROTECTION_ENDS_VICTIM_CONTACT,
+    ReminderKind.PROTECTION_ENDS_PERPETRATOR_VISIT,
+]
 
 
 def days(n: int) -> datetime.date:
@@ -103,6 +108,11 @@ def test_every_kind_is_raised_once_with_its_owner(busy_case) -> None:
     assert got[ReminderKind.MEETING_ACTION_DUE].agency == housing
     assert got[ReminderKind.ORDER_ENDS_TOMORROW].due_on == days(1)
     assert got[ReminderKind.DISCLOSURE_DECISION_DUE].due_on == days(1)  # received 27 days ago + 28
+    # The DVPO ends tomorrow: the protection gap's three together, due the day it ends.
+    assert got[ReminderKind.PROTECTION_ENDS_RISK_REVIEW].assignee == idva
+    assert got[ReminderKind.PROTECTION_ENDS_VICTIM_CONTACT].assignee == idva
+    assert got[ReminderKind.PROTECTION_ENDS_PERPETRATOR_VISIT].assignee == officer
+    assert {got[kind].due_on for kind in GAP_KINDS} == {days(1)}
     assert all(r.high_risk for r in got.values())
 
 
@@ -177,3 +187,28 @@ def test_my_tasks_page_team_view_and_dismissing(busy_case, login) -> None:
     idva_task = Reminder.objects.get(kind=ReminderKind.RISK_REVIEW_DUE)
     assert login(other).get(f"/tasks/{idva_task.public_id}/dismiss/").status_code == 404
     assert "Risk review" not in login(other).get("/tasks/").content.decode()
+
+
+def test_the_protection_gap_closes_as_each_piece_of_work_is_done(busy_case) -> None:
+    from risk.models import Answer
+    from risk.questions import QUESTION_KEYS
+    from risk.services import risk_assessment_record
+    from visits.models import VisitOutcome
+    from visits.services import visit_log
+
+    case, officer, idva, *_ = busy_case
+    reminders_sweep()
+    victim = case.victims.get()
+    risk_assessment_record(actor=idva, case=case, victim=victim, answers=dict.fromkeys(QUESTION_KEYS, Answer.NO))
+    visit_log(actor=officer, case=case, victim=None, occurred_at=timezone.now(), outcome=VisitOutcome.SEEN, notes="")
+    status = dict(Reminder.objects.filter(kind__in=GAP_KINDS).values_list("kind", "status"))
+    assert status == {
+        ReminderKind.PROTECTION_ENDS_RISK_REVIEW: ReminderStatus.DONE,
+        ReminderKind.PROTECTION_ENDS_PERPETRATOR_VISIT: ReminderStatus.DONE,
+        ReminderKind.PROTECTION_ENDS_VICTIM_CONTACT: ReminderStatus.OPEN,  # nobody has seen her yet
+    }
+    reminders_sweep()  # the work done is not owed again; the contact still is, once
+    assert Reminder.objects.filter(kind__in=GAP_KINDS, status=ReminderStatus.OPEN).count() == 1
+    visit_log(actor=officer, case=case, victim=victim, occurred_at=timezone.now(), outcome=VisitOutcome.SEEN, notes="")
+    assert not Reminder.objects.filter(kind__in=GAP_KINDS, status=ReminderStatus.OPEN).exists()
+    assert sum(reminders_sweep().values()) == 0

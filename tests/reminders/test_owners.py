@@ -58,6 +58,9 @@ WHO_CAN: dict[str, Callable[[User, Case], bool]] = {
     ReminderKind.ORDER_ENDS_IN_7_DAYS: can_record_order,
     ReminderKind.ORDER_ENDS_TOMORROW: can_record_order,
     ReminderKind.DISCLOSURE_DECISION_DUE: can_record_disclosure,
+    ReminderKind.PROTECTION_ENDS_RISK_REVIEW: can_assess_risk,
+    ReminderKind.PROTECTION_ENDS_VICTIM_CONTACT: can_assess_risk,
+    ReminderKind.PROTECTION_ENDS_PERPETRATOR_VISIT: can_record_order,
 }
 
 
