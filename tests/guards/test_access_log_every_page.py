@@ -32,6 +32,8 @@ RECORD_PAGES = {
     "risk:new",
     "risk:compare",
     "risk:detail",
+    "risk:stalking_new",
+    "risk:stalking_detail",
     "safety_plans:children",
     "safety_plans:plan",
     "safety_plans:versions",
@@ -109,6 +111,7 @@ LISTS = {
 ACTIONS = {
     "visits:cancel",
     "risk:marac_referral",
+    "risk:stalking_referral",
     "referrals:action",
     "meetings:action_complete",
     "meetings:item_change",
