@@ -5,6 +5,7 @@ from dacrre.core import dates
 from dacrre.core.forms import uk_date_field
 
 from .models import Decision, DisclosureOutcome, Route
+from .selectors import new_partners_of
 
 
 class ApplicationForm(forms.Form):
@@ -29,9 +30,15 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args: object, case: Case, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["person_at_risk"].choices = [  # type: ignore[attr-defined]
-            (str(v.public_id), v.person.full_name) for v in case.victims.select_related("person")
-        ]
+        on_case = list(case.victims.select_related("person"))
+        new = list(new_partners_of(case))
+        self.people = {str(v.public_id): v for v in [*on_case, *new]}
+        choices = [(str(v.public_id), v.person.full_name) for v in on_case]
+        for victim in new:
+            first_seen = victim.first_seen  # type: ignore[attr-defined]
+            label = f"{victim.person.full_name} (linked by an incident on {first_seen:%-d %b %Y}; not on the case yet)"
+            choices.append((str(victim.public_id), label))
+        self.fields["person_at_risk"].choices = choices  # type: ignore[attr-defined]
 
 
 class DecisionForm(forms.Form):

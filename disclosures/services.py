@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.access.rules import can_record_disclosure
-from cases.models import Case, ChronologyKind, ChronologyVisibility
+from cases.models import Case, CaseVictim, ChronologyKind, ChronologyVisibility
 from cases.services import case_require_open, chronology_record
 from dacrre.accounts.models import User
 from dacrre.core import dates
@@ -14,6 +14,7 @@ from reminders.services import reminders_close
 from victims.models import Victim
 
 from .models import Decision, DisclosureApplication, DisclosureOutcome, Route
+from .selectors import new_partners_of
 
 
 def _record(application: DisclosureApplication, actor: User, summary: str) -> None:
@@ -41,7 +42,8 @@ def application_record(
     case_require_open(case)
     if not can_record_disclosure(actor, case):
         raise PermissionDeniedError("Only officers of the owning force record Clare's Law applications.")
-    if not case.case_victims.filter(victim=person_at_risk).exists():
+    on_case = case.case_victims.filter(victim=person_at_risk).exists()
+    if not on_case and not new_partners_of(case).filter(pk=person_at_risk.pk).exists():
         raise ApplicationError("Choose the person at risk from this case's victims", field="person_at_risk")
     if received_on > timezone.localdate():
         raise ApplicationError("The date received cannot be in the future", field="received_on")
@@ -60,6 +62,13 @@ def application_record(
     )
     application._history_user = actor  # type: ignore[attr-defined]
     application.save()
+    if not on_case:
+        # A new partner the perpetrator is linked to by an incident: at risk, so on the case from now.
+        CaseVictim.objects.create(case=case, victim=person_at_risk)
+        _record(application, actor, "A person linked to the perpetrator by an incident added to the case as at risk.")
+        reminders_close(
+            case=case, kinds=[ReminderKind.NEW_PARTNER_DISCLOSURE], subject_key=f"person:{person_at_risk.pk}"
+        )
     _record(
         application,
         actor,

@@ -2,9 +2,11 @@
 
 import datetime
 
-from django.db.models import Expression, F, QuerySet
+from django.db.models import DateField, Exists, Expression, F, Min, OuterRef, QuerySet
+from django.db.models.functions import Cast
 
-from cases.models import CaseStatus
+from cases.models import CaseStatus, CaseVictim
+from incidents.models import Incident
 from reminders.models import ReminderKind
 from reminders.sweeps import (
     LEAD_DAYS,
@@ -41,4 +43,36 @@ def disclosure_decisions(today: datetime.date) -> QuerySet:
         r_assignee=disclosure_owner("case__"),
         r_agency=NO_ONE,
         r_high=high_risk("case__"),
+    )
+
+
+# A new partner is raised for this many days after the incident that linked them (older links are
+# not news), and their task falls due a week after it.
+NEW_PARTNER_RAISED_FOR_DAYS = 90
+NEW_PARTNER_DUE_DAYS = 7
+
+
+@register_sweep(ReminderKind.NEW_PARTNER_DISCLOSURE, owner=disclosure_owner, due_offset_days=NEW_PARTNER_DUE_DAYS)
+def new_partner_signals(today: datetime.date) -> QuerySet:
+    """An imported incident links the perpetrator of an open case to someone not on it and without a
+    Clare's Law application there: the SPOC considers a right-to-know disclosure (the case page's
+    Clare's Law panel names the person and opens the form filled in)."""
+    links = Incident.victims.through.objects.filter(
+        incident__occurred_at__date__gte=today - datetime.timedelta(days=NEW_PARTNER_RAISED_FOR_DAYS),
+        incident__perpetrator__cases__isnull=False,
+    ).exclude(incident__perpetrator__cases__status=CaseStatus.CLOSED)
+    case = "incident__perpetrator__cases__"
+    fresh = links.exclude(
+        Exists(CaseVictim.objects.filter(case=OuterRef(f"{case}id"), victim=OuterRef("victim_id")))
+    ).exclude(
+        Exists(DisclosureApplication.objects.filter(case=OuterRef(f"{case}id"), person_at_risk=OuterRef("victim_id")))
+    )
+    return sweep_rows(
+        fresh.values(f"{case}id", "victim_id"),
+        r_case=F(f"{case}id"),
+        r_subject=subject_key("person:", "victim_id"),
+        r_due=Cast(Min("incident__occurred_at"), DateField()),
+        r_assignee=disclosure_owner(case),
+        r_agency=NO_ONE,
+        r_high=high_risk(case),
     )

@@ -28,10 +28,11 @@ def application_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Ht
         can=("cases.view_disclosures", "cases.record_disclosure"),
         writing=True,
     )
-    form = ApplicationForm(request.POST or None, case=case)
+    prefilled = {key: request.GET[key] for key in ("route", "person_at_risk") if key in request.GET}
+    form = ApplicationForm(request.POST or None, case=case, initial=prefilled)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        data["person_at_risk"] = case.victims.get(public_id=data["person_at_risk"])
+        data["person_at_risk"] = form.people[data["person_at_risk"]]
         recorded = attempt(
             request,
             lambda: services.application_record(actor=request.user, case=case, **data),

@@ -4,6 +4,8 @@ from dacrre.accounts.models import CASEWORK_ROLES, PERPETRATOR_PROGRAMME_KINDS, 
 from dacrre.accounts.predicates import predicate
 from perpetrators.models import Perpetrator
 
+from .models import ProgrammeAllocation
+
 
 @predicate("offender_management.allocate_programme")
 def can_allocate_programme(user: User, perpetrator: Perpetrator) -> bool:
@@ -20,3 +22,9 @@ def can_allocate_programme(user: User, perpetrator: Perpetrator) -> bool:
 def can_record_intervention(user: User, perpetrator: Perpetrator) -> bool:
     """Any caseworker of an agency that can see the perpetrator."""
     return user.agency_id is not None and user.role in CASEWORK_ROLES
+
+
+@predicate("offender_management.run_programme")
+def can_run_programme(user: User, allocation: ProgrammeAllocation) -> bool:
+    """The programme's lead agency records its stages, attendance and measures."""
+    return user.agency_id == allocation.lead_agency_id and user.role in CASEWORK_ROLES

@@ -20,6 +20,7 @@ class ReminderKind(models.TextChoices):
     ORDER_ENDS_TOMORROW = "order_ends_tomorrow", "Order ends tomorrow"
     MEETING_ACTION_DUE = "meeting_action_due", "Meeting action due"
     DISCLOSURE_DECISION_DUE = "disclosure_decision_due", "Clare's Law decision due"
+    NEW_PARTNER_DISCLOSURE = "new_partner_disclosure", "New partner: consider a right-to-know disclosure"
     # The protection gap: when an order, bail conditions or a licence ends, three together.
     PROTECTION_ENDS_RISK_REVIEW = "protection_ends_risk_review", "Protection ends: review the risk"
     PROTECTION_ENDS_VICTIM_CONTACT = "protection_ends_victim_contact", "Protection ends: contact the victim"

@@ -239,3 +239,59 @@ def test_the_programmes_lead_provider_sees_the_perpetrator_while_allocated_and_n
 
 def perpetrator_id(case):
     return case.perpetrator.public_id
+
+
+@pytest.mark.django_db
+def test_the_lead_provider_runs_the_programme_and_its_measures_show_what_changed(officer_case, login) -> None:
+    from django.urls import reverse
+
+    from offender_management.models import BehaviourCategory, ProgrammeStage
+    from tests.factories import AgencyFactory
+
+    officer, case = officer_case
+    provider = AgencyFactory(
+        name="Drive partnership", kind=AgencyKind.PERPETRATOR_PROGRAMME, side=AgencySide.PERPETRATOR
+    )
+    worker = UserFactory(area=AreaFactory(agency=provider), role=Role.PARTNER_CASEWORKER, scope=Scope.AGENCY)
+    today = timezone.localdate()
+    allocation = programme_allocate(
+        actor=officer,
+        perpetrator=case.perpetrator,
+        programme=Programme.DRIVE,
+        starts_on=today - datetime.timedelta(days=60),
+        ends_on=None,
+        lead_agency=provider,
+    )
+    url = reverse("offender_management:programme", args=[case.perpetrator.public_id, allocation.public_id])
+    client = login(worker)
+
+    def post(step, **data):
+        return client.post(url, {"step": step, **{f"{step}-{key}": value for key, value in data.items()}}, follow=True)
+
+    day = lambda n: (today - datetime.timedelta(days=n)).strftime("%d/%m/%Y")  # noqa: E731
+    from dacrre.core.exceptions import InvalidTransitionError
+    from offender_management.progress import programme_stage_move
+
+    with pytest.raises(InvalidTransitionError, match="is referred: it cannot be moved to completed"):
+        programme_stage_move(actor=worker, allocation=allocation, to_stage=ProgrammeStage.COMPLETED, on=today)
+    assert "Saved." in post("stage", to_stage="assessed", on=day(50)).content.decode()
+    assert "Saved." in post("stage", to_stage="engaged", on=day(45)).content.decode()
+    start = {category.value: "3" for category in BehaviourCategory}
+    assert "Saved." in post("measure", point="start", measured_on=day(45), **start).content.decode()
+    exit_scores = dict(start, physical="0", harassment_stalking="1")
+    assert "Saved." in post("attendance", session_on=day(30), attended="yes").content.decode()
+    again = post("attendance", session_on=day(30), attended="no").content.decode()
+    assert "already recorded" in again  # the same session twice is said, not stored
+    assert "Saved." in post("measure", point="exit", measured_on=day(1), **exit_scores).content.decode()
+    withdraw = post("stage", to_stage="withdrawn", on=day(0)).content.decode()
+    assert "Say why the perpetrator withdrew" in withdraw
+    page = post("stage", to_stage="completed", on=day(0)).content.decode()
+    allocation.refresh_from_db()
+    assert allocation.stage == ProgrammeStage.COMPLETED
+    assert page.count("Reduced") == 2 and "Not reduced" in page
+    assert "Record session" not in page  # no more sessions once completed
+
+    # The force sees the programme but does not run it.
+    officer_page = login(officer).get(url)
+    assert officer_page.status_code == 200 and "Record measure" not in officer_page.content.decode()
+    assert login(officer).post(url, {"step": "attendance"}).status_code == 403

@@ -25,4 +25,10 @@ def entries(world) -> dict:
         "offender_management:allocate": ("get", [perpetrator.public_id], allocate),
         "offender_management:end_allocation": ("get", [perpetrator.public_id, allocation.public_id], allocate),
         "offender_management:record_intervention": ("get", [perpetrator.public_id], intervene),
+        # Everyone who sees the perpetrator reads the programme; its lead agency (here the force) runs it.
+        "offender_management:programme": (
+            "get",
+            [perpetrator.public_id, allocation.public_id],
+            {a: 200 if a in SEE_CASE else 404 for a in ACTORS},
+        ),
     }
