@@ -55,6 +55,7 @@ RECORD_PAGES = {
     "perpetrators:detail",
     "offender_management:allocate",
     "offender_management:end_allocation",
+    "offender_management:programme",  # logged as its perpetrator's page
     "offender_management:record_intervention",
     "victims:detail",
     "equipment:issue_new",
