@@ -56,7 +56,7 @@ def break_glass_review_submit(request: AuthenticatedHttpRequest, public_id: str)
     if form.is_valid():
         try:
             break_glass_review(auditor=request.user, access=access, note=form.cleaned_data["note"])
-        except ApplicationError as exc:
+        except ApplicationError as exc:  # said beside the note, where the auditor typed
             form.add_error("note", exc.message)
         else:
             messages.success(request, f"Break-glass access to {access.case.reference} marked as reviewed.")
