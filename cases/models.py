@@ -24,6 +24,8 @@ class Operation(PublicIdModel, TimeStampedModel):
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
+    # The lead force's areas the operation works in (none: the whole force).
+    areas = models.ManyToManyField(Area, blank=True, related_name="operations")
 
     history = HistoricalRecords()
 

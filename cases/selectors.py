@@ -227,3 +227,24 @@ def child_schools_for(user: User, case: Case) -> dict[int, str]:
             "child_id", "child__confidential__school"
         )
     )
+
+
+def cases_visible_among(user: User, candidates: QuerySet[Case]) -> QuerySet[Case]:
+    """Those of a few candidate cases (a search's) that the user sees: the rule of `cases_visible_to`,
+    tested row by row on the candidates, so that the cost follows the candidates and not the number of
+    cases the user sees (a whole force: 50,000 ids, 0.1-0.4 s to gather and hash). For a short list
+    only; the whole-table lists use `cases_visible_to`."""
+    if not _may_read(user):
+        return Case.objects.none()
+    reasons = [
+        q for q in (_assigned_q(user), _scope_q(user), _agency_permission_q(user, "view_case")) if q is not _NOTHING
+    ]
+    if user.role == Role.SUPERVISOR:
+        looks = BreakGlassAccess.objects.filter(user=user, case=OuterRef("pk"), expires_at__gt=timezone.now())
+        reasons.append(Q(Exists(looks)))
+    if not reasons:
+        return Case.objects.none()
+    visible = reasons[0]
+    for reason in reasons[1:]:
+        visible |= reason
+    return candidates.filter(visible)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import operations_views, views
 
 app_name = "cases"
 
@@ -9,6 +9,11 @@ urlpatterns = [
     path("caseload/", views.caseload, name="caseload"),
     path("cases/", views.case_list, name="list"),
     path("cases/break-glass/", views.break_glass, name="break_glass"),
+    path("operations/", operations_views.operation_list, name="operations"),
+    path("operations/new/", operations_views.operation_new, name="operation_new"),
+    path("operations/<uuid:public_id>/", operations_views.operation_detail, name="operation_detail"),
+    path("operations/<uuid:public_id>/edit/", operations_views.operation_edit, name="operation_edit"),
+    path("operations/<uuid:public_id>/add-case/", operations_views.operation_add_case, name="operation_add_case"),
     path("operations/<uuid:public_id>/cadences/", views.operation_cadences, name="operation_cadences"),
     # Directly under the case list: templates/includes/case_table.html builds these links from the list's.
     path("cases/<uuid:public_id>/", views.case_detail, name="detail"),

@@ -77,12 +77,15 @@ INSTALLED_APPS = [
     "disclosures",
     "meetings",
     "offender_management",
+    "notes",
     "equipment",
     "scoring",
     "oversight",
     "reports",
     "documents",
     "records",
+    "search",
+    "casefile",
     # The shell: navigation, health checks, demo data; may import any app
     "dacrre.shell",
 ]

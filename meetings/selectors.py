@@ -1,9 +1,14 @@
 import datetime
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from cases.models import Case, CaseStatus, RiskLevel
+from cases.models import Case, CaseStatus, ChronologyEntry, ChronologyVisibility, RiskLevel
 from cases.selectors import cases_visible_to
 from dacrre.accounts.models import User
 from dacrre.core.exceptions import NotFoundError
@@ -85,3 +90,58 @@ def actions_for_agency_of(user: User) -> QuerySet[MeetingAction]:
 def meeting_open_actions(meeting: Meeting) -> QuerySet[MeetingAction]:
     """Actions of the meeting still to be done: it cannot conclude while there are any."""
     return MeetingAction.objects.filter(agenda_item__meeting=meeting, status=ActionStatus.OPEN)
+
+
+@dataclass(frozen=True)
+class PanelOverview:
+    since: datetime.date
+    previous: Meeting | None
+    items: Sequence[AgendaItem]  # each with incidents_since, notes_since, returning
+    actions_by_agency: list[Any]
+
+
+def panel_overview(user: User, meeting: Meeting) -> PanelOverview:
+    """The co-ordinator's view of a panel: what changed for each case on the agenda since the chair's
+    previous meeting of the kind (incidents, chronology entries the user may see, whether it was on
+    that agenda), and the open actions on these cases per agency. Four queries whatever the agenda."""
+    previous = (
+        Meeting.objects.filter(kind=meeting.kind, chair_agency_id=meeting.chair_agency_id, held_on__lt=meeting.held_on)
+        .order_by("-held_on")
+        .first()
+    )
+    since = previous.held_on if previous is not None else meeting.held_on - datetime.timedelta(days=28)
+    moment = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+    entries = ChronologyEntry.objects.filter(case=OuterRef("case_id"), occurred_at__gte=moment)
+    if user.is_perpetrator_side:
+        entries = entries.filter(visibility=ChronologyVisibility.ALL)
+    items = list(
+        agenda_visible_to(user, meeting)
+        .select_related("case__perpetrator__person")
+        .annotate(
+            incidents_since=_count(
+                Incident.objects.filter(perpetrator_id=OuterRef("case__perpetrator_id"), occurred_at__gte=moment),
+                "perpetrator_id",
+            ),
+            notes_since=_count(entries, "case_id"),
+            returning=Exists(AgendaItem.objects.filter(meeting=previous, case_id=OuterRef("case_id")))
+            if previous is not None
+            else Value(False),
+        )
+        .order_by("case__reference")
+    )
+    today = timezone.localdate()
+    actions_by_agency = list(
+        MeetingAction.objects.filter(
+            agenda_item__case_id__in=[item.case_id for item in items], status=ActionStatus.OPEN
+        )
+        .values("assigned_agency__name")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)), next_due=Min("due_on"))
+        .order_by("assigned_agency__name")
+    )
+    return PanelOverview(since=since, previous=previous, items=items, actions_by_agency=actions_by_agency)
+
+
+def _count(queryset: QuerySet, correlated: str) -> Coalesce:
+    """How many rows of `queryset` (correlated to the outer row on `correlated`): 0 for none."""
+    counted = queryset.order_by().values(correlated).annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from cases.models import Case
 from cases.selectors import cases_visible_to
 from dacrre.accounts.models import User
-from dacrre.audit.access import rows_listed
+from dacrre.audit.access import Shown, rows_listed
 from dacrre.audit.exports import FORMATS, export_response
 from dacrre.core.exceptions import ApplicationError
 from dacrre.core.form_tokens import form_view
@@ -31,6 +31,7 @@ from .selectors import (
     agenda_visible_to,
     meeting_open_actions,
     meetings_visible_to,
+    panel_overview,
 )
 
 
@@ -280,3 +281,18 @@ def action_complete(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> 
         return redirect("meetings:actions")
     rows = [(a, form if a.pk == action.pk else OutcomeForm(prefix=f"o{a.pk}")) for a in actions]
     return render(request, "meetings/actions.html", {"rows": rows, "form": form})
+
+
+@login_required
+def panel_overview_page(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The panel co-ordinator's view: the panel's perpetrators, what changed since the last panel,
+    and the actions due per agency."""
+    meeting = meeting_for(request, public_id, what="Panel overview")
+    overview = panel_overview(request.user, meeting)
+    rows_listed(
+        request,
+        page="panel overview",
+        detail=f"{meeting}: {len(overview.items)} cases",
+        shown=[Shown("Perpetrator", item.case.perpetrator.person, item.case.reference) for item in overview.items],
+    )
+    return render(request, "meetings/overview.html", {"meeting": meeting, "overview": overview})

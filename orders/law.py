@@ -10,7 +10,8 @@ what the law allows and by when.
   police of their name and address (s.39). They are offered where the force is in the pilot
   (setting DAPO_PILOT).
 - A restraining order records its route: on conviction, on acquittal, or at the family court.
-- Bail conditions end on a date, and when known a time: their end is a risk moment.
+- Bail conditions carry their end date and, when known, the time: their end is a risk moment (the
+  protection gap), so the form asks for both.
 """
 
 import datetime
@@ -67,8 +68,6 @@ def terms_checked(terms: OrderTerms, *, notice: ProtectiveOrder | None = None) -
         _dvpo_length(terms)
     if kind == OrderKind.RESTRAINING and not terms.route:
         raise ApplicationError("Choose how the restraining order was made", field="route")
-    if kind == OrderKind.BAIL and terms.ends_on is None:
-        raise ApplicationError("Enter the date the bail conditions end", field="ends_on")
     return terms
 
 

@@ -2,10 +2,25 @@
 so one real person can be a victim in one case and a perpetrator in another."""
 
 from django.db import models
+from django.db.models import Func
+from django.db.models.functions import Lower, Replace
 from simple_history.models import HistoricalRecords
 
 from dacrre.audit.access import AccessSubject
 from dacrre.core.models import PublicIdModel, TimeStampedModel
+
+# What a name is compared by in the database: lower case, without the spaces and punctuation names are
+# written with ("O'Brien-Smyth" and "obriensmyth" give the same key). Accents stay (the import's
+# matching drops them: matching.normalise_name); a search tolerates them as a one-letter slip.
+NAME_KEY_DROPPED = (" ", "-", "'", "\u2019", ".", ",")
+
+
+def name_key(field: str) -> Func:
+    """The key of a name column, as an expression both the index and the search use (so the index is used)."""
+    expression: Func = Lower(field)
+    for character in NAME_KEY_DROPPED:
+        expression = Replace(expression, models.Value(character), models.Value(""))
+    return expression
 
 
 class Gender(models.TextChoices):
@@ -32,7 +47,14 @@ class Person(PublicIdModel, TimeStampedModel):
     class Meta:
         ordering = ["family_name", "given_name"]
         verbose_name_plural = "people"
-        indexes = [models.Index(fields=["family_name", "given_name", "date_of_birth"])]
+        indexes = [
+            models.Index(fields=["family_name", "given_name", "date_of_birth"]),
+            # The header search: by name key (family, then given, and given alone for a single word)
+            # and by date of birth.
+            models.Index(name_key("family_name"), name_key("given_name"), name="person_name_keys"),
+            models.Index(name_key("given_name"), name="person_given_key"),
+            models.Index(fields=["date_of_birth"], name="person_date_of_birth"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

@@ -32,6 +32,15 @@ DISCLOSURE_RECEIVED = "disclosure_received"
 DISCLOSURE_MADE = "disclosure_made"
 INCIDENTS_BEFORE = "incidents_before"  # count: incidents in the window before the case opened
 INCIDENTS_AFTER = "incidents_after"
+EQUIPMENT_ISSUED = "equipment_issued"
+# Programmes belong to the perpetrator: kept when their last case goes (and they with it).
+PROGRAMME_ALLOCATED = "programme_allocated"
+PROGRAMME_COMPLETED = "programme_completed"
+PROGRAMME_WITHDRAWN = "programme_withdrawn"
+PROGRAMME_REDUCED = "programme_reduced"  # label: the category of behaviour
+# The case's victims and children, counted on the perpetrator's allocations' start dates.
+PROGRAMME_VICTIM = "programme_victim"
+PROGRAMME_CHILD = "programme_child"
 
 
 @dataclass(frozen=True)
@@ -87,9 +96,39 @@ def case_figures(case: Case) -> list[Figure]:
         figures.append(Figure(DISCLOSURE_RECEIVED, received))
         if outcome == DisclosureOutcome.MADE and outcome_on is not None:
             figures.append(Figure(DISCLOSURE_MADE, outcome_on))
+    figures += [Figure(EQUIPMENT_ISSUED, on) for on in case.equipment_issues.values_list("issued_on", flat=True)]
+    figures += _programme_figures(case)
     before, after = _incidents_around_opening(one, Period(opened, opened))
     figures += [Figure(INCIDENTS_BEFORE, opened, count=before), Figure(INCIDENTS_AFTER, opened, count=after)]
     return [figure for figure in figures if figure.count]
+
+
+def _programme_figures(case: Case) -> list[Figure]:
+    from offender_management.models import BehaviourMeasure, MeasurePoint, ProgrammeAllocation, ProgrammeStageChange
+
+    allocations = ProgrammeAllocation.objects.filter(perpetrator_id=case.perpetrator_id)
+    starts = list(allocations.values_list("starts_on", flat=True))
+    figures = [Figure(PROGRAMME_VICTIM, on) for on in starts for _ in range(case.case_victims.count())] + [
+        Figure(PROGRAMME_CHILD, on) for on in starts for _ in range(case.case_children.count())
+    ]
+    if Case.objects.filter(perpetrator_id=case.perpetrator_id).exclude(pk=case.pk).exists():
+        return figures  # the perpetrator stays, and their programmes are counted live
+    figures += [Figure(PROGRAMME_ALLOCATED, on) for on in starts]
+    for to_stage, on in ProgrammeStageChange.objects.filter(allocation__in=allocations).values_list(
+        "to_stage", "changed_on"
+    ):
+        metric = {"completed": PROGRAMME_COMPLETED, "withdrawn": PROGRAMME_WITHDRAWN}.get(to_stage)
+        if metric:
+            figures.append(Figure(metric, on))
+    measures = BehaviourMeasure.objects.filter(allocation__in=allocations)
+    begun = {m.allocation_id: m.scores for m in measures if m.point == MeasurePoint.START}
+    for measure in measures:
+        if measure.point == MeasurePoint.EXIT:
+            start = begun.get(measure.allocation_id, {})
+            for category, score in measure.scores.items():
+                if score < start.get(category, 0):
+                    figures.append(Figure(PROGRAMME_REDUCED, measure.measured_on, label=category))
+    return figures
 
 
 def case_figures_keep(case: Case) -> int:

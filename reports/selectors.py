@@ -11,8 +11,18 @@ from django.db.models.functions import Coalesce
 from cases.models import Case, CaseChild, CaseVictim, RiskLevel
 from dacrre.accounts.models import Agency
 from disclosures.models import DisclosureApplication, DisclosureOutcome
+from equipment.models import EquipmentIssue, EquipmentItem
 from incidents.models import Incident
-from offender_management.models import Intervention, InterventionType
+from offender_management.models import (
+    BehaviourCategory,
+    BehaviourMeasure,
+    Intervention,
+    InterventionType,
+    MeasurePoint,
+    ProgrammeAllocation,
+    ProgrammeStage,
+    ProgrammeStageChange,
+)
 from orders.models import OrderBreach, ProtectiveOrder
 from referrals.models import Referral, ReferralStatus
 from reminders.models import Reminder, ReminderKind
@@ -223,6 +233,110 @@ def _plus(live: dict[str, int], disposed: tuple[int, int]) -> dict[str, int]:
     return {"this": live["this"] + disposed[0], "last": live["last"] + disposed[1]}
 
 
+def _equipment_section(
+    agency: Agency, in_cases: QuerySet, period: Period, last_year: Period, kept: tuple[int, int]
+) -> Section:
+    """Equipment issued on the report's cases, and the force's spend per fund on items bought in the
+    period (spend is the force's, whatever the area or operation chosen)."""
+    issued = _two(
+        EquipmentIssue.objects.filter(case__in=in_cases), period.dates("issued_on"), last_year.dates("issued_on")
+    )
+    spend = (
+        EquipmentItem.objects.filter(agency=agency)
+        .values("fund__name")
+        .annotate(
+            this=Coalesce(Sum("cost", filter=period.dates("bought_on")), Decimal("0")),
+            last=Coalesce(Sum("cost", filter=last_year.dates("bought_on")), Decimal("0")),
+        )
+        .order_by("fund__name")
+    )
+    rows = [Row("Equipment issued to victims", issued["this"] + kept[0], issued["last"] + kept[1])]
+    rows += [Row(f"Spend, {row['fund__name']} (£)", round(row["this"]), round(row["last"])) for row in spend]
+    return Section("Target-hardening equipment", rows)
+
+
+def _programme_section(in_cases: QuerySet, period: Period, last_year: Period, disposed: "_Disposed") -> Section:
+    """Programme allocations of the report's cases' perpetrators: allocated, completed, withdrawn,
+    the victims and children associated with them, and at exit the number whose behaviour reduced,
+    per category. Five queries."""
+    allocations = ProgrammeAllocation.objects.filter(perpetrator__cases__in=in_cases).values("pk")
+    allocated = _two(
+        ProgrammeAllocation.objects.filter(pk__in=allocations), period.dates("starts_on"), last_year.dates("starts_on")
+    )
+    ended = ProgrammeStageChange.objects.filter(allocation__in=allocations).aggregate(
+        **{
+            f"{stage}_{which}": Count("pk", filter=Q(to_stage=stage) & during.dates("changed_on"))
+            for stage in (ProgrammeStage.COMPLETED, ProgrammeStage.WITHDRAWN)
+            for which, during in (("this", period), ("last", last_year))
+        }
+    )
+    started = {
+        which: ProgrammeAllocation.objects.filter(pk__in=allocations)
+        .filter(during.dates("starts_on"))
+        .values("perpetrator_id")
+        for which, during in (("this", period), ("last", last_year))
+    }
+    associated = {
+        name: model.objects.filter(case__in=in_cases).aggregate(
+            **{
+                which: Count(person, distinct=True, filter=Q(case__perpetrator_id__in=started[which]))
+                for which in ("this", "last")
+            }
+        )
+        for name, model, person in (("victims", CaseVictim, "victim_id"), ("children", CaseChild, "child_id"))
+    }
+    f = figures_module
+
+    def row(label: str, this: int, last: int, metric: str) -> Row:
+        kept = disposed.one(metric)
+        return Row(label, this + kept[0], last + kept[1])
+
+    rows = [
+        row("Perpetrators allocated to a programme", allocated["this"], allocated["last"], f.PROGRAMME_ALLOCATED),
+        row(
+            "Victims associated with them",
+            associated["victims"]["this"],
+            associated["victims"]["last"],
+            f.PROGRAMME_VICTIM,
+        ),
+        row(
+            "Children associated with them",
+            associated["children"]["this"],
+            associated["children"]["last"],
+            f.PROGRAMME_CHILD,
+        ),
+        row("Programmes completed", ended["completed_this"], ended["completed_last"], f.PROGRAMME_COMPLETED),
+        row("Programmes withdrawn from", ended["withdrawn_this"], ended["withdrawn_last"], f.PROGRAMME_WITHDRAWN),
+    ]
+    kept = disposed.by_label(f.PROGRAMME_REDUCED)
+    reduced = [
+        Row(r.label, r.this + kept.get(category.value, (0, 0))[0], r.last + kept.get(category.value, (0, 0))[1])
+        for r, category in zip(_reductions(allocations, period, last_year), BehaviourCategory, strict=True)
+    ]
+    return Section("Perpetrator programmes", rows + reduced)
+
+
+def _reductions(allocations: QuerySet, period: Period, last_year: Period) -> list[Row]:
+    """Per category, the programmes whose exit measure (in the period) is lower than their start."""
+    starts: dict[int, dict] = {}
+    exits: list[tuple[int, datetime.date, dict]] = []
+    for measure in BehaviourMeasure.objects.filter(allocation__in=allocations):
+        if measure.point == MeasurePoint.START:
+            starts[measure.allocation_id] = measure.scores
+        else:
+            exits.append((measure.allocation_id, measure.measured_on, measure.scores))
+    rows = []
+    for category in BehaviourCategory:
+        counts = {"this": 0, "last": 0}
+        for allocation_id, on, scores in exits:
+            if scores.get(category.value, 0) >= starts.get(allocation_id, {}).get(category.value, 0):
+                continue
+            for which, during in (("this", period), ("last", last_year)):
+                counts[which] += during.start <= on <= during.end
+        rows.append(Row(f"Reduced at exit: {category.label.lower()}", counts["this"], counts["last"]))
+    return rows
+
+
 def performance_report(
     *, agency: Agency, period: Period, area_id: int | None = None, operation_id: int | None = None
 ) -> list[Section]:
@@ -361,6 +475,8 @@ def performance_report(
                 Row("Clare's Law disclosures made", disclosed["this"], disclosed["last"]),
             ],
         ),
+        _equipment_section(agency, in_cases, period, last_year, disposed.one(f.EQUIPMENT_ISSUED)),
+        _programme_section(in_cases, period, last_year, disposed),
         Section(
             f"Did the offending fall? Incidents by perpetrators of cases opened in the period, "
             f"{AFTER_INTERVENTION_DAYS} days either side of the opening",

@@ -11,8 +11,14 @@ from dacrre.audit.access import Shown, record_access
 from dacrre.audit.models import AccessAction
 from dacrre.core.exceptions import NotFoundError
 
-from .models import Victim, VictimConfidential
-from .selectors import victim_confidential_for, victim_get_for
+from .models import Child, ChildConfidential, Victim, VictimConfidential
+from .selectors import (
+    case_victims_confidential_for,
+    child_confidential_for,
+    child_get_for,
+    victim_confidential_for,
+    victim_get_for,
+)
 
 
 def victim_for(request: HttpRequest, public_id: uuid.UUID | str, *, what: str, cases: bool = False) -> Victim:
@@ -38,3 +44,42 @@ def victim_confidential_shown(request: HttpRequest, victim: Victim) -> VictimCon
     if confidential is not None:
         record_access(request, victim, action=AccessAction.VIEW_CONFIDENTIAL, what="Contact details")
     return confidential
+
+
+def child_for(request: HttpRequest, public_id: uuid.UUID | str, *, what: str) -> Child:
+    """The child for the page `what`, logged; a child in no case the user sees answers 404."""
+    try:
+        child = child_get_for(request.user, public_id)  # type: ignore[arg-type]
+    except NotFoundError as exc:
+        raise Http404(exc.message) from exc
+    record_access(request, child, what=what)
+    return child
+
+
+def child_confidential_shown(request: HttpRequest, child: Child) -> ChildConfidential | None:
+    """The child's school if the user may see it, logged as a confidential view."""
+    confidential = child_confidential_for(request.user, child)  # type: ignore[arg-type]
+    if confidential is not None:
+        record_access(request, child, action=AccessAction.VIEW_CONFIDENTIAL, what="School")
+    return confidential
+
+
+def confidential_changed(request: HttpRequest, record: Victim | Child, *, fields: list[str]) -> None:
+    """A change of contact details (or a school), logged with the names of the fields changed (the
+    values are in the record's history)."""
+    record_access(
+        request,
+        record,
+        action=AccessAction.VIEW_CONFIDENTIAL,
+        what="Contact details changed" if isinstance(record, Victim) else "School changed",
+        detail="changed: " + (", ".join(fields) or "nothing"),
+    )
+
+
+def case_victims_confidential_shown(request: HttpRequest, case: object) -> dict[int, VictimConfidential]:
+    """The contact details of the victims of one case, by victim id, where the user may see them on
+    that case (`case_victim_contact_allowed`), each logged as a confidential view. One query to read."""
+    details = case_victims_confidential_for(request.user, case)  # type: ignore[arg-type]
+    for confidential in details:
+        record_access(request, confidential.victim, action=AccessAction.VIEW_CONFIDENTIAL, what="Contact details")
+    return {confidential.victim_id: confidential for confidential in details}

@@ -67,6 +67,14 @@ class Child(PublicIdModel, TimeStampedModel):
     def __str__(self) -> str:
         return str(self.person)
 
+    def access_subject(self) -> AccessSubject:
+        return AccessSubject(
+            object_type="child",
+            object_id=self.public_id,
+            label=f"Child {self.person.full_name}",
+            person=self.person,
+        )
+
 
 class ChildConfidential(TimeStampedModel):
     """A child's school tells a perpetrator where the child (and often the victim) will be."""

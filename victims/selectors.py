@@ -7,7 +7,7 @@ from cases.selectors import case_victim_contact_allowed, cases_visible_to, cases
 from dacrre.accounts.models import User
 from dacrre.core.exceptions import NotFoundError
 
-from .models import Victim, VictimConfidential
+from .models import Child, ChildConfidential, Victim, VictimConfidential
 
 
 def victims_visible_to(user: User) -> QuerySet[Victim]:
@@ -28,6 +28,25 @@ def victim_confidential_for(user: User, victim: Victim) -> VictimConfidential | 
     if not cases_with_victim_contact_for(user).filter(victims=victim).exists():
         return None
     return VictimConfidential.objects.filter(victim=victim).first()
+
+
+def children_visible_to(user: User) -> QuerySet[Child]:
+    """A child is visible to whoever can see at least one case they are in."""
+    return Child.objects.filter(cases__in=cases_visible_to(user)).distinct()
+
+
+def child_get_for(user: User, public_id: uuid.UUID | str) -> Child:
+    try:
+        return children_visible_to(user).select_related("person").get(public_id=public_id)
+    except (Child.DoesNotExist, ValueError) as exc:
+        raise NotFoundError("Child not found.") from exc
+
+
+def child_confidential_for(user: User, child: Child) -> ChildConfidential | None:
+    """A child's school, or None when the user may not see it (the rule of victims' contact details)."""
+    if not cases_with_victim_contact_for(user).filter(children=child).exists():
+        return None
+    return ChildConfidential.objects.filter(child=child).first()
 
 
 def victim_confidential_on_case(user: User, case: Case, victim: Victim) -> VictimConfidential | None:

@@ -108,3 +108,9 @@ def can_view_disclosures(user: User, case: Case) -> bool:
 def can_set_cadences(user: User) -> bool:
     """How often cases are visited and reviewed is an operational decision of the lead force."""
     return user.is_police and user.role == Role.SUPERVISOR
+
+
+@predicate("cases.manage_operations")
+def can_manage_operations(user: User) -> bool:
+    """Operations (their names, dates, areas and cadences) are set up by the lead force's supervisors."""
+    return user.agency_id is not None and user.is_police and user.role == Role.SUPERVISOR

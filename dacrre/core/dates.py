@@ -107,6 +107,7 @@ MEETING_HELD = DateBounds("the date of the meeting", years_back=2, years_ahead=1
 MEETING_ACTION_DUE = DateBounds("the due date", years_back=2, years_ahead=1)
 SAFETY_MEASURE_DUE = DateBounds("the date of the measure", years_back=5, years_ahead=2)
 SCHOOL_NOTIFIED = DateBounds("the date the school was told", years_back=1)
+NOTE_OCCURRED = DateBounds("the date of the contact", years_back=1)
 MARAC_REFERRED = DateBounds("the date of the MARAC referral", years_back=1)
 OPERATION_STARTS = DateBounds("the start date of the operation", since=EARLIEST_RECORDS, years_ahead=2)
 OPERATION_ENDS = DateBounds("the end date of the operation", since=EARLIEST_RECORDS, years_ahead=10)

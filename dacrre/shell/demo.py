@@ -23,6 +23,8 @@ from equipment.models import EquipmentKind
 from equipment.services import fund_create, item_add, item_issue
 from incidents.models import OffenceCategory
 from incidents.services import incident_record
+from notes.models import ContactMethod, NoteKind, NoteSide
+from notes.services import note_write
 from orders.models import OrderKind
 from orders.services import order_record
 from people.models import Gender
@@ -379,6 +381,7 @@ def demo_seed() -> bool:  # noqa: C901
             summary="Perpetrator's address checked; intelligence shared with the offender manager.",
             actor=officers[area_name],
         )
+        _demo_notes(case=Case.objects.get(pk=case.pk), officer=officers[area_name], idva=users["idva"])
     _demo_equipment(officers["North"])
     return True
 
@@ -424,6 +427,43 @@ def _demo_equipment(officer: User) -> None:
             victim=victim,
             answers=dict.fromkeys(STALKING_KEYS, "no") | {"following": "yes", "threats": "yes"},
             notes="Followed to work twice this week; messages from new numbers.",
+        )
+
+
+def _demo_notes(*, case: Case, officer: User, idva: User) -> None:
+    """A contact with the victim (victim side), a perpetrator-side note, and the IDVA's contact on
+    the cases they hold."""
+    today = timezone.localdate()
+    note_write(
+        actor=officer,
+        case=case,
+        kind=NoteKind.CONTACT,
+        side=NoteSide.VICTIM,
+        occurred_on=today - datetime.timedelta(days=2),
+        method=ContactMethod.PHONE,
+        with_whom="The victim, on the safe number",
+        outcome="Safe; agreed to a visit next week",
+        text="Victim spoken to by phone on the safe number. No contact from the perpetrator since the bail conditions.",
+    )
+    note_write(
+        actor=officer,
+        case=case,
+        kind=NoteKind.NOTE,
+        side=NoteSide.PERPETRATOR,
+        occurred_on=today - datetime.timedelta(days=1),
+        text="Perpetrator's address checked; intelligence shared with the offender manager.",
+    )
+    if case.idva_id == idva.pk:
+        note_write(
+            actor=idva,
+            case=case,
+            kind=NoteKind.CONTACT,
+            side=NoteSide.VICTIM,
+            occurred_on=today,
+            method=ContactMethod.VISIT,
+            with_whom="The victim, at a safe venue",
+            outcome="Safety plan reviewed",
+            text="Met at the library. Go-bag discussed; panic alarm to be fitted.",
         )
 
 

@@ -181,6 +181,25 @@ def test_an_idva_updates_a_safety_plan_sees_the_previous_version_and_is_told_of_
     page.get_by_text("while you were editing").wait_for()
     assert page.locator("table input[type=text]").first.input_value() == "IDVA to call weekly"
     accessible(page)
+
+    # The IDVA logs a contact from the case page, then finds the victim with the header search.
+    page.goto(f"/cases/{case.public_id}/")
+    page.get_by_role("link", name="Log a contact").click()
+    accessible(page)
+    page.get_by_label("Victim side").check()
+    page.get_by_label("How was the contact made?").select_option("phone")
+    page.get_by_label("With whom").fill("The victim")
+    page.get_by_label("Outcome").fill("Safe; visit agreed")
+    page.get_by_label("Note", exact=True).fill("Rang on the safe number after 10am.")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Contact logged.").wait_for()
+    accessible(page)
+    page.get_by_label("Search by name, date of birth, police identifier or case reference").fill(
+        victim.person.family_name
+    )
+    page.get_by_role("button", name="Search").first.click()
+    page.get_by_role("link", name=victim.person.full_name).first.wait_for()
+    accessible(page)
     finish(page, "journey-2-idva")
 
 

@@ -1164,6 +1164,129 @@ def _api_updates(w: World) -> Submission:
     return submission
 
 
+@form("notes:new")
+def _note_new(w: World) -> Submission:
+    return Submission(
+        user=w.idva,
+        url=reverse("notes:new", args=[w.case.public_id]) + "?kind=contact",
+        data={
+            "kind": "contact",
+            "side": "victim",
+            "occurred_on": day(0),
+            "method": "phone",
+            "with_whom": "The victim",
+            "outcome": "Safe; visit agreed",
+            "text": "Rang on the safe number.",
+        },
+        redirect=reverse("notes:list", args=[w.case.public_id]),
+        message="Contact logged.",
+        check=lambda _: w.case.notes.filter(kind="contact", method="phone", author=w.idva).count() == 1,
+    )
+
+
+def _a_note(w: World, author):
+    from notes.services import note_write
+
+    return note_write(actor=author, case=w.case, kind="note", side="victim", occurred_on=TODAY(), text="Note.")
+
+
+@form("notes:detail")
+def _note_annotate(w: World) -> Submission:
+    note = _a_note(w, w.idva)
+    url = reverse("notes:detail", args=[w.case.public_id, note.public_id])
+    return Submission(
+        user=w.officer,
+        url=url,
+        data={"text": "Checked with the victim."},
+        redirect=url,
+        message="Annotation added.",
+        check=lambda _: note.annotations.filter(text="Checked with the victim.").exists(),
+    )
+
+
+@form("notes:edit")
+def _note_edit(w: World) -> Submission:
+    note = _a_note(w, w.officer)
+    return Submission(
+        user=w.officer,
+        url=reverse("notes:edit", args=[w.case.public_id, note.public_id]),
+        data={"text": "Note, corrected."},
+        redirect=reverse("notes:detail", args=[w.case.public_id, note.public_id]),
+        message="Note corrected.",
+        check=lambda _: type(note).objects.get(pk=note.pk).text == "Note, corrected.",
+    )
+
+
+@form("victims:details")
+def _victim_details(w: World) -> Submission:
+    from victims.models import VictimConfidential
+
+    return Submission(
+        user=w.idva,
+        url=reverse("victims:details", args=[w.victim.public_id]),
+        data={"address": "2 Safe Street", "in_refuge": "yes"},
+        redirect=reverse("victims:detail", args=[w.victim.public_id]),
+        message="Details saved.",
+        check=lambda _: VictimConfidential.objects.get(victim=w.victim).address == "2 Safe Street",
+    )
+
+
+@form("victims:child_details")
+def _child_details(w: World) -> Submission:
+    from victims.models import ChildConfidential
+
+    child = CaseChildFactory(case=w.case).child
+    return Submission(
+        user=w.officer,
+        url=reverse("victims:child_details", args=[child.public_id]) + f"?case={w.case.public_id}",
+        data={"school": "Safe Academy"},
+        redirect=case_page(w),
+        message="Details saved.",
+        check=lambda _: ChildConfidential.objects.get(child=child).school == "Safe Academy",
+    )
+
+
+@form("cases:operation_new")
+def _operation_new(w: World) -> Submission:
+    from cases.models import Operation
+
+    return Submission(
+        user=w.supervisor,
+        url=reverse("cases:operation_new"),
+        data={"name": "Op Mistletoe", "starts_on": day(7), "ends_on": day(40), "areas": [str(w.area.pk)]},
+        message="Operation Op Mistletoe set up.",
+        check=lambda _: Operation.objects.filter(name="Op Mistletoe", areas=w.area).exists(),
+    )
+
+
+@form("cases:operation_edit")
+def _operation_edit(w: World) -> Submission:
+    operation = w.case.operation
+    return Submission(
+        user=w.supervisor,
+        url=reverse("cases:operation_edit", args=[operation.public_id]),
+        data={"name": "Op County (winter)", "ends_on": day(60)},
+        redirect=reverse("cases:operation_detail", args=[operation.public_id]),
+        message="Operation saved.",
+        check=lambda _: type(operation).objects.get(pk=operation.pk).name == "Op County (winter)",
+    )
+
+
+@form("cases:operation_add_case")
+def _operation_add_case(w: World) -> Submission:
+    from cases.models import Operation
+
+    operation = Operation.objects.create(name="Op Mistletoe", lead_agency=w.police, starts_on=TODAY())
+    return Submission(
+        user=w.supervisor,
+        url=reverse("cases:operation_add_case", args=[operation.public_id]),
+        data={"case_reference": w.case.reference},
+        redirect=reverse("cases:operation_detail", args=[operation.public_id]),
+        message=f"Case {w.case.reference} added to Op Mistletoe.",
+        check=lambda _: type(w.case).objects.get(pk=w.case.pk).operation_id == operation.pk,
+    )
+
+
 # Apps may keep their entries beside this file, in tests/guards/forms_<app>.py, registering with
 # `form` and building on `World` and `Submission` from here.
 for _path in sorted(Path(__file__).parent.glob("forms_*.py")):

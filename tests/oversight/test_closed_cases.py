@@ -124,7 +124,12 @@ def closed(db) -> Closed:
     child = CaseChildFactory(case=case).child
     planned = visit_plan(actor=officer, case=case, victim=None, planned_for=NOW + datetime.timedelta(days=3))
     order = order_record(
-        actor=officer, case=case, kind=OrderKind.DVPO, starts_on=TODAY, ends_on=None, conditions="No contact"
+        actor=officer,
+        case=case,
+        kind=OrderKind.DVPO,
+        starts_on=TODAY,
+        ends_on=TODAY + datetime.timedelta(days=28),
+        conditions="No contact",
     )
     undecided = application_record(
         actor=officer,

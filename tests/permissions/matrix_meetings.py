@@ -50,6 +50,7 @@ def entries(world) -> dict:
         "meetings:list": ("get", [], every, {a: 200 if a in SCHEDULERS else 403 for a in ACTORS}),
         "meetings:actions": ("get", [], every),
         "meetings:detail": ("get", [meeting.public_id], {a: 200 if a in sees_meeting else 404 for a in ACTORS}),
+        "meetings:overview": ("get", [meeting.public_id], {a: 200 if a in sees_meeting else 404 for a in ACTORS}),
         # Empty bodies: those who may change the meeting get the form back with errors.
         "meetings:change": (
             "post",
