@@ -26,6 +26,14 @@ from tests.permissions.test_matrix import (
 # One record: the page's fetcher (cases.http.case_for, visits.http.visit_for...) writes its row.
 RECORD_PAGES = {
     "cases:detail",
+    "casefile:summary",
+    "notes:list",  # a case's notes, reached through case_for
+    "notes:new",
+    "notes:detail",
+    "notes:edit",
+    "meetings:overview",  # the meeting, then its panel's perpetrators listed
+    "victims:details",
+    "victims:child_details",
     "visits:new",  # the visit forms reach their case through case_for
     "visits:plan",
     "visits:detail",
@@ -83,6 +91,8 @@ DOWNLOADS = {
 }
 # Rows of many records: rows_listed writes what was listed and one row per person the rows name.
 LISTS = {
+    "cases:operation_detail",  # an operation and its cases
+    "search:results",
     "cases:home",  # officers' and IDVAs' caseload; every other role is sent to its own work
     "cases:caseload",
     "cases:list",
@@ -138,6 +148,10 @@ NOT_RECORD_PAGES = {
     "glossary": "the glossary of terms: no data",
     "cases:break_glass": "a form asking for a case reference and a reason; the case page it opens is logged",
     "cases:operation_cadences": "an operation's visit and review cadences: settings, no person",
+    "cases:operations": "operations by name, area and counts: no person named",
+    "cases:operation_new": "the form to open an operation: no person",
+    "cases:operation_edit": "an operation's name, area and dates: no person",
+    "cases:operation_add_case": "a form asking for a case reference; the case's page is logged when opened",
     "meetings:list": "meetings by kind, date and chair agency: no person named (its download is logged)",
     "incidents:import": "the upload form and the force's recent files by name: no person named",
     "incidents:import_guide": "what an import file must hold: no data",
@@ -152,6 +166,8 @@ NOT_RECORD_PAGES = {
     "records:disposal": "a disposal record holds no personal data (case reference and counts)",
 }
 WHERE = "tests/guards/test_access_log_every_page.py"
+# What a list is asked, where it lists nothing (and so logs nothing) until asked something.
+QUERIES = {"search:results": lambda built: f"?q={built.case.reference}"}
 # Who asks, in this order: the first the permission matrix lets in (200).
 ASKERS = [
     "assigned_officer",
@@ -203,7 +219,7 @@ def test_the_page_writes_its_access_log_row(world, login, client, name) -> None:
     method, args, expected, *_ = matrix[name]
     asker = next((actor for actor in ASKERS if expected.get(actor) == 200), None)
     assert asker is not None, f"no actor of {ASKERS} may open {name}: add one to ASKERS"
-    url = reverse(name, args=args)
+    url = reverse(name, args=args) + (QUERIES[name](world) if name in QUERIES else "")
     client = _client_for(world, asker, login, client)
     before = AccessLog.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     response = client.get(url)

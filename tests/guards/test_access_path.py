@@ -1,4 +1,4 @@
-"""One way in: no page, download or API view writes the access log by hand, decides a case on its own
+"""One way in: no page, download or API view (views.py, *_views.py, api.py) writes the access log by hand, decides a case on its own
 or maps a service's refusal by hand. A record is reached through its kind's fetcher (cases.http,
 victims.http, <app>/http.py...), which writes the log row; a list through
 dacrre.audit.access.rows_listed; a service is called through dacrre.core.service_calls.attempt
@@ -35,7 +35,7 @@ def _modules() -> list[Path]:
     found = []
     for path in ROOT.rglob("*.py"):
         parts = set(path.relative_to(ROOT).parts)
-        if parts & SKIP or path.name not in {"views.py", "api.py"}:
+        if parts & SKIP or not (path.name in {"views.py", "api.py"} or path.name.endswith("_views.py")):
             continue
         found.append(path)
     return sorted(found)
