@@ -1,8 +1,8 @@
-"""One way in: no page, download or API view (views.py, *_views.py, api.py) writes the access log by hand, decides a case on its own
-or maps a service's refusal by hand. A record is reached through its kind's fetcher (cases.http,
-victims.http, <app>/http.py...), which writes the log row; a list through
-dacrre.audit.access.rows_listed; a service is called through dacrre.core.service_calls.attempt
-(docs/architecture.md, "One way in")."""
+"""One way in: no page, download or API view (views.py, *_views.py, api.py) writes the access log
+by hand, decides a case on its own or maps a service's refusal by hand. A record is reached through
+its kind's fetcher (cases.http, victims.http, <app>/http.py...), which writes the log row; a list
+through dacrre.audit.access.rows_listed; a service is called through
+dacrre.core.service_calls.attempt (docs/architecture.md, "One way in")."""
 
 import re
 from pathlib import Path
