@@ -56,6 +56,29 @@ class RiskLevel(models.TextChoices):
     HIGH = "high", "High"
 
 
+class OpeningReason(models.TextChoices):
+    """Why a case was opened by hand (cases opened from the ranking say so themselves)."""
+
+    MARAC = "marac", "Discussed at a MARAC"
+    PARTNER_CONCERN = "partner_concern", "A partner agency's concern"
+    INCIDENT = "incident", "A new incident"
+    TASKING_LIST = "tasking_list", "On a tasking list"
+    OTHER = "other", "Other"
+
+
+class VictimRelationship(models.TextChoices):
+    CURRENT_PARTNER = "current_partner", "Current partner"
+    EX_PARTNER = "ex_partner", "Ex-partner"
+    FAMILY_MEMBER = "family_member", "Family member"
+    OTHER = "other", "Other"
+
+
+class ChildRelationship(models.TextChoices):
+    CHILD_OF_VICTIM = "child_of_victim", "Child of the victim"
+    CHILD_OF_PERPETRATOR = "child_of_perpetrator", "Child of the perpetrator"
+    CHILD_OF_BOTH = "child_of_both", "Child of both"
+
+
 class Case(PublicIdModel, TimeStampedModel):
     """One perpetrator and the victims and children at risk from them, managed in an operation."""
 
@@ -100,6 +123,11 @@ class Case(PublicIdModel, TimeStampedModel):
     # makes a "repeat MARAC" case.
     last_marac_referral_on = models.DateField(null=True, blank=True, verbose_name="last MARAC referral")
     opened_at = models.DateTimeField(default=timezone.now)
+    # Database defaults too: bulk loaders (the benchmarks) insert cases with SQL.
+    opening_reason = models.CharField(max_length=32, choices=OpeningReason.choices, blank=True, db_default="")
+    opening_note = models.TextField(
+        blank=True, db_default="", help_text="Why the case was opened, in the officer's words."
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
@@ -138,6 +166,15 @@ class CaseVictim(TimeStampedModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_victims")
     victim = models.ForeignKey("victims.Victim", on_delete=models.PROTECT, related_name="case_links")
     next_visit_due = models.DateField(null=True, blank=True)
+    relationship = models.CharField(
+        max_length=32,
+        choices=VictimRelationship.choices,
+        blank=True,
+        db_default="",
+        verbose_name="relationship to the perpetrator",
+    )
+    # None: not recorded (victims added from incidents before this was asked).
+    lives_with_perpetrator = models.BooleanField(null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -152,6 +189,7 @@ class CaseVictim(TimeStampedModel):
 class CaseChild(TimeStampedModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_children")
     child = models.ForeignKey("victims.Child", on_delete=models.PROTECT, related_name="case_links")
+    relationship = models.CharField(max_length=32, choices=ChildRelationship.choices, blank=True, db_default="")
 
     history = HistoricalRecords()
 
@@ -204,6 +242,8 @@ class ChronologyKind(models.TextChoices):
     MEETING = "meeting", "Meeting"
     INCIDENT = "incident", "Incident"
     DOCUMENT = "document", "Document"
+    REOPENED = "reopened", "Reopened"
+    TRANSFER = "transfer", "Transfer"
 
 
 class ChronologyVisibility(models.TextChoices):

@@ -17,4 +17,6 @@ urlpatterns = [
     path("operations/<uuid:public_id>/cadences/", views.operation_cadences, name="operation_cadences"),
     # Directly under the case list: templates/includes/case_table.html builds these links from the list's.
     path("cases/<uuid:public_id>/", views.case_detail, name="detail"),
+    path("cases/<uuid:public_id>/status/", views.case_status, name="status"),
+    path("cases/<uuid:public_id>/reopen/", views.case_reopen, name="reopen"),
 ]

@@ -18,9 +18,10 @@ from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.core.paging import page_of
 from dacrre.core.service_calls import attempt
 
+from . import transitions
 from .cadence import DEFAULT_CADENCE_DAYS
 from .cadence_forms import LEVELS, CadenceForm, field_name
-from .forms import BreakGlassForm
+from .forms import BreakGlassForm, ReopenForm, StatusForm
 from .http import case_for, child_schools_shown
 from .models import CadenceKind, CadenceRule, Case, Operation
 from .panels import case_panels_for
@@ -199,3 +200,45 @@ def operation_cadences(request: AuthenticatedHttpRequest, public_id: uuid.UUID) 
         for kind in CadenceKind
     ]
     return render(request, "cases/operation_cadences.html", {"operation": operation, "form": form, "rows": rows})
+
+
+@login_required
+@form_view
+def case_status(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Move the case between identified, active and under review, with a reason."""
+    case = case_for(request, public_id, what="Status change", can="cases.change_status", writing=True)
+    moves = transitions.moves_for(request.user, case)
+    form = StatusForm(request.POST or None, moves=moves)
+    if request.method == "POST" and form.is_valid():
+        moved = attempt(
+            request,
+            lambda: transitions.case_transition(
+                actor=request.user,
+                case=case,
+                to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"],
+            ),
+            form=form,
+        )
+        if moved:
+            messages.success(request, f"Case {case.reference} is now {moved.value.get_status_display().lower()}.")  # type: ignore[union-attr]
+            return redirect("cases:detail", public_id=case.public_id)
+    return render(request, "cases/case_status.html", {"case": case, "form": form})
+
+
+@login_required
+@form_view
+def case_reopen(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """A supervisor of the owning force reopens a closed case, with a reason."""
+    case = case_for(request, public_id, what="Reopen case", can="cases.reopen")
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reopened = attempt(
+            request,
+            lambda: transitions.case_reopen(actor=request.user, case=case, reason=form.cleaned_data["reason"]),
+            form=form,
+            success=f"Case {case.reference} reopened: it is active again.",
+        )
+        if reopened:
+            return redirect("cases:detail", public_id=case.public_id)
+    return render(request, "cases/case_reopen.html", {"case": case, "form": form})

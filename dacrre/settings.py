@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "offender_management",
     "notes",
     "equipment",
+    "intake",
     "scoring",
     "oversight",
     "reports",
@@ -418,6 +419,8 @@ SPECTACULAR_SETTINGS = {
 
 # How long a supervisor's break-glass look at a case outside their scope lasts.
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=4)
+# How long a force that transferred a case to another force keeps read access to it (an expiring grant).
+TRANSFER_READ_ACCESS_DAYS = env.int("TRANSFER_READ_ACCESS_DAYS", default=90)
 # The force is in the domestic abuse protection notice and order pilot (Domestic Abuse Act 2021):
 # DAPN and DAPO are offered beside DVPN and DVPO.
 DAPO_PILOT = env.bool("DAPO_PILOT", default=False)

@@ -24,6 +24,7 @@ urlpatterns = [
     path("cases/<uuid:case_id>/summary/", include("casefile.urls")),
     path("search/", include("search.urls")),
     path("referrals/", include("referrals.urls")),
+    path("intake/", include("intake.urls")),
     path("meetings/", include("meetings.urls")),
     path("incidents/", include("incidents.urls")),
     path("scoring/", include("scoring.urls")),

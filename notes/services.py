@@ -12,6 +12,8 @@ from cases.services import chronology_record
 from dacrre.accounts.models import User
 from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
+from reminders.models import ReminderKind
+from reminders.services import protection_gap_close
 
 from .models import Annotation, Note, NoteKind, NoteSide
 from .rules import can_edit_note, can_write_notes, sides_written_by
@@ -63,6 +65,9 @@ def note_write(
     if note.method:
         summary += f": {note.get_method_display().lower()}"
     chronology_record(case=case, kind=ChronologyKind.NOTE, summary=summary, actor=actor, visibility=_visibility(side))
+    if kind == NoteKind.CONTACT and side == NoteSide.VICTIM:
+        # A contact on the victim's side answers the protection gap's "contact the victim".
+        protection_gap_close(case=case, kind=ReminderKind.PROTECTION_ENDS_VICTIM_CONTACT, done_on=occurred_on)
     return note
 
 

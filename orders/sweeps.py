@@ -91,7 +91,13 @@ def _protection_ending(today: datetime.date, *, done: str) -> QuerySet:
         )
         .annotate(gap_since=Cast(F("ends_on") - datetime.timedelta(days=GAP_DONE_WITHIN_DAYS), DateField()))
     )
-    return ending.exclude(Exists(_work_done(done)))
+    ending = ending.exclude(Exists(_work_done(done)))
+    if done == "victim_visit":  # or a contact on the victim's side in the contact log
+        contacts = apps.get_model("notes", "Note").objects.filter(
+            case=OuterRef("case_id"), kind="contact", side="victim", occurred_on__gte=OuterRef("gap_since")
+        )
+        ending = ending.exclude(Exists(contacts))
+    return ending
 
 
 def _gap_rows(queryset: QuerySet, assignee: Expression) -> QuerySet:

@@ -1,5 +1,10 @@
 """The team caseload: per officer and IDVA, what they hold and what is late. One query."""
 
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -7,8 +12,11 @@ from django.utils import timezone
 from cases.models import Case, CaseStatus, RiskLevel
 from cases.selectors import cases_in_scope_of
 from dacrre.accounts.models import CASEWORK_ROLES, Role, Scope, User
+from meetings.models import ActionStatus, MeetingAction
+from orders.models import ProtectiveOrder
 from referrals.models import Referral, ReferralStatus
 from reminders.models import Reminder, ReminderKind, ReminderStatus
+from risk.models import RiskAssessment
 
 VISIT_KINDS = [ReminderKind.PERPETRATOR_VISIT_DUE, ReminderKind.VICTIM_VISIT_DUE]
 REVIEW_KINDS = [ReminderKind.RISK_REVIEW_DUE, ReminderKind.SAFETY_PLAN_REVIEW_DUE]
@@ -107,4 +115,57 @@ def team_unassigned(
     ).aggregate(
         overdue_visits=Count("pk", filter=overdue & Q(kind__in=VISIT_KINDS)),
         overdue_reviews=Count("pk", filter=overdue & Q(kind__in=REVIEW_KINDS)),
+    )
+
+
+@dataclass
+class ClosureChecks:
+    """What a supervisor weighs before approving a closure, each a warning when present."""
+
+    last_dash: Any = None  # the latest risk assessment, or None: warned (never assessed)
+    open_actions: list = field(default_factory=list)  # MARAC or panel actions still open
+    orders_in_force: list = field(default_factory=list)  # orders and bail conditions not yet ended
+    open_tasks: list = field(default_factory=list)
+    outstanding_referrals: list = field(default_factory=list)
+
+
+def closure_checks_for(case_ids: Iterable[int]) -> dict[int, ClosureChecks]:
+    """For each case, in five queries whatever the number of cases."""
+    ids = list(case_ids)
+    checks = {pk: ClosureChecks() for pk in ids}
+    today = timezone.localdate()
+    latest = RiskAssessment.objects.filter(case_id=OuterRef("case_id")).order_by("-assessed_at", "-id").values("pk")[:1]
+    for assessment in RiskAssessment.objects.filter(case_id__in=ids, pk=Subquery(latest)):
+        checks[assessment.case_id].last_dash = assessment
+    actions = MeetingAction.objects.filter(agenda_item__case_id__in=ids, status=ActionStatus.OPEN)
+    for action in actions.select_related("assigned_agency", "agenda_item__meeting").order_by("due_on"):
+        checks[action.agenda_item.case_id].open_actions.append(action)
+    orders = ProtectiveOrder.objects.filter(case_id__in=ids, starts_on__lte=today).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+    for order in orders.order_by("ends_on"):
+        checks[order.case_id].orders_in_force.append(order)
+    tasks = Reminder.objects.filter(case_id__in=ids, status=ReminderStatus.OPEN).select_related("assignee", "agency")
+    for task in tasks.order_by("due_on"):
+        checks[task.case_id].open_tasks.append(task)
+    referrals = Referral.objects.filter(
+        case_id__in=ids, status__in=[ReferralStatus.DRAFT, ReferralStatus.SENT, ReferralStatus.ACCEPTED]
+    ).select_related("to_agency")
+    for referral in referrals.order_by("pk"):
+        checks[referral.case_id].outstanding_referrals.append(referral)
+    return checks
+
+
+RECENTLY_CLOSED_DAYS = 90
+
+
+def recently_closed_for(supervisor: User, *, limit: int = 20) -> QuerySet[Case]:
+    """The cases of the supervisor's team closed in the last 90 days, latest first: one may need
+    reopening."""
+    since = timezone.now() - datetime.timedelta(days=RECENTLY_CLOSED_DAYS)
+    return (
+        cases_in_scope_of(supervisor)
+        .filter(status=CaseStatus.CLOSED, closed_at__gte=since)
+        .select_related("perpetrator__person", "owning_agency")
+        .order_by("-closed_at")[:limit]
     )

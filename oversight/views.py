@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,11 +18,27 @@ from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.core.service_calls import attempt
 
-from . import services
-from .forms import ClosureDecisionForm, ClosureRequestForm, MoveCaseloadForm, ReallocateForm
-from .models import CaseClosureRequest, ClosureStatus
-from .rules import can_manage_team
-from .selectors import SORTS, cases_held_by, team_caseload, team_of, team_unassigned
+from . import services, staffing, transfers
+from .forms import (
+    ClosureDecisionForm,
+    ClosureRequestForm,
+    MoveCaseloadForm,
+    ReallocateForm,
+    StaffForm,
+    TransferDecisionForm,
+    TransferRequestForm,
+)
+from .models import CaseClosureRequest, CaseTransfer, ClosureStatus
+from .rules import can_decide_transfers, can_manage_team, staffing_fields_for
+from .selectors import (
+    SORTS,
+    cases_held_by,
+    closure_checks_for,
+    recently_closed_for,
+    team_caseload,
+    team_of,
+    team_unassigned,
+)
 
 
 def _require_supervisor(request: AuthenticatedHttpRequest) -> None:
@@ -90,6 +107,7 @@ def team(request: AuthenticatedHttpRequest) -> HttpResponse:
             "sort": sort,
             "filters": query.urlencode(),
             "pending_closures": pending,
+            "pending_transfers": transfers.transfers_awaiting(user).count(),
         },
     )
 
@@ -247,17 +265,22 @@ def closures(request: AuthenticatedHttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Decision recorded for case {item.case.reference}.")
                 return redirect("oversight:closures")
+    blockers = services.closure_blockers_for(item.case_id for item in pending)
+    checks = closure_checks_for(item.case_id for item in pending)
+    recently_closed = list(recently_closed_for(user))
     rows_listed(
         request,
         page="closure requests",
-        detail=f"{len(pending)} awaiting a decision",
-        shown=_perpetrators([item.case for item in pending]),
+        detail=f"{len(pending)} awaiting a decision, {len(recently_closed)} recently closed",
+        shown=_perpetrators([*(item.case for item in pending), *recently_closed]),
     )
-    blockers = services.closure_blockers_for(item.case_id for item in pending)
     return render(
         request,
         "oversight/closures.html",
-        {"items": [(i, forms[i.pk], blockers.get(i.case_id, [])) for i in pending]},
+        {
+            "items": [(i, forms[i.pk], blockers.get(i.case_id, []), checks[i.case_id]) for i in pending],
+            "recently_closed": recently_closed,
+        },
     )
 
 
@@ -301,3 +324,128 @@ def closure_request(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Ht
         "oversight/closure_request.html",
         {"case": case, "form": form, "blockers": services.closure_blockers(case)},
     )
+
+
+def _seen_holder(value: str) -> int | None:
+    public_id = _uuid_or_none(value)
+    if public_id is None:
+        return None
+    return User.objects.filter(public_id=public_id).values_list("pk", flat=True).first()
+
+
+@login_required
+@form_view
+def staff(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """Allocate or change the case's SPOC, offender manager and IDVA, each with a reason."""
+    user = request.user
+    case = case_for(request, case_id, what="Staffing", can="oversight.staff_case", writing=True)
+    posted = request.POST.get("field") if request.method == "POST" else None
+    forms = {}
+    for field in staffing_fields_for(user, case):
+        label = services.HOLDER_FIELDS[field][0]
+        people = staffing.holder_candidates(user, case, field).order_by("last_name", "first_name", "pk")
+        holder = getattr(case, field)
+        forms[field] = StaffForm(
+            request.POST if posted == field else None,
+            fields=[(field, label)],
+            people=people,
+            auto_id=f"{field}-%s",
+            initial={"field": field, "seen": str(holder.public_id) if holder else ""},
+        )
+    form = forms.get(posted or "")
+    if form is not None and form.is_valid():
+        data = form.cleaned_data
+        done = attempt(
+            request,
+            lambda: staffing.case_staff(
+                actor=user,
+                case=case,
+                field=data["field"],
+                to_user=data["to_user"],
+                reason=data["reason"],
+                seen_holder=_seen_holder(data["seen"]),
+            ),
+            form=form,
+        )
+        if done:
+            label = services.HOLDER_FIELDS[data["field"]][0]
+            messages.success(request, f"{label[0].upper()}{label[1:]} allocated: {services._name(data['to_user'])}.")
+            return redirect("cases:detail", public_id=case.public_id)
+    rows = [(field, services.HOLDER_FIELDS[field][0], getattr(case, field), form) for field, form in forms.items()]
+    return render(request, "oversight/staff.html", {"case": case, "rows": rows})
+
+
+@login_required
+@form_view
+def transfer_request(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    case = case_for(request, case_id, what="Transfer request", can="oversight.request_transfer", writing=True)
+    pending = transfers.transfer_pending_for(case)
+    if pending is not None:
+        messages.info(request, f"A transfer of this case to {pending.to_area} is already awaiting a decision.")
+        return redirect("cases:detail", public_id=case.public_id)
+    form = TransferRequestForm(request.POST or None, areas=transfers.transfer_destinations(case))
+    if request.method == "POST" and form.is_valid():
+        sent = attempt(
+            request,
+            lambda: transfers.transfer_request(
+                actor=request.user, case=case, to_area=form.cleaned_data["to_area"], reason=form.cleaned_data["reason"]
+            ),
+            form=form,
+            success="Transfer requested: a supervisor of the receiving team will accept or decline it.",
+        )
+        if sent:
+            return redirect("cases:detail", public_id=case.public_id)
+    return render(
+        request,
+        "oversight/transfer_request.html",
+        {"case": case, "form": form, "read_access_days": settings.TRANSFER_READ_ACCESS_DAYS},
+    )
+
+
+@login_required
+@form_view
+def transfers_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The cases transferred to the supervisor's force (or area): accept or decline each."""
+    if not can_decide_transfers(request.user):
+        raise PermissionDenied("Transfers are decided by a force's supervisors.")
+    pending = list(transfers.transfers_awaiting(request.user).select_related("case__perpetrator__person"))
+    forms = {item.pk: TransferDecisionForm(prefix=f"t{item.pk}") for item in pending}
+    if request.method == "POST":
+        item = next((i for i in pending if str(i.public_id) == request.POST.get("transfer")), None)
+        if item is None:
+            posted = _uuid_or_none(request.POST.get("transfer"))
+            done = (
+                CaseTransfer.objects.filter(public_id=posted, to_agency_id=request.user.agency_id)
+                .select_related("case", "decided_by")
+                .first()
+                if posted
+                else None
+            )
+            if done is None:
+                raise Http404("No such transfer awaiting a decision.")
+            messages.info(request, transfers.transfer_decided_message(done))
+            return redirect("oversight:transfers")
+        form = TransferDecisionForm(request.POST, prefix=f"t{item.pk}")
+        forms[item.pk] = form
+        if form.is_valid():
+            accept = form.cleaned_data["decision"] == "accept"
+            decided = attempt(
+                request,
+                lambda: transfers.transfer_decide(
+                    actor=request.user, transfer=item, accept=accept, note=form.cleaned_data["note"]
+                ),
+                form=form,
+            )
+            if decided:
+                what = "accepted: allocate its SPOC" if accept else "declined"
+                messages.success(request, f"Transfer of case {item.case.reference} {what}.")
+                if accept:
+                    return redirect("oversight:staff", case_id=item.case.public_id)
+                return redirect("oversight:transfers")
+    rows_listed(
+        request,
+        page="transfers awaiting a decision",
+        detail=f"{len(pending)} transfers listed",
+        shown=[Shown("Perpetrator", item.case.perpetrator.person, item.case.reference) for item in pending],
+    )
+    return render(request, "oversight/transfers.html", {"items": [(i, forms[i.pk]) for i in pending]})

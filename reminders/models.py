@@ -27,6 +27,8 @@ class ReminderKind(models.TextChoices):
     PROTECTION_ENDS_PERPETRATOR_VISIT = "protection_ends_perpetrator_visit", "Protection ends: visit the perpetrator"
     # Raised by the visit itself (not a sweep): for the case's supervisors to review.
     SAFEGUARDING_CONCERN = "safeguarding_concern", "Safeguarding concern to review"
+    # Raised by an allocation (not a sweep): the new holder's first look at the case.
+    CASE_ALLOCATED = "case_allocated", "Case allocated to you"
 
 
 class ReminderStatus(models.TextChoices):

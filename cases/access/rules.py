@@ -114,3 +114,20 @@ def can_set_cadences(user: User) -> bool:
 def can_manage_operations(user: User) -> bool:
     """Operations (their names, dates, areas and cadences) are set up by the lead force's supervisors."""
     return user.agency_id is not None and user.is_police and user.role == Role.SUPERVISOR
+
+
+@predicate("cases.change_status")
+def can_change_status(user: User, case: Case) -> bool:
+    """The owning force's officers and supervisors move an open case between identified, active and
+    under review (cases/transitions.py)."""
+    from cases.transitions import moves_for
+
+    return bool(moves_for(user, case))
+
+
+@predicate("cases.reopen")
+def can_reopen(user: User, case: Case) -> bool:
+    """A supervisor of the owning force reopens a closed case, with a reason."""
+    from cases.transitions import may_reopen
+
+    return may_reopen(user, case)

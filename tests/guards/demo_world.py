@@ -291,7 +291,29 @@ def demo_extras_add(users: dict[str, User]) -> dict[str, object]:  # noqa: PLR09
     extras["high_risk_case"] = next(case for case in cases if case.risk_level == RiskLevel.HIGH)
     extras["documents"] = _documents_add(officer, referred)
     extras.update(_records_add(users, cases[-1]))
+    # The North case with the highest id: the first ones carry the demo's equipment and stalking screening.
+    extras.update(_lifecycle_add(users, max(cases[6:-1], key=lambda case: case.pk)))
     return extras
+
+
+def _lifecycle_add(users: dict[str, User], case: Case) -> dict[str, object]:
+    """For the North supervisor: a closed North case to reopen, and a South case the inspector is
+    transferring to North, waiting in the North team's transfer queue."""
+    from oversight.services import closure_decide, closure_request
+    from oversight.transfers import transfer_request
+
+    supervisor = users["supervisor.north"]
+    request = closure_request(actor=supervisor, case=case, reason="No incidents or contact for twelve months.")
+    closure_decide(actor=supervisor, request=request, approve=True, comments="")
+    south = Case.objects.filter(area__name="South", status="identified").order_by("reference").first()
+    assert south is not None  # noqa: S101 - the demo has South cases
+    transfer = transfer_request(
+        actor=users["inspector"],
+        case=south,
+        to_area=cast(Area, supervisor.area),
+        reason="The perpetrator has moved to the North area.",
+    )
+    return {"closed_case": case, "transfer": transfer}
 
 
 def _records_add(users: dict[str, User], case: Case) -> dict[str, object]:

@@ -244,6 +244,144 @@ def _cadences(w: World) -> Submission:
     )
 
 
+@form("intake:open")
+def _open_case(w: World) -> Submission:
+    from cases.models import Case
+
+    operation = w.case.operation
+    return Submission(
+        user=w.officer,
+        url=reverse("intake:open"),
+        data={
+            "given_name": "Darren",
+            "family_name": "Blake",
+            "date_of_birth": "14/02/1985",
+            "operation": str(operation.pk),
+            "area": str(w.area.pk),
+            "reason": "marac",
+            "reason_detail": "Discussed at the MARAC of 3 March.",
+        },
+        message="opened. Add the victims and children at risk.",
+        check=lambda _: Case.objects.filter(perpetrator__person__family_name="Blake", opening_reason="marac").exists(),
+    )
+
+
+@form("intake:add_victim")
+def _add_victim(w: World) -> Submission:
+    return Submission(
+        user=w.officer,
+        url=reverse("intake:add_victim", args=[w.case.public_id]),
+        data={
+            "given_name": "Kerry",
+            "family_name": "Walsh",
+            "date_of_birth": "02/05/1990",
+            "relationship": "ex_partner",
+            "lives_with_perpetrator": "no",
+        },
+        redirect=case_page(w),
+        message=f"Victim added to case {w.case.reference}.",
+        check=lambda _: w.case.case_victims.filter(
+            victim__person__family_name="Walsh", relationship="ex_partner"
+        ).exists(),
+    )
+
+
+@form("intake:add_child")
+def _add_child(w: World) -> Submission:
+    return Submission(
+        user=w.officer,
+        url=reverse("intake:add_child", args=[w.case.public_id]),
+        data={
+            "given_name": "Mia",
+            "family_name": "Walsh",
+            "date_of_birth": "01/09/2018",
+            "relationship": "child_of_both",
+        },
+        redirect=case_page(w),
+        message=f"Child added to case {w.case.reference}.",
+        check=lambda _: w.case.case_children.filter(relationship="child_of_both").exists(),
+    )
+
+
+@form("cases:status")
+def _case_status(w: World) -> Submission:
+    return Submission(
+        user=w.officer,
+        url=reverse("cases:status", args=[w.case.public_id]),
+        data={"to_status": "active", "reason": "First visits made to both."},
+        redirect=case_page(w),
+        message=f"Case {w.case.reference} is now active.",
+        check=lambda _: type(w.case).objects.get(pk=w.case.pk).status == "active",
+    )
+
+
+@form("cases:reopen")
+def _case_reopen(w: World) -> Submission:
+    case = w.case
+    case.status, case.closed_at = "closed", timezone.now()
+    case.save()
+    return Submission(
+        user=w.supervisor,
+        url=reverse("cases:reopen", args=[case.public_id]),
+        data={"reason": "A new incident was reported on 2 March."},
+        redirect=case_page(w),
+        message=f"Case {case.reference} reopened",
+        check=lambda _: type(case).objects.get(pk=case.pk).status == "active",
+    )
+
+
+@form("oversight:staff")
+def _staff(w: World) -> Submission:
+    colleague = w.colleague
+    return Submission(
+        user=w.supervisor,
+        url=reverse("oversight:staff", args=[w.case.public_id]),
+        pick={"field": "spoc"},
+        data={"to_user": str(colleague.pk), "reason": "Olivia moves to the South team."},
+        redirect=case_page(w),
+        message="SPOC allocated: Colin Colleague.",
+        check=lambda _: type(w.case).objects.get(pk=w.case.pk).spoc_id == colleague.pk,
+    )
+
+
+@form("oversight:transfer_request")
+def _transfer_request(w: World) -> Submission:
+    from oversight.models import CaseTransfer
+
+    south = AreaFactory(agency=w.police, name="South")
+    return Submission(
+        user=w.supervisor,
+        url=reverse("oversight:transfer_request", args=[w.case.public_id]),
+        data={"to_area": str(south.pk), "reason": "The perpetrator moved to the South area."},
+        redirect=case_page(w),
+        message="Transfer requested",
+        check=lambda _: CaseTransfer.objects.filter(case=w.case, to_area=south, status="pending").exists(),
+    )
+
+
+@form("oversight:transfers")
+def _transfer_decide(w: World) -> Submission:
+    from oversight.transfers import transfer_request
+
+    south = AreaFactory(agency=w.police, name="South")
+    receiver = UserFactory(area=south, role=Role.SUPERVISOR, scope=Scope.AREA)
+    transfer = transfer_request(
+        actor=UserFactory(area=w.area, role=Role.SUPERVISOR, scope=Scope.AGENCY),
+        case=w.case,
+        to_area=south,
+        reason="The perpetrator moved to the South area.",
+    )
+    return Submission(
+        user=receiver,
+        url=reverse("oversight:transfers"),
+        pick={"transfer": str(transfer.public_id)},
+        data={"decision": "accept"},
+        redirect=reverse("oversight:staff", args=[w.case.public_id]),
+        message=f"Transfer of case {w.case.reference} accepted",
+        check=lambda _: type(w.case).objects.get(pk=w.case.pk).area_id == south.pk,
+    )
+
+
 @form("visits:new")
 def _visit_new(w: World) -> Submission:
     return Submission(

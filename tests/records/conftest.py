@@ -3,6 +3,7 @@ with a record of every kind on it (built through the services, as users would)."
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -60,9 +61,12 @@ def records_world(db) -> RecordsWorld:  # noqa: PLR0915 - one record of each kin
     from documents.models import DocumentKind, DocumentVisibility
     from documents.selectors import target_of
     from documents.services import document_add
+    from equipment.services import fund_create, item_add, item_issue
     from meetings.models import MeetingKind
     from meetings.services import meeting_action_assign, meeting_add_case, meeting_schedule
+    from notes.services import note_write
     from offender_management.models import Programme
+    from offender_management.progress import programme_stage_move
     from offender_management.services import intervention_record, programme_allocate
     from orders.models import OrderKind
     from orders.services import order_breach_record, order_record
@@ -71,6 +75,8 @@ def records_world(db) -> RecordsWorld:  # noqa: PLR0915 - one record of each kin
     from risk.models import Answer
     from risk.questions import QUESTION_KEYS
     from risk.services import risk_assessment_record
+    from risk.stalking import STALKING_KEYS
+    from risk.stalking_services import stalking_screening_record
     from safety_plans.measures import MEASURE_KEYS
     from safety_plans.services import MeasureInput, safety_plan_for, safety_plan_save
     from visits.models import VisitOutcome
@@ -154,13 +160,34 @@ def records_world(db) -> RecordsWorld:  # noqa: PLR0915 - one record of each kin
         subject_relationship="partner",
         received_on=today,
     )
-    programme_allocate(
+    records["allocation"] = programme_allocate(
         actor=officer,
         perpetrator=perpetrator,
         programme=Programme.DRIVE,
         starts_on=today,
         ends_on=None,
         lead_agency=area.agency,
+    )
+    programme_stage_move(actor=officer, allocation=records["allocation"], to_stage="assessed", on=today)
+    records["note"] = note_write(
+        actor=officer,
+        case=case,
+        kind="contact",
+        side="victim",
+        text=f"Visited Yolanda Pemberforth at {ADDRESS}.",
+        occurred_on=today,
+        method="visit",
+        with_whom="Yolanda Pemberforth",
+    )
+    records["screening"] = stalking_screening_record(
+        actor=officer, case=case, victim=victim, answers=dict.fromkeys(STALKING_KEYS, "yes"), notes="Follows Yolanda."
+    )
+    fund = fund_create(actor=officer, name="Intervention fund")
+    doorbell = item_add(
+        actor=officer, kind="video_doorbell", asset_number="VD-DISPOSE", fund=fund, cost=Decimal("99"), bought_on=today
+    )
+    records["equipment"] = item_issue(
+        actor=officer, case=case, item=doorbell, victim=victim, issued_on=today, installed_at=ADDRESS
     )
     intervention_record(
         actor=officer, perpetrator=perpetrator, case=case, kind="support", occurred_on=today, description="Talked."

@@ -23,8 +23,10 @@ from tests.factories import (
     AreaFactory,
     CaseFactory,
     CaseVictimFactory,
+    IncidentFactory,
     UserFactory,
     VictimConfidentialFactory,
+    VictimFactory,
     VictimSideAgencyFactory,
 )
 
@@ -92,6 +94,9 @@ def busy_case(db):
     meeting = meeting_schedule(actor=chair, kind=MeetingKind.MARAC, held_on=days(-10), attending_agencies=[housing])
     item = meeting_add_case(actor=chair, meeting=meeting, case=case)
     action = meeting_action_assign(actor=chair, item=item, agency=housing, description="Check", due_on=days(-4))
+    # An incident with someone not on the case: a new partner, for a right-to-know disclosure.
+    yesterday = timezone.now() - datetime.timedelta(days=1)  # the task falls due in 6 days
+    IncidentFactory(perpetrator=case.perpetrator, area=officer.area, occurred_at=yesterday).victims.add(VictimFactory())
     return case, officer, idva, housing, referral, action, chair
 
 
@@ -113,6 +118,7 @@ def test_every_kind_is_raised_once_with_its_owner(busy_case) -> None:
     assert got[ReminderKind.PROTECTION_ENDS_VICTIM_CONTACT].assignee == idva
     assert got[ReminderKind.PROTECTION_ENDS_PERPETRATOR_VISIT].assignee == officer
     assert {got[kind].due_on for kind in GAP_KINDS} == {days(1)}
+    assert got[ReminderKind.NEW_PARTNER_DISCLOSURE].assignee == officer
     assert all(r.high_risk for r in got.values())
 
 
@@ -212,3 +218,23 @@ def test_the_protection_gap_closes_as_each_piece_of_work_is_done(busy_case) -> N
     visit_log(actor=officer, case=case, victim=victim, occurred_at=timezone.now(), outcome=VisitOutcome.SEEN, notes="")
     assert not Reminder.objects.filter(kind__in=GAP_KINDS, status=ReminderStatus.OPEN).exists()
     assert sum(reminders_sweep().values()) == 0
+
+
+def test_an_idvas_contact_with_the_victim_answers_the_protection_gap(busy_case) -> None:
+    from notes.services import note_write
+
+    case, _officer, idva, *_ = busy_case
+    reminders_sweep()
+    note_write(
+        actor=idva,
+        case=case,
+        kind="contact",
+        side="victim",
+        text="Spoke to her on the safe number about the order ending.",
+        occurred_on=TODAY,
+        method="phone",
+        with_whom="The victim",
+    )
+    contact = Reminder.objects.get(kind=ReminderKind.PROTECTION_ENDS_VICTIM_CONTACT)
+    assert contact.status == ReminderStatus.DONE
+    assert reminders_sweep()[ReminderKind.PROTECTION_ENDS_VICTIM_CONTACT] == 0

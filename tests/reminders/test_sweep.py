@@ -10,7 +10,7 @@ from reminders.sweeps import KINDS, register_sweep, reminders_sweep
 from tests.factories import CaseFactory, CaseVictimFactory, UserFactory
 
 # Raised by the work itself (a visit that found a safeguarding concern), never by a sweep.
-NOT_SWEPT = {ReminderKind.SAFEGUARDING_CONCERN}
+NOT_SWEPT = {ReminderKind.SAFEGUARDING_CONCERN, ReminderKind.CASE_ALLOCATED}
 
 
 def test_every_kind_of_reminder_is_swept_by_the_app_that_owns_it() -> None:
