@@ -13,7 +13,9 @@ A new URL pattern in none of the lists fails `test_every_url_is_classified`, say
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from cases.models import Case, CaseStatus
 from dacrre.audit.models import AccessLog
 from tests.permissions.test_matrix import (
     ADMIN_NAMESPACE,
@@ -26,6 +28,12 @@ from tests.permissions.test_matrix import (
 # One record: the page's fetcher (cases.http.case_for, visits.http.visit_for...) writes its row.
 RECORD_PAGES = {
     "cases:detail",
+    "cases:status",
+    "cases:reopen",
+    "intake:add_victim",
+    "intake:add_child",
+    "oversight:staff",
+    "oversight:transfer_request",
     "casefile:summary",
     "notes:list",  # a case's notes, reached through case_for
     "notes:new",
@@ -91,6 +99,7 @@ DOWNLOADS = {
 }
 # Rows of many records: rows_listed writes what was listed and one row per person the rows name.
 LISTS = {
+    "oversight:transfers",
     "cases:operation_detail",  # an operation and its cases
     "search:results",
     "cases:home",  # officers' and IDVAs' caseload; every other role is sent to its own work
@@ -149,6 +158,7 @@ NOT_RECORD_PAGES = {
     "cases:break_glass": "a form asking for a case reference and a reason; the case page it opens is logged",
     "cases:operation_cadences": "an operation's visit and review cadences: settings, no person",
     "cases:operations": "operations by name, area and counts: no person named",
+    "intake:open": "the form to open a case; its person search is logged by rows_listed when one is made",
     "cases:operation_new": "the form to open an operation: no person",
     "cases:operation_edit": "an operation's name, area and dates: no person",
     "cases:operation_add_case": "a form asking for a case reference; the case's page is logged when opened",
@@ -168,6 +178,8 @@ NOT_RECORD_PAGES = {
 WHERE = "tests/guards/test_access_log_every_page.py"
 # What a list is asked, where it lists nothing (and so logs nothing) until asked something.
 QUERIES = {"search:results": lambda built: f"?q={built.case.reference}"}
+# Pages only a closed case has, asked (by this actor) with the world's case closed for the test.
+ON_A_CLOSED_CASE = {"cases:reopen": "area_supervisor"}
 # Who asks, in this order: the first the permission matrix lets in (200).
 ASKERS = [
     "assigned_officer",
@@ -218,6 +230,9 @@ def test_the_page_writes_its_access_log_row(world, login, client, name) -> None:
     assert name in matrix, f"{name} is not in the permission matrix (tests/permissions/matrix_<app>.py)"
     method, args, expected, *_ = matrix[name]
     asker = next((actor for actor in ASKERS if expected.get(actor) == 200), None)
+    if name in ON_A_CLOSED_CASE:
+        Case.objects.filter(pk=world.case.pk).update(status=CaseStatus.CLOSED, closed_at=timezone.now())
+        asker = ON_A_CLOSED_CASE[name]
     assert asker is not None, f"no actor of {ASKERS} may open {name}: add one to ASKERS"
     url = reverse(name, args=args) + (QUERIES[name](world) if name in QUERIES else "")
     client = _client_for(world, asker, login, client)
