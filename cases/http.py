@@ -153,11 +153,3 @@ def child_schools_shown(request: HttpRequest, case: Case) -> dict[int, str]:
     if schools:
         record_access(request, case, action=AccessAction.VIEW_CONFIDENTIAL, what="Children's schools")
     return schools
-
-
-def case_or_404(user: User, public_id: object) -> Case:
-    """Being replaced by `case_for` (which also decides and logs); kept until every page uses it."""
-    try:
-        return case_get_for(user, public_id)  # type: ignore[arg-type]
-    except NotFoundError as exc:
-        raise Http404(exc.message) from exc

@@ -154,6 +154,13 @@ def meeting_change(request: AuthenticatedHttpRequest, public_id: uuid.UUID, chan
         )
     else:
         raise Http404("No such change.")
+    return _changed(request, meeting, done, bound)
+
+
+def _changed(
+    request: AuthenticatedHttpRequest, meeting: Meeting, done: Outcome[Any] | bool, bound: dict[str, Any]
+) -> HttpResponse:
+    """Back to the meeting when the change was made, else its page again with the form that failed."""
     if done:
         return redirect("meetings:detail", public_id=meeting.public_id)
     return _detail(request, meeting, **bound)
@@ -237,9 +244,7 @@ def agenda_item_change(request: AuthenticatedHttpRequest, public_id: uuid.UUID, 
         )
     else:
         raise Http404("No such change.")
-    if done:
-        return redirect("meetings:detail", public_id=meeting.public_id)
-    return _detail(request, meeting, **bound)
+    return _changed(request, meeting, done, bound)
 
 
 @login_required

@@ -1,4 +1,5 @@
 import uuid
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,26 +17,29 @@ from .forms import BreachForm, OrderForm
 from .http import order_for
 
 
+def _order_fields(form: OrderForm) -> dict[str, Any]:
+    """What recording an order and varying it both take from the form."""
+    data = form.cleaned_data
+    return {
+        "reference": data["reference"],
+        "starts_on": data["starts_on"],
+        "ends_on": data["ends_on"],
+        "conditions": data["conditions"],
+        **form.people(),
+        **form.timing_and_details(),
+    }
+
+
 @login_required
 @form_view
 def order_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> HttpResponse:
     case = case_for(request, case_id, what="Order form", can="cases.record_order", writing=True)
     form = OrderForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         recorded = attempt(
             request,
             lambda: services.order_record(
-                actor=request.user,
-                case=case,
-                kind=data["kind"],
-                reference=data["reference"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                conditions=data["conditions"],
-                protected_victims=form.people()["protected_victims"],
-                protected_children=form.people()["protected_children"],
-                **form.timing_and_details(),  # type: ignore[arg-type]
+                actor=request.user, case=case, kind=form.cleaned_data["kind"], **_order_fields(form)
             ),
             form=form,
             success=lambda order: f"{order.get_kind_display()} recorded.",
@@ -65,20 +69,9 @@ def order_edit(request: AuthenticatedHttpRequest, case_id: uuid.UUID, public_id:
     }
     form = OrderForm(request.POST or None, case=case, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         updated = attempt(
             request,
-            lambda: services.order_update(
-                actor=request.user,
-                order=order,
-                reference=data["reference"],
-                starts_on=data["starts_on"],
-                ends_on=data["ends_on"],
-                conditions=data["conditions"],
-                protected_victims=form.people()["protected_victims"],
-                protected_children=form.people()["protected_children"],
-                **form.timing_and_details(),  # type: ignore[arg-type]
-            ),
+            lambda: services.order_update(actor=request.user, order=order, **_order_fields(form)),
             form=form,
             success="Order updated.",
         )

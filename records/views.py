@@ -157,17 +157,19 @@ def subject_access(request: AuthenticatedHttpRequest) -> HttpResponse:
                 Q(given_name__icontains=word) | Q(family_name__icontains=word) | Q(police_identifier__iexact=word)
             )
         people = list(found.order_by("family_name", "given_name", "pk")[:50])
-        rows_listed(
-            request,
-            page="subject access search",
-            detail=f"search {search!r}, {len(people)} people listed",
-            shown=[Shown("Person", person) for person in people],
-        )
-    recent = SubjectAccessRequest.objects.filter(agency_id=agency_id).select_related("person")[:20]
+    recent = list(SubjectAccessRequest.objects.filter(agency_id=agency_id).select_related("person")[:20])
+    # The recent requests name their people too: on the log with those found.
+    rows_listed(
+        request,
+        page="subject access search",
+        detail=f"search {search!r}, {len(people)} people listed, {len(recent)} recent requests",
+        shown=[Shown("Person", person) for person in people]
+        + [Shown("Subject access request", sar.person) for sar in recent],
+    )
     return render(
         request,
         "records/subject_access.html",
-        {"form": form, "people": people, "search": search, "recent": list(recent)},
+        {"form": form, "people": people, "search": search, "recent": recent},
     )
 
 

@@ -207,7 +207,8 @@ def referral_action(request: AuthenticatedHttpRequest, public_id: uuid.UUID, act
             raise Http404("No such action.")
     except ApplicationError as exc:
         # Refused (not this agency's or not this role's to do: 403; no longer possible in the
-        # referral's state: 200): nothing was written, and the page says why.
+        # referral's state: 200): nothing was written, and the page says why, on the referral's own
+        # page with its status (not attempt(), whose 403 is the error page).
         referral.refresh_from_db()
         status = 403 if isinstance(exc, PermissionDeniedError) else 200
         context = _detail_context(request, referral, error=exc.message, **forms)

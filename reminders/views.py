@@ -1,6 +1,5 @@
 import uuid
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,10 +8,9 @@ from django.utils import timezone
 from cases.access.rules import can_set_cadences
 from cases.models import Operation
 from dacrre.audit.exports import FORMATS, export_response
-from dacrre.core.exceptions import ApplicationError
 from dacrre.core.form_tokens import form_view
-from dacrre.core.forms import form_add_application_error
 from dacrre.core.http import AuthenticatedHttpRequest
+from dacrre.core.service_calls import attempt
 
 from .forms import DismissForm
 from .models import ESCALATE_AFTER, Reminder
@@ -76,14 +74,18 @@ def dismiss(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResp
     if reminder is None or not can_dismiss(request.user, reminder):
         raise Http404("No such task.")
     form = DismissForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            reminder_dismiss(actor=request.user, reminder=reminder, reason=form.cleaned_data["reason"])
-        except ApplicationError as exc:
-            form_add_application_error(form, exc)
-        else:
-            messages.success(request, f"Task dismissed: {reminder.get_kind_display()} ({reminder.case.reference}).")
-            return redirect("reminders:my_tasks")
+    dismissed = (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: reminder_dismiss(actor=request.user, reminder=reminder, reason=form.cleaned_data["reason"]),
+            form=form,
+            success=f"Task dismissed: {reminder.get_kind_display()} ({reminder.case.reference}).",
+        )
+    )
+    if dismissed:
+        return redirect("reminders:my_tasks")
     return render(
         request, "reminders/dismiss.html", {"reminder": reminder, "form": form}, status=400 if form.errors else 200
     )

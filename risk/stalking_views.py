@@ -7,15 +7,13 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from cases.http import case_for, case_record_for
-from cases.models import Case
+from cases.http import case_for
 from dacrre.accounts.predicates import can
 from dacrre.core.form_tokens import form_view
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.core.service_calls import attempt
 
-from .http import ANSWERS_REFUSED
-from .models import StalkingScreening
+from .http import screening_for
 from .stalking import HIGH_RISK_ON_THEIR_OWN, HIGH_RISK_YES_COUNT, STALKING_QUESTIONS
 from .stalking_forms import StalkingScreeningForm
 from .stalking_services import stalking_pathway_referral_record, stalking_screening_record
@@ -38,24 +36,9 @@ def screening_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID) -> Http
     return render(request, "risk/stalking_new.html", {"case": case, "form": form})
 
 
-def _screening(
-    request: AuthenticatedHttpRequest, case_id: uuid.UUID, public_id: uuid.UUID, what: str
-) -> tuple[Case, StalkingScreening]:
-    return case_record_for(
-        request,
-        case_id,
-        public_id,
-        lambda case: StalkingScreening.objects.filter(case=case).select_related("victim__person", "screened_by"),
-        what=what,
-        can="cases.view_risk_answers",
-        missing="Stalking screening not found.",
-        refused=ANSWERS_REFUSED,
-    )
-
-
 @login_required
 def screening_detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID, public_id: uuid.UUID) -> HttpResponse:
-    case, screening = _screening(request, case_id, public_id, "Stalking screening")
+    case, screening = screening_for(request, case_id, public_id, what="Stalking screening")
     rows = [(question, screening.answers.get(question.key, "")) for question in STALKING_QUESTIONS]
     return render(
         request,
@@ -75,7 +58,7 @@ def screening_detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID, publ
 @form_view
 @require_POST
 def pathway_referral(request: AuthenticatedHttpRequest, case_id: uuid.UUID, public_id: uuid.UUID) -> HttpResponse:
-    case, screening = _screening(request, case_id, public_id, "Referral to the stalking pathway")
+    case, screening = screening_for(request, case_id, public_id, what="Referral to the stalking pathway")
     attempt(
         request,
         lambda: stalking_pathway_referral_record(actor=request.user, screening=screening),

@@ -12,4 +12,6 @@ from .models import BreakGlassAccess
 def break_glass_awaiting_review(user: User) -> QuerySet[BreakGlassAccess]:
     if not can_read_access_log(user):
         raise PermissionDeniedError("Only auditors can read the access log.")
-    return BreakGlassAccess.objects.filter(reviewed_at__isnull=True).select_related("user__agency", "case")
+    return BreakGlassAccess.objects.filter(reviewed_at__isnull=True).select_related(
+        "user__agency", "case__perpetrator__person"
+    )

@@ -2,14 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
+from dacrre.audit.access import Shown, rows_listed
+from dacrre.core.exceptions import ApplicationError
 from dacrre.core.form_tokens import form_view
 from dacrre.core.http import AuthenticatedHttpRequest
+from dacrre.core.service_calls import attempt
 
 from .forms import BreakGlassReviewForm
 from .models import BreakGlassAccess
@@ -22,12 +23,23 @@ def _review_form(access: BreakGlassAccess, data: object = None) -> BreakGlassRev
     return BreakGlassReviewForm(data, prefix=f"review-{access.pk}")  # type: ignore[arg-type]
 
 
+def _awaiting(request: AuthenticatedHttpRequest) -> list[BreakGlassAccess]:
+    """The accesses awaiting review (403 for anyone but an auditor), logged as listed."""
+    accesses: list[BreakGlassAccess] = (
+        attempt(request, lambda: list(break_glass_awaiting_review(request.user))).value or []
+    )
+    rows_listed(
+        request,
+        page="break-glass reviews",
+        detail=f"{len(accesses)} awaiting review",
+        shown=[Shown("Perpetrator", access.case.perpetrator.person, access.case.reference) for access in accesses],
+    )
+    return accesses
+
+
 @login_required
 def break_glass_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
-    try:
-        accesses = list(break_glass_awaiting_review(request.user))
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
+    accesses = _awaiting(request)
     items = [(access, _review_form(access)) for access in accesses]
     return render(request, "audit/break_glass_reviews.html", {"items": items})
 
@@ -36,10 +48,7 @@ def break_glass_reviews(request: AuthenticatedHttpRequest) -> HttpResponse:
 @form_view
 @require_POST
 def break_glass_review_submit(request: AuthenticatedHttpRequest, public_id: str) -> HttpResponse:
-    try:
-        accesses = list(break_glass_awaiting_review(request.user))
-    except PermissionDeniedError as exc:
-        raise PermissionDenied(exc.message) from exc
+    accesses = _awaiting(request)
     access = next((a for a in accesses if str(a.public_id) == str(public_id)), None)
     if access is None:
         raise Http404("No break-glass access awaiting review with that id.")
@@ -47,7 +56,7 @@ def break_glass_review_submit(request: AuthenticatedHttpRequest, public_id: str)
     if form.is_valid():
         try:
             break_glass_review(auditor=request.user, access=access, note=form.cleaned_data["note"])
-        except ApplicationError as exc:
+        except ApplicationError as exc:  # said beside the note, where the auditor typed
             form.add_error("note", exc.message)
         else:
             messages.success(request, f"Break-glass access to {access.case.reference} marked as reviewed.")
