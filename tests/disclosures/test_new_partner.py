@@ -82,3 +82,9 @@ def test_perpetrator_side_agencies_are_not_told_of_the_new_partner(linked, login
     worker = UserFactory(area=AreaFactory(agency=probation), role=Role.PARTNER_CASEWORKER, scope=Scope.AGENCY)
     page = login(worker).get(reverse("cases:detail", args=[case.public_id])).content.decode()
     assert "Rowena" not in page
+
+
+def test_someone_not_yet_recorded_is_added_to_the_case_from_the_application_form(linked, login) -> None:
+    officer, case, *_ = linked
+    page = login(officer).get(reverse("disclosures:new", args=[case.public_id])).content.decode()
+    assert reverse("intake:add_victim", args=[case.public_id]) in page and "Add them to the case first" in page
