@@ -70,13 +70,15 @@ def _require_reason(reason: str, what: str) -> str:
     return reason.strip()
 
 
-def _notify_new_holder(holder: User, references: list[str], role_label: str, reason: str) -> None:
-    """Sent when the reallocation commits, so only to someone who really holds the cases."""
+def _notify_new_holder(holder: User, references: list[str], role_label: str) -> None:
+    """Sent when the reallocation commits, so only to someone who really holds the cases. The reason
+    stays in the app (on each case's chronology): typed by a supervisor, it can name people, and an
+    e-mail carries no personal details."""
     if not holder.email or not references:
         return
     link = settings.SITE_URL.rstrip("/") + reverse("cases:caseload")
     subject = f"{len(references)} case{'s' if len(references) != 1 else ''} allocated to you"
-    body = f"You are now the {role_label} for: {', '.join(references)}.\nReason: {reason}\n\nYour caseload: {link}\n"
+    body = f"You are now the {role_label} for: {', '.join(references)}.\n\nYour caseload: {link}\n"
     transaction.on_commit(lambda: send_mail(subject, body, None, [holder.email]))
 
 
@@ -154,7 +156,7 @@ def cases_reallocate(
     # Open tasks follow the case's new holders, each to the one who can do it (not simply every task
     # the previous holder had: a probation offender manager cannot log a police visit).
     reminders_reassign(case_ids=[case.pk for case in result.moved])
-    _notify_new_holder(to_user, [case.reference for case in result.moved], role_label, reason)
+    _notify_new_holder(to_user, [case.reference for case in result.moved], role_label)
     return result
 
 

@@ -118,6 +118,7 @@ def test_reallocation_moves_cases_and_their_tasks_records_it_and_tells_the_new_h
     entry = ChronologyEntry.objects.filter(case=first, kind=ChronologyKind.ALLOCATION).get()
     assert "Alice Able to Bob Baker" in entry.summary and "South team" in entry.summary
     assert mail.outbox[-1].to == ["bob@example.org"] and first.reference in mail.outbox[-1].body
+    assert "South team" not in mail.outbox[-1].body and "Alice" not in mail.outbox[-1].body  # no free text, no names
     # Cases outside the supervisor's team cannot be moved, nor to someone unfit for the role.
     with pytest.raises(PermissionDeniedError, match="not in your team"):
         cases_reallocate(
