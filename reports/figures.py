@@ -108,9 +108,9 @@ def _programme_figures(case: Case) -> list[Figure]:
 
     allocations = ProgrammeAllocation.objects.filter(perpetrator_id=case.perpetrator_id)
     starts = list(allocations.values_list("starts_on", flat=True))
-    figures = [Figure(PROGRAMME_VICTIM, on) for on in starts for _ in range(case.case_victims.count())] + [
-        Figure(PROGRAMME_CHILD, on) for on in starts for _ in range(case.case_children.count())
-    ]
+    victims, children = case.case_victims.count(), case.case_children.count()
+    figures = [Figure(PROGRAMME_VICTIM, on, count=victims) for on in starts]
+    figures += [Figure(PROGRAMME_CHILD, on, count=children) for on in starts]
     if Case.objects.filter(perpetrator_id=case.perpetrator_id).exclude(pk=case.pk).exists():
         return figures  # the perpetrator stays, and their programmes are counted live
     figures += [Figure(PROGRAMME_ALLOCATED, on) for on in starts]

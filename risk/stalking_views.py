@@ -14,7 +14,7 @@ from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.core.service_calls import attempt
 
 from .http import screening_for
-from .stalking import HIGH_RISK_ON_THEIR_OWN, HIGH_RISK_YES_COUNT, STALKING_QUESTIONS
+from .stalking import HIGH_RISK_YES_COUNT, STALKING_QUESTIONS
 from .stalking_forms import StalkingScreeningForm
 from .stalking_services import stalking_pathway_referral_record, stalking_screening_record
 
@@ -49,7 +49,6 @@ def screening_detail(request: AuthenticatedHttpRequest, case_id: uuid.UUID, publ
             "rows": rows,
             "can_refer": can(request.user, "cases.assess_risk", case) and case.status != "closed",
             "high_risk_count": HIGH_RISK_YES_COUNT,
-            "on_their_own": [q.text for q in STALKING_QUESTIONS if q.key in HIGH_RISK_ON_THEIR_OWN],
         },
     )
 
