@@ -36,7 +36,11 @@ def fund_create(*, actor: User, name: str) -> Fund:
         raise ApplicationError("Enter the name of the fund", field="name")
     if Fund.objects.filter(agency_id=agency_id, name__iexact=name).exists():
         raise ApplicationError(f"Your agency already has a fund called {name}", field="name")
-    return Fund.objects.create(agency_id=agency_id, name=name, created_by=actor)
+    try:
+        with transaction.atomic():  # two people adding the same fund at once: the constraint decides
+            return Fund.objects.create(agency_id=agency_id, name=name, created_by=actor)
+    except IntegrityError as exc:
+        raise ConflictError(f"Your agency already has a fund called {name}", field="name") from exc
 
 
 @transaction.atomic
@@ -72,7 +76,11 @@ def item_add(
         added_by=actor,
     )
     item._history_user = actor  # type: ignore[attr-defined]
-    item.save()
+    try:
+        with transaction.atomic():  # the same asset number added twice at once: the constraint decides
+            item.save()
+    except IntegrityError as exc:
+        raise ConflictError(f"Asset number {asset_number} is already on your register", field="asset_number") from exc
     return item
 
 

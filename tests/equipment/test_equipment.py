@@ -173,3 +173,18 @@ def test_a_bad_cost_keeps_what_was_typed_and_a_closed_case_takes_no_new_equipmen
     type(case).objects.filter(pk=case.pk).update(status=CaseStatus.CLOSED, closed_at=timezone.now())
     closed = client.get(reverse("equipment:issue_new", args=[case.public_id]))
     assert closed.status_code == 302 and closed["Location"] == reverse("cases:detail", args=[case.public_id])
+
+
+@pytest.mark.django_db
+def test_a_fund_or_asset_number_added_twice_at_once_is_refused_by_the_constraint_not_a_crash(
+    world, monkeypatch
+) -> None:
+    """The check before the insert can pass for both of two people at once; the unique constraint
+    then refuses the second, and the service says so like the check does."""
+    from equipment import services
+
+    officer, _case, _victim, fund = world
+    _add(officer, fund, "RACE-1")
+    monkeypatch.setattr(services.Fund.objects, "filter", lambda **kw: services.Fund.objects.none())
+    with pytest.raises(ConflictError, match="already has a fund called Perpetrator intervention fund"):
+        services.fund_create(actor=officer, name="Perpetrator intervention fund")
