@@ -29,6 +29,12 @@ class ReminderKind(models.TextChoices):
     SAFEGUARDING_CONCERN = "safeguarding_concern", "Safeguarding concern to review"
     # Raised by an allocation (not a sweep): the new holder's first look at the case.
     CASE_ALLOCATED = "case_allocated", "Case allocated to you"
+    # Justice outcomes: every domestic-abuse "no further action" decision is reviewed by a sergeant.
+    NFA_REVIEW_DUE = "nfa_review_due", "No further action: sergeant's review due"
+    # The Victims' Code: the victim is told of each change in the investigation, in time.
+    VICTIM_CODE_UPDATE_DUE = "victim_code_update_due", "Victims' Code: update the victim"
+    # Victims' experience: ask the victim how the service was (only through approved contact).
+    SATISFACTION_SURVEY_DUE = "satisfaction_survey_due", "Victim satisfaction survey due"
 
 
 class ReminderStatus(models.TextChoices):
