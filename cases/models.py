@@ -79,6 +79,10 @@ class ChildRelationship(models.TextChoices):
     CHILD_OF_BOTH = "child_of_both", "Child of both"
 
 
+# The people who hold a case: each sees it, has it on their caseload and may ask for it to close.
+CASE_HOLDER_FIELDS = ("spoc", "offender_manager", "idva", "stalking_officer", "stalking_idva")
+
+
 class Case(PublicIdModel, TimeStampedModel):
     """One perpetrator and the victims and children at risk from them, managed in an operation."""
 
@@ -114,6 +118,24 @@ class Case(PublicIdModel, TimeStampedModel):
         null=True,
         blank=True,
         verbose_name="IDVA",
+    )
+    # The stalking pathway's specialists, allocated beside the case's usual holders where the case
+    # is worked as stalking (docs/casework.md, "Stalking").
+    stalking_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases_as_stalking_officer",
+        null=True,
+        blank=True,
+        verbose_name="stalking specialist officer",
+    )
+    stalking_idva = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="cases_as_stalking_idva",
+        null=True,
+        blank=True,
+        verbose_name="stalking IDVA",
     )
     status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.IDENTIFIED)
     risk_level = models.CharField(max_length=16, choices=RiskLevel.choices, default=RiskLevel.NOT_ASSESSED)
@@ -151,6 +173,10 @@ class Case(PublicIdModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.reference
+
+    def holder_ids(self) -> set[int]:
+        """The ids of the people holding the case, in any of its roles."""
+        return {pk for pk in (getattr(self, f"{name}_id") for name in CASE_HOLDER_FIELDS) if pk is not None}
 
     def access_subject(self) -> AccessSubject:
         return AccessSubject(

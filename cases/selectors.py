@@ -21,7 +21,7 @@ from cases.access.models import BreakGlassAccess, CaseGroupObjectPermission
 from dacrre.accounts.models import CASEWORK_ROLES, Role, Scope, User, scope_allowed
 from dacrre.core.exceptions import NotFoundError
 
-from .models import Case, CaseChild, CaseVictim, ChronologyEntry, ChronologyVisibility
+from .models import CASE_HOLDER_FIELDS, Case, CaseChild, CaseVictim, ChronologyEntry, ChronologyVisibility
 
 
 class AccessBasis(enum.Enum):
@@ -48,7 +48,15 @@ def _casework(user: User) -> bool:
 def _assigned_q(user: User) -> Q:
     if not _casework(user):
         return _NOTHING
-    return Q(spoc=user) | Q(offender_manager=user) | Q(idva=user)
+    return cases_held_q(user.pk)
+
+
+def cases_held_q(user_id: Any) -> Q:
+    """Cases the person holds in any role (`user_id` may be an OuterRef)."""
+    held = Q()
+    for name in CASE_HOLDER_FIELDS:
+        held |= Q(**{f"{name}_id": user_id})
+    return held
 
 
 def _scope_q(user: User) -> Q:
@@ -119,7 +127,7 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
 def case_access_basis(user: User, case: Case) -> AccessBasis:
     """Why the user sees a case they can see; break-glass only when nothing else applies. One query
     (none when the user holds the case)."""
-    if _casework(user) and user.pk in (case.spoc_id, case.offender_manager_id, case.idva_id):
+    if _casework(user) and user.pk in case.holder_ids():
         return AccessBasis.ASSIGNED
     reasons = [
         When(q, then=Value(basis.value))

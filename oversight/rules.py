@@ -12,7 +12,9 @@ from dacrre.accounts.predicates import predicate
 from .services import may_request_closure
 
 # The holders of a case, in the order the staffing page shows them.
-STAFFING_FIELDS = ("spoc", "offender_manager", "idva")
+STAFFING_FIELDS = ("spoc", "offender_manager", "idva", "stalking_officer", "stalking_idva")
+# The holders an IDVA service working on the case allocates from its own staff.
+IDVA_FIELDS = ["idva", "stalking_idva"]
 # Agencies whose staff allocate their own IDVA to a case shared with them (by an accepted referral).
 IDVA_SERVICE_KINDS = frozenset({AgencyKind.IDVA_SERVICE, AgencyKind.VICTIM_SUPPORT})
 
@@ -42,7 +44,7 @@ def agencies_granted(case: Case) -> QuerySet[CaseAccessGrant]:
 
 def staffing_fields_for(user: User, case: Case) -> list[str]:
     """Which of the case's holders the user may allocate: every one for the owning force's
-    supervisors; the IDVA for an IDVA service working on the case (its IDVAs and supervisors)."""
+    supervisors; the IDVA and the stalking IDVA for an IDVA service working on the case (its IDVAs and supervisors)."""
     if case.status == CaseStatus.CLOSED or not user.is_active or user.agency_id is None:
         return []
     if owning_supervisor(user, case):
@@ -53,7 +55,7 @@ def staffing_fields_for(user: User, case: Case) -> list[str]:
         and user.agency.kind in IDVA_SERVICE_KINDS
         and agencies_granted(case).filter(agency=user.agency).exists()
     ):
-        return ["idva"]
+        return list(IDVA_FIELDS)
     return []
 
 

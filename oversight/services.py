@@ -34,7 +34,11 @@ HOLDER_FIELDS = {
     "spoc": ("SPOC", {Role.OFFICER, Role.SUPERVISOR}),
     "offender_manager": ("offender manager", {Role.OFFICER, Role.SUPERVISOR, Role.PARTNER_CASEWORKER}),
     "idva": ("IDVA", {Role.IDVA}),
+    "stalking_officer": ("stalking specialist officer", {Role.OFFICER, Role.SUPERVISOR}),
+    "stalking_idva": ("stalking IDVA", {Role.IDVA}),
 }
+# Roles held by someone of the owning force.
+OWNING_FORCE_FIELDS = frozenset({"spoc", "stalking_officer"})
 MIN_REASON = 10
 # A change made this recently is "a moment ago" in the message to a supervisor who lost the race.
 A_MOMENT = datetime.timedelta(minutes=5)
@@ -117,14 +121,14 @@ def cases_reallocate(
     same case at once, exactly one changes it."""
     _require_supervisor(actor)
     if field not in HOLDER_FIELDS:
-        raise ApplicationError("Choose whether to reallocate the SPOC, offender manager or IDVA.", field="field")
+        raise ApplicationError("Choose which role on the cases to reallocate.", field="field")
     role_label, allowed_roles = HOLDER_FIELDS[field]
     reason = _require_reason(reason, "the cases are being reallocated")
     name = _name(to_user)
     if not to_user.is_active or to_user.role not in allowed_roles:
         raise ApplicationError(f"{name} cannot be a {role_label}.", field="to_user")
-    if field == "spoc" and to_user.agency_id != actor.agency_id:
-        raise ApplicationError(f"The SPOC comes from the owning force; {name} does not.", field="to_user")
+    if field in OWNING_FORCE_FIELDS and to_user.agency_id != actor.agency_id:
+        raise ApplicationError(f"The {role_label} comes from the owning force; {name} does not.", field="to_user")
     ids = {case.pk for case in cases}
     if not ids:
         raise ApplicationError("Choose at least one case.", field="cases")
@@ -188,12 +192,13 @@ def caseload_move(*, actor: User, from_user: User, to_user: User, reason: str) -
 
 
 def may_request_closure(user: User, case: Case) -> bool:
-    """Who may ask for a case to be closed: its holders (SPOC, offender manager, IDVA) and the
+    """Who may ask for a case to be closed: its holders (SPOC, offender manager, IDVA, stalking
+    specialists) and the
     supervisors whose team it is in. The one rule for the service, the page and the case page's link;
     seeing the case, or having it in one's scope without being a supervisor (an analyst), is not enough."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.pk in {case.spoc_id, case.offender_manager_id, case.idva_id}:
+    if user.pk in case.holder_ids():
         return True
     return user.role == Role.SUPERVISOR and cases_in_scope_of(user).filter(pk=case.pk).exists()
 

@@ -1,4 +1,4 @@
-"""Staffing one case: allocating or changing its SPOC, offender manager and IDVA.
+"""Staffing one case: allocating or changing its SPOC, offender manager, IDVA and stalking specialists.
 
 The case row is locked while the change is decided: of two supervisors allocating at once, one
 changes it and the other is told who did and when. The new holder gets a task and an e-mail that
@@ -18,8 +18,8 @@ from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, Per
 from reminders.models import Reminder, ReminderKind, ReminderStatus
 from reminders.sweeps import reminders_reassign
 
-from .rules import agencies_granted, staffing_fields_for
-from .services import HOLDER_FIELDS, _changed_meanwhile, _name, _require_reason
+from .rules import IDVA_FIELDS, agencies_granted, staffing_fields_for
+from .services import HOLDER_FIELDS, OWNING_FORCE_FIELDS, _changed_meanwhile, _name, _require_reason
 
 UNCHANGED = object()  # the page did not say whom it showed
 
@@ -27,18 +27,19 @@ UNCHANGED = object()  # the page did not say whom it showed
 def holder_candidates(actor: User, case: Case, field: str) -> QuerySet[User]:
     """Who may be chosen: the SPOC from the owning force; the offender manager from a probation or
     perpetrator-programme agency working on the case, or an officer of the case's (or the actor's)
-    area; the IDVA from a victim-side agency working on the case (an IDVA service allocates its own)."""
+    area; the IDVA from a victim-side agency working on the case (an IDVA service allocates its own).
+    The stalking specialist officer as the SPOC; the stalking IDVA as the IDVA."""
     people = User.objects.filter(is_active=True, agency__is_active=True).select_related("agency")
     granted = agencies_granted(case).values("agency_id")
     areas = {case.area_id, actor.area_id} - {None}
-    if field == "spoc":
+    if field in OWNING_FORCE_FIELDS:
         return people.filter(agency_id=case.owning_agency_id, role__in=POLICE_CASEWORK_ROLES)
     if field == "offender_manager":
         return people.filter(
             Q(agency_id__in=granted, agency__kind__in=PERPETRATOR_PROGRAMME_KINDS, role=Role.PARTNER_CASEWORKER)
             | Q(agency_id=case.owning_agency_id, area_id__in=areas, role__in=POLICE_CASEWORK_ROLES)
         )
-    if field == "idva":
+    if field in IDVA_FIELDS:
         idvas = people.filter(role=Role.IDVA, agency__side__in=list(VICTIM_SIDES))
         if actor.agency_id != case.owning_agency_id:
             return idvas.filter(agency=actor.agency)
@@ -78,7 +79,7 @@ def case_staff(
     case = Case.objects.select_for_update().get(pk=case.pk)
     case_require_open(case)
     if field not in HOLDER_FIELDS:
-        raise ApplicationError("Choose the SPOC, the offender manager or the IDVA.", field="field")
+        raise ApplicationError("Choose which role on the case to allocate.", field="field")
     if field not in staffing_fields_for(actor, case):
         raise PermissionDeniedError("You cannot allocate this role on this case.")
     role_label = HOLDER_FIELDS[field][0]

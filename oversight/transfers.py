@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cases.access.models import GrantSource
 from cases.access.services import case_access_end_at, case_access_grant
-from cases.models import Case, ChronologyKind
+from cases.models import CASE_HOLDER_FIELDS, Case, ChronologyKind
 from cases.services import case_require_open, chronology_record
 from dacrre.accounts.models import Area, Scope, User
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
@@ -125,12 +125,13 @@ def transfer_decide(*, actor: User, transfer: CaseTransfer, accept: bool, note: 
         return transfer
     case_require_open(case)
     case.owning_agency_id, case.area_id = transfer.to_agency_id, transfer.to_area_id
-    case.spoc = case.offender_manager = case.idva = None
+    for name in CASE_HOLDER_FIELDS:
+        setattr(case, name, None)
     case._history_user = actor  # type: ignore[attr-defined]
-    case.save(update_fields=["owning_agency", "area", "spoc", "offender_manager", "idva", "updated_at"])
+    case.save(update_fields=["owning_agency", "area", *CASE_HOLDER_FIELDS, "updated_at"])
     summary = (
         f"Transferred from {transfer.from_area} to {transfer.to_area}; "
-        "the SPOC, offender manager and IDVA are to be allocated again."
+        "its holders (SPOC, offender manager, IDVA, stalking specialists) are to be allocated again."
     )
     if transfer.to_agency_id != transfer.from_agency_id:
         until = now + datetime.timedelta(days=settings.TRANSFER_READ_ACCESS_DAYS)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from openpyxl import Workbook
 
-from cases.models import Case, ChronologyVisibility
+from cases.models import CASE_HOLDER_FIELDS, Case, ChronologyVisibility
 from dacrre.accounts.models import User
 from dacrre.core.csv_export import spreadsheet_safe
 from dacrre.core.exceptions import NotFoundError
@@ -88,7 +88,7 @@ def _cases_of(person: Person, agency_id: int) -> QuerySet[Case]:
         Case.objects.filter(owning_agency_id=agency_id)
         .filter(Q(perpetrator__person=person) | Q(victims__person=person) | Q(children__person=person))
         .distinct()
-        .select_related("perpetrator__person", "operation", "area", "spoc", "offender_manager", "idva")
+        .select_related("perpetrator__person", "operation", "area", *CASE_HOLDER_FIELDS)
         .order_by("opened_at")
     )
 
@@ -143,6 +143,8 @@ def _case_rows(export: Export, case: Case) -> None:  # noqa: C901
     export.staff("Case", ref, None, "SPOC", case.spoc)
     export.staff("Case", ref, None, "Offender manager", case.offender_manager)
     export.staff("Case", ref, None, "IDVA", case.idva)
+    export.staff("Case", ref, None, "Stalking specialist officer", case.stalking_officer)
+    export.staff("Case", ref, None, "Stalking IDVA", case.stalking_idva)
     entries = case.chronology.select_related("actor").order_by("occurred_at")
     if is_perpetrator:
         entries = entries.filter(visibility=ChronologyVisibility.ALL)

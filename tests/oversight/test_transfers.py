@@ -33,7 +33,7 @@ def world():
     officer = UserFactory(area=north, scope=Scope.AREA)
     sender = UserFactory(area=north, role=Role.SUPERVISOR, scope=Scope.AGENCY, first_name="Sid", last_name="Sender")
     receiver = UserFactory(area=elsewhere, role=Role.SUPERVISOR, scope=Scope.AGENCY, first_name="Rae", last_name="Rx")
-    case = CaseFactory(area=north, spoc=officer)
+    case = CaseFactory(area=north, spoc=officer, stalking_officer=UserFactory(area=north))
     return case, officer, sender, receiver, south, elsewhere
 
 
@@ -57,6 +57,7 @@ def test_a_transfer_to_another_force_is_asked_accepted_and_leaves_read_access(cl
     case.refresh_from_db()
     assert (case.owning_agency, case.area) == (elsewhere.agency, elsewhere)
     assert case.spoc is None and case.offender_manager is None and case.idva is None
+    assert case.stalking_officer is None and case.stalking_idva is None
     assert case.chronology.filter(kind=ChronologyKind.TRANSFER, summary__contains="keeps read access").exists()
     assert AccessLog.objects.filter(
         action="disclose", object_id=case.public_id, detail__contains="transferred"
