@@ -132,7 +132,7 @@ def test_officers_do_not_allocate_stalking_specialists(client, login, world) -> 
 def test_the_team_pages_count_the_stalking_roles(world) -> None:
     case, stalking_officer, supervisor = world
     case_staff(actor=supervisor, case=case, field="stalking_officer", to_user=stalking_officer, reason="Pathway ok")
-    counts = dict(team_caseload(supervisor).values_list("pk", "open_cases"))
+    counts = {person.pk: getattr(person, "open_cases", None) for person in team_caseload(supervisor)}
     assert counts[stalking_officer.pk] == 1
     assert list(cases_held_by(supervisor, stalking_officer)) == [case]
 
