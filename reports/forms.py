@@ -13,9 +13,13 @@ class PeriodForm(forms.Form):
 
     @staticmethod
     def default_period() -> tuple[datetime.date, datetime.date]:
-        """This year to date."""
+        """The last 12 months, today included (rolling, as the accountability pack reports)."""
         today = timezone.localdate()
-        return today.replace(month=1, day=1), today
+        try:
+            year_ago = today.replace(year=today.year - 1)
+        except ValueError:  # 29 February
+            year_ago = today.replace(year=today.year - 1, day=28)
+        return year_ago + datetime.timedelta(days=1), today
 
     @classmethod
     def default_initial(cls) -> dict[str, str]:

@@ -61,6 +61,7 @@ class Row:
     label: str
     this: int
     last: int
+    is_rate = False
 
     @property
     def difference(self) -> int:
@@ -72,16 +73,89 @@ class Row:
             return None
         return (Decimal(self.this - self.last) * 100 / self.last).quantize(Decimal("0.1"))
 
+    # As the page, the pack and the downloads show them.
+    @property
+    def this_shown(self) -> str:
+        return str(self.this)
+
+    @property
+    def last_shown(self) -> str:
+        return str(self.last)
+
+    @property
+    def difference_shown(self) -> str:
+        return f"{'+' if self.difference > 0 else ''}{self.difference}"
+
+    @property
+    def change_shown(self) -> str:
+        change = self.percent_change
+        return "n/a" if change is None else f"{'+' if change > 0 else ''}{change}%"
+
+
+def rate(count: int, out_of: int) -> Decimal | None:
+    """count / out_of as a percentage to one decimal place; None when there is nothing to divide by."""
+    if not out_of:
+        return None
+    return (Decimal(count) * 100 / out_of).quantize(Decimal("0.1"))
+
+
+@dataclass
+class RateRow:
+    """A rate in both periods (count out of a base), and its difference in percentage points."""
+
+    label: str
+    this_count: int
+    this_of: int
+    last_count: int
+    last_of: int
+    is_rate = True
+    percent_change = None
+
+    @property
+    def this(self) -> Decimal | None:
+        return rate(self.this_count, self.this_of)
+
+    @property
+    def last(self) -> Decimal | None:
+        return rate(self.last_count, self.last_of)
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.this is None or self.last is None:
+            return None
+        return self.this - self.last
+
+    @property
+    def this_shown(self) -> str:
+        return "n/a (none)" if self.this is None else f"{self.this}% ({self.this_count} of {self.this_of})"
+
+    @property
+    def last_shown(self) -> str:
+        return "n/a (none)" if self.last is None else f"{self.last}% ({self.last_count} of {self.last_of})"
+
+    @property
+    def difference_shown(self) -> str:
+        if self.difference is None:
+            return "n/a"
+        return f"{'+' if self.difference > 0 else ''}{self.difference} points"
+
+    @property
+    def change_shown(self) -> str:
+        return "n/a"
+
 
 @dataclass
 class Section:
     title: str
-    rows: list[Row] = field(default_factory=list)
+    rows: list = field(default_factory=list)  # Row, RateRow or another row with the same properties
     chart: bool = False
+    columns: tuple[str, ...] = ("This period", "Same period last year", "Difference", "% change")
+    # What the section counts and how, where the title cannot say it (shown under the title).
+    note: str = ""
 
     @property
     def largest(self) -> int:
-        return max([1, *(max(r.this, r.last) for r in self.rows)])
+        return max([1, *(max(r.this, r.last) for r in self.rows if isinstance(r, Row))])
 
     @property
     def bars(self) -> list[dict[str, object]]:
@@ -96,6 +170,7 @@ class Section:
                 "last_length": round(row.last * 100 / self.largest, 1),
             }
             for row in self.rows
+            if isinstance(row, Row)
         ]
 
 

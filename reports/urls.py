@@ -4,4 +4,7 @@ from . import views
 
 app_name = "reports"
 
-urlpatterns = [path("", views.performance, name="performance")]
+urlpatterns = [
+    path("", views.performance, name="performance"),
+    path("pack/", views.pack, name="pack"),
+]

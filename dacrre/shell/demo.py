@@ -19,6 +19,7 @@ from cases.models import Case, CaseStatus, CaseVictim, ChronologyKind, Chronolog
 from cases.services import case_change_status, case_open, chronology_record, operation_create
 from dacrre.accounts.models import Agency, AgencyKind, AgencySide, Role, Scope, User
 from dacrre.accounts.services import agency_create, user_create
+from dacrre.shell.demo_history import DemoCast, demo_history
 from equipment.models import EquipmentKind
 from equipment.services import fund_create, item_add, item_issue
 from incidents.models import OffenceCategory
@@ -173,7 +174,7 @@ DEMO_USERS = [
         Scope.AGENCY,
         "Alex",
         "Young",
-        "Victim-side partner with no shared cases yet",
+        "Victim-side partner: referrals to answer",
     ),
     (
         "programme",
@@ -235,7 +236,7 @@ def demo_seed() -> bool:  # noqa: C901
         actor=admin,
         name="Operation Harbour Light",
         lead_agency=police,
-        starts_on=today - datetime.timedelta(days=120),
+        starts_on=today - datetime.timedelta(days=730),
         ends_on=today + datetime.timedelta(days=245),
         description="Year-long operation targeting the most harmful repeat perpetrators in each area.",
     )
@@ -307,7 +308,7 @@ def demo_seed() -> bool:  # noqa: C901
             incident_record(
                 actor=admin,
                 source_reference=f"NP/{today.year % 100:02d}/{number:03d}{incident_number:02d}",
-                occurred_at=timezone.now() - datetime.timedelta(days=rng.randrange(5, 360), hours=rng.randrange(24)),
+                occurred_at=timezone.now() - datetime.timedelta(days=rng.randrange(5, 700), hours=rng.randrange(24)),
                 area=area,
                 recording_agency=police,
                 offence_category=rng.choice(OffenceCategory.values),
@@ -383,6 +384,10 @@ def demo_seed() -> bool:  # noqa: C901
         )
         _demo_notes(case=Case.objects.get(pk=case.pk), officer=officers[area_name], idva=users["idva"])
     _demo_equipment(officers["North"])
+    cast = DemoCast(
+        admin=admin, inspector=users["inspector"], officers=officers, users=users, agencies=agencies, police=police
+    )
+    demo_history(cast, operation=operation, rng=rng)
     return True
 
 

@@ -1,12 +1,12 @@
 """The demo data (`manage.py seed_demo`) with what each role needs for its pages to have something
 on them, and the demo users' second factor, for the crawl guards.
 
-The demo has no referral (to an agency on the system or outside it), meeting, closure request,
-Clare's Law application, planned visit, programme allocation, possible duplicate, merge, tasking
-list, import (checked, or waiting for the worker), break-glass look, school notification or second
-risk assessment on a case; without them a partner's inbox, the auditor's reviews and most of a supervisor's
-pages would be empty and their links never crawled. `demo_extras_add` builds them with the
-services, as users would, on top of the seeded data (dacrre/shell/demo.py stays as it is).
+The demo carries two years of history (dacrre/shell/demo_history.py), but not on the North
+officer's first cases, which the crawls open first: `demo_extras_add` puts there, with the services
+as users would, a referral of each kind, a meeting with actions, a closure request, a Clare's Law
+application, a planned visit, a programme allocation, a possible duplicate and a merge, a tasking
+list, imports (checked, or waiting for the worker), a break-glass look, a school notification and a
+second risk assessment, so that every page a role reaches has something on it to follow.
 """
 
 import datetime

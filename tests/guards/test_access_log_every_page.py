@@ -100,6 +100,7 @@ DOWNLOADS = {
 # Rows of many records: rows_listed writes what was listed and one row per person the rows name.
 LISTS = {
     "oversight:transfers",
+    "reports:pack",  # the accountability pack: figures only, listed (and exported as a workbook)
     "cases:operation_detail",  # an operation and its cases
     "search:results",
     "cases:home",  # officers' and IDVAs' caseload; every other role is sent to its own work

@@ -129,6 +129,7 @@ ROUTE_REACHED_BY: dict[str, str] = {
             "people:duplicates",
             "people:duplicate_detail",
             "reports:performance",
+            "reports:pack",
             "safety_plans:version",
             "scoring:ranking",
             "scoring:tasking",

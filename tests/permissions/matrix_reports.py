@@ -6,4 +6,5 @@ from tests.permissions.test_matrix import ACTORS, SUPERVISORS
 
 def entries(world) -> dict:
     seeing = SUPERVISORS | {"analyst"}
-    return {"reports:performance": ("get", [], {a: 200 if a in seeing else 403 for a in ACTORS})}
+    answers = {a: 200 if a in seeing else 403 for a in ACTORS}
+    return {"reports:performance": ("get", [], answers), "reports:pack": ("get", [], answers)}
