@@ -101,13 +101,26 @@ def _cases(agency: Agency, area_id: int | None, operation_id: int | None) -> Que
     return cases
 
 
-def _kept(agency: Agency, area_id: int | None, operation_id: int | None) -> QuerySet[KeptFigure]:
-    kept = KeptFigure.objects.filter(owning_agency=agency, metric__startswith="justice_")
+def _kept(
+    agency: Agency, area_id: int | None, operation_id: int | None, period: Period, last: Period
+) -> dict[str, list[tuple[str, KeptFigure]]]:
+    """The kept figures of disposed cases in either period, by metric, each with "this" or "last".
+    One query."""
+    kept = KeptFigure.objects.filter(owning_agency=agency, metric__startswith="justice_").filter(
+        period.dates("on") | last.dates("on")
+    )
     if area_id is not None:
         kept = kept.filter(area_id=area_id)
     if operation_id is not None:
         kept = kept.filter(operation_id=operation_id)
-    return kept
+    found: dict[str, list[tuple[str, KeptFigure]]] = {}
+    for figure in kept:
+        which = "this" if period.start <= figure.on <= period.end else "last"
+        found.setdefault(figure.metric, []).append((which, figure))
+    return found
+
+
+Kept = dict[str, list[tuple[str, KeptFigure]]]
 
 
 @dataclass
@@ -123,8 +136,8 @@ class _Counts:
         return sum(c[name] for (g, w), c in self.by_group.items() if w == which and group in (None, g))
 
 
-def _crime_counts(crimes: QuerySet[Incident], kept: QuerySet[KeptFigure], period: Period, last: Period) -> _Counts:
-    """One grouped query over the crimes, one over the kept figures."""
+def _crime_counts(crimes: QuerySet[Incident], kept: Kept, period: Period, last: Period) -> _Counts:
+    """One grouped query over the crimes."""
     arrested = JusticeEvent.objects.filter(investigation__incident=OuterRef("pk"), kind=EventKind.ARREST)
     outcome = "investigation__outcome_type"
     ongoing = Q(investigation__isnull=True) | Q(**{outcome: ""})
@@ -155,9 +168,8 @@ def _crime_counts(crimes: QuerySet[Incident], kept: QuerySet[KeptFigure], period
         for which in ("this", "last"):
             for name in ("crimes", "arrested", "positive", "diversion", "nfa", "ongoing"):
                 counts.add(group, which, name, row[f"{name}_{which}"])
-    for figure in kept.filter(metric=CRIME).filter(period.dates("on") | last.dates("on")):
+    for which, figure in kept.get(CRIME, []):
         category, klass, was_arrested = (figure.label.split("|") + ["", "", "0"])[:3]
-        which = "this" if period.start <= figure.on <= period.end else "last"
         group = OFFENCE_GROUPS.get(category, "Other")
         counts.add(group, which, "crimes", figure.count)
         counts.add(group, which, klass if klass in CLASSES else "other", figure.count)
@@ -171,7 +183,7 @@ def justice_sections(
 ) -> list[Section]:
     last = period.year_earlier()
     cases = _cases(agency, area_id, operation_id)
-    kept = _kept(agency, area_id, operation_id)
+    kept = _kept(agency, area_id, operation_id, period, last)
     crimes = Incident.objects.filter(is_crime=True, perpetrator_id__in=cases.values("perpetrator_id"))
     counts = _crime_counts(crimes, kept, period, last)
 
@@ -220,9 +232,7 @@ def justice_sections(
     ]
 
 
-def _arrests_section(
-    crimes: QuerySet[Incident], kept: QuerySet[KeptFigure], counts: _Counts, period: Period, last: Period
-) -> Section:
+def _arrests_section(crimes: QuerySet[Incident], kept: Kept, counts: _Counts, period: Period, last: Period) -> Section:
     arrests = JusticeEvent.objects.filter(kind=EventKind.ARREST, investigation__incident__in=crimes)
     live = arrests.aggregate(
         this=Count("investigation__incident__perpetrator_id", distinct=True, filter=period.moments("occurred_at")),
@@ -230,12 +240,11 @@ def _arrests_section(
         arrests_this=Count("pk", filter=period.moments("occurred_at")),
         arrests_last=Count("pk", filter=last.moments("occurred_at")),
     )
-    gone = kept.filter(metric=ARREST).aggregate(
-        this=Count("source_id", distinct=True, filter=period.dates("on")),
-        last=Count("source_id", distinct=True, filter=last.dates("on")),
-        arrests_this=Count("pk", filter=period.dates("on")),
-        arrests_last=Count("pk", filter=last.dates("on")),
-    )
+    gone = {"this": 0, "last": 0, "arrests_this": 0, "arrests_last": 0}
+    for which in ("this", "last"):
+        arrested = [figure for w, figure in kept.get(ARREST, []) if w == which]
+        gone[which] = len({figure.source_id for figure in arrested})
+        gone[f"arrests_{which}"] = sum(figure.count for figure in arrested)
     return Section(
         "Arrests",
         [
@@ -251,7 +260,7 @@ def _arrests_section(
     )
 
 
-def _nfa_section(cases: QuerySet[Case], kept: QuerySet[KeptFigure], period: Period, last: Period) -> Section:
+def _nfa_section(cases: QuerySet[Case], kept: Kept, period: Period, last: Period) -> Section:
     reviews = NfaReview.objects.filter(case__in=cases.values("pk"))
     live = reviews.aggregate(
         **{
@@ -262,15 +271,13 @@ def _nfa_section(cases: QuerySet[Case], kept: QuerySet[KeptFigure], period: Peri
                 ("overturned", Q(decision=ReviewDecision.OVERTURNED)),
                 ("cps", Q(referred_to_cps=True)),
             )
-        }
+        },
+        decided_this=Count("pk", filter=period.moments("event__occurred_at")),
+        decided_last=Count("pk", filter=last.moments("event__occurred_at")),
     )
-    decided = reviews.aggregate(
-        this=Count("pk", filter=period.moments("event__occurred_at")),
-        last=Count("pk", filter=last.moments("event__occurred_at")),
-    )
+    decided = {"this": live["decided_this"], "last": live["decided_last"]}
     gone: dict[str, int] = {}
-    for figure in kept.filter(metric=NFA_REVIEWED).filter(period.dates("on") | last.dates("on")):
-        which = "this" if period.start <= figure.on <= period.end else "last"
+    for which, figure in kept.get(NFA_REVIEWED, []):
         for name, counted in (
             ("reviewed", True),
             ("overturned", figure.label.startswith(ReviewDecision.OVERTURNED)),
@@ -293,7 +300,7 @@ def _nfa_section(cases: QuerySet[Case], kept: QuerySet[KeptFigure], period: Peri
     )
 
 
-def _victim_updates_section(cases: QuerySet[Case], kept: QuerySet[KeptFigure], period: Period, last: Period) -> Section:
+def _victim_updates_section(cases: QuerySet[Case], kept: Kept, period: Period, last: Period) -> Section:
     due = (
         Reminder.objects.filter(case__in=cases.values("pk"), kind=ReminderKind.VICTIM_CODE_UPDATE_DUE)
         .exclude(status=ReminderStatus.DISMISSED)
@@ -306,8 +313,7 @@ def _victim_updates_section(cases: QuerySet[Case], kept: QuerySet[KeptFigure], p
         kept_this=Count("pk", filter=period.dates("due_on") & in_time),
         kept_last=Count("pk", filter=last.dates("due_on") & in_time),
     )
-    for figure in kept.filter(metric=VICTIM_UPDATE_DUE).filter(period.dates("on") | last.dates("on")):
-        which = "this" if period.start <= figure.on <= period.end else "last"
+    for which, figure in kept.get(VICTIM_UPDATE_DUE, []):
         live[f"due_{which}"] += figure.count
         if figure.label == "in_time":
             live[f"kept_{which}"] += figure.count

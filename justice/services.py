@@ -110,7 +110,11 @@ def investigation_locked(*, case: Case, incident: Incident) -> Investigation:
             Investigation.objects.get_or_create(incident=incident, defaults={"case": case})
     except IntegrityError:  # created by someone else at the same moment: theirs is the row
         pass
-    return Investigation.objects.select_for_update().select_related("incident", "case").get(incident=incident)
+    # Only this row: locking the case row too (FOR UPDATE) would deadlock with another writer's
+    # key-share lock on it (cases.closed.case_require_open).
+    return (
+        Investigation.objects.select_for_update(of=("self",)).select_related("incident", "case").get(incident=incident)
+    )
 
 
 def _check_step(investigation: Investigation, step: Step) -> None:
@@ -314,7 +318,11 @@ def nfa_review_record(
 ) -> NfaReview:
     """A sergeant's review of an NFA decision. Overturned, the crime is under investigation again
     (and referred to the CPS when the review says so); either way the victim is owed an update."""
-    locked = NfaReview.objects.select_for_update().select_related("case", "event__investigation").get(pk=review.pk)
+    locked = (
+        NfaReview.objects.select_for_update(of=("self",))
+        .select_related("case", "event__investigation")
+        .get(pk=review.pk)
+    )
     case = locked.case
     case_require_open(case)
     if not can_review_nfa(actor, case):
@@ -338,7 +346,9 @@ def nfa_review_record(
     summary = f"NFA decision reviewed: {locked.get_decision_display()}."
     if decision == ReviewDecision.OVERTURNED:
         investigation = (
-            Investigation.objects.select_for_update().select_related("incident").get(pk=locked.event.investigation_id)
+            Investigation.objects.select_for_update(of=("self",))
+            .select_related("incident")
+            .get(pk=locked.event.investigation_id)
         )
         investigation.status, investigation.outcome_type, investigation.outcome_on = (
             InvestigationStatus.ONGOING,

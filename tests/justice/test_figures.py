@@ -27,6 +27,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from dacrre.accounts.models import Role, Scope
@@ -194,3 +195,14 @@ def test_a_disposed_case_keeps_its_justice_figures(dataset) -> None:
     case_dispose(actor=dpo, case_id=case_b.public_id, reason="Review period passed; nothing since.")
     assert not type(case_b).objects.filter(pk=case_b.pk).exists()
     assert _rows(justice_sections(agency=north.agency, period=PERIOD)) == before
+
+
+def test_a_supervisor_reads_the_sections_on_the_report_page_and_in_the_download(dataset, login) -> None:
+    north, _case_a, _case_b = dataset
+    supervisor = UserFactory(area=north, role=Role.SUPERVISOR, scope=Scope.AGENCY)
+    client = login(supervisor)
+    period = {"start": PERIOD.start.strftime("%d/%m/%Y"), "end": PERIOD.end.strftime("%d/%m/%Y")}
+    page = client.get(reverse("reports:performance"), period).content.decode()
+    assert "Positive outcome rate (%)" in page and "+16.7" in page and "Still under investigation" in page
+    csv = client.get(reverse("reports:performance"), {**period, "format": "csv"}).content.decode()
+    assert "Arrest rate: crimes with an arrest / crimes (%),60.0,33.3,26.7" in csv

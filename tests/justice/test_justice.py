@@ -296,9 +296,21 @@ def test_probation_reads_outcomes_but_never_the_victims_updates_and_records_noth
     assert client.get(reverse("justice:record", args=[case.public_id, crime.public_id])).status_code == 403
     assert client.get(reverse("justice:victim_update", args=[case.public_id])).status_code == 403
 
-    idva_page = login(idva).get(reverse("justice:case", args=[case.public_id])).content.decode()
+    idva_client = login(idva)
+    idva_page = idva_client.get(reverse("justice:case", args=[case.public_id])).content.decode()
     assert "Told in person." in idva_page and "Record an update given" in idva_page
-    assert login(idva).get(reverse("justice:record", args=[case.public_id, crime.public_id])).status_code == 403
+    assert idva_client.get(reverse("justice:record", args=[case.public_id, crime.public_id])).status_code == 403
+    # The IDVA gives the victim the news of the arrest and records it.
+    outcome_record(actor=officer, case=case, incident=crime, step=_step(EventKind.VOLUNTARY_INTERVIEW, days_ago=0))
+    response = idva_client.post(
+        reverse("justice:victim_update", args=[case.public_id]),
+        {"victim": str(victim.public_id), "given_on": day(0), "method": "safe_message", "about": "Interview done."},
+    )
+    assert response.status_code == 302
+    assert VictimUpdate.objects.filter(given_by=idva).exists()
+    assert not Reminder.objects.filter(
+        case=case, kind=ReminderKind.VICTIM_CODE_UPDATE_DUE, status=ReminderStatus.OPEN
+    ).exists()
 
 
 @pytest.mark.django_db
