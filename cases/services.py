@@ -1,7 +1,7 @@
 """Writes for operations, cases and the chronology. Every change records who made it."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -40,6 +40,17 @@ CASE_TRANSITIONS: dict[str, set[str]] = {
     CaseStatus.UNDER_REVIEW: {CaseStatus.ACTIVE, CaseStatus.CLOSED},
     CaseStatus.CLOSED: set(),
 }
+
+
+# Called with each victim newly on a case, in the transaction that put them there (justice raises the
+# Victims' Code's first update to them); apps register at start-up, as case panels do.
+VICTIM_ADDED_HOOKS: list[Callable[[CaseVictim], None]] = []
+
+
+def case_victim_added(link: CaseVictim) -> None:
+    """A victim is now on the case: tell the apps that registered (VICTIM_ADDED_HOOKS)."""
+    for hook in VICTIM_ADDED_HOOKS:
+        hook(link)
 
 
 def chronology_record(
@@ -112,7 +123,7 @@ def case_open(
     case._history_user = actor  # type: ignore[attr-defined]
     case.save()
     for victim in victims:
-        CaseVictim.objects.create(case=case, victim=victim)
+        case_victim_added(CaseVictim.objects.create(case=case, victim=victim))
     for child in children:
         CaseChild.objects.create(case=case, child=child)
     chronology_record(

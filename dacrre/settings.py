@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "notes",
     "equipment",
     "intake",
+    "justice",
     "scoring",
     "oversight",
     "reports",

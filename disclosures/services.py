@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from cases.access.rules import can_record_disclosure
 from cases.models import Case, CaseVictim, ChronologyKind, ChronologyVisibility
-from cases.services import case_require_open, chronology_record
+from cases.services import case_require_open, case_victim_added, chronology_record
 from dacrre.accounts.models import User
 from dacrre.core import dates
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
@@ -64,7 +64,7 @@ def application_record(
     application.save()
     if not on_case:
         # A new partner the perpetrator is linked to by an incident: at risk, so on the case from now.
-        CaseVictim.objects.create(case=case, victim=person_at_risk)
+        case_victim_added(CaseVictim.objects.create(case=case, victim=person_at_risk))
         _record(application, actor, "A person linked to the perpetrator by an incident added to the case as at risk.")
         reminders_close(
             case=case, kinds=[ReminderKind.NEW_PARTNER_DISCLOSURE], subject_key=f"person:{person_at_risk.pk}"

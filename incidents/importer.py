@@ -15,6 +15,7 @@ from django.utils import timezone
 from dacrre.core import dates
 from people.models import Person
 
+from .import_hooks import hook_columns, import_hooks
 from .models import Incident, OffenceCategory
 
 COLUMNS = [
@@ -113,6 +114,8 @@ class IncidentRow:
     perpetrator: PersonRow
     victim: PersonRow | None
     summary: str
+    # What registered hooks read from their optional columns (incidents.import_hooks), by hook name.
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -284,6 +287,7 @@ def _incident_row(
     if not values.get("is_crime"):
         flags["is_crime"] = category != OffenceCategory.NON_CRIME
     perpetrator, victim = _people(index, values, occurred, errors)
+    extra = {hook.name: hook.parse(index, values, occurred, errors) for hook in import_hooks()}
     if errors:
         return None
     assert occurred is not None  # noqa: S101 - a missing or bad date is an error above
@@ -299,6 +303,7 @@ def _incident_row(
         perpetrator,
         victim,
         values.get("summary", ""),
+        extra,
     )
 
 
@@ -343,7 +348,7 @@ def _error_without_file_values(error: dict[str, object]) -> dict[str, object]:
     else:
         for pattern, replacement in _LEGACY_QUOTED:
             message = pattern.sub(replacement.format(removed=REMOVED_VALUE), message)
-    if not set(column.split(", ")) <= _KNOWN_COLUMNS:
+    if not set(column.split(", ")) <= _KNOWN_COLUMNS | hook_columns():
         # A header cell of the file (a file without a header row names its columns by its first row).
         column = REMOVED_COLUMN
     return {"row": error.get("row"), "column": column, "message": message}

@@ -14,6 +14,7 @@ from people.models import Person
 from perpetrators.models import Perpetrator
 from victims.models import Child, Victim
 
+from .import_hooks import import_hooks
 from .import_plan import CHUNK, INCIDENT_FIELDS, ImportPlan, PlannedPerson, Progress, import_plan_build, row_values
 from .importer import parse_incident_csv
 from .models import Incident, OffenceCategory
@@ -223,6 +224,8 @@ def incident_import(
         duplicates = 0
         if not dry_run:
             duplicates = _apply(plan, actor=actor, agency=agency, areas=areas, progress=progress)
+            for hook in import_hooks():  # optional columns other apps store (incidents.import_hooks)
+                report[hook.name] = hook.write(parsed.rows, actor, agency)
     created, updated = plan.created, plan.updated
     elapsed = time.monotonic() - started
     report.update(

@@ -22,7 +22,7 @@ from cases.models import (
     Operation,
     VictimRelationship,
 )
-from cases.services import case_open, case_require_open, chronology_record
+from cases.services import case_open, case_require_open, case_victim_added, chronology_record
 from dacrre.accounts.models import Area, Role, Scope, User
 from dacrre.core.exceptions import ApplicationError, InvalidTransitionError, PermissionDeniedError
 from people.models import Gender, Person
@@ -163,6 +163,7 @@ def case_victim_add(
     )
     link._history_user = actor  # type: ignore[attr-defined]
     link.save()
+    case_victim_added(link)
     together = "lives with the perpetrator" if lives_with_perpetrator else "does not live with the perpetrator"
     chronology_record(
         case=case,

@@ -7,6 +7,7 @@ one row of the report counts, on the date the report compares with its period.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -41,6 +42,10 @@ PROGRAMME_REDUCED = "programme_reduced"  # label: the category of behaviour
 # The case's victims and children, counted on the perpetrator's allocations' start dates.
 PROGRAMME_VICTIM = "programme_victim"
 PROGRAMME_CHILD = "programme_child"
+
+
+# Figures other apps keep for their own report sections (justice.figures), registered at start-up.
+FIGURE_HOOKS: list["Callable[[Case], list[Figure]]"] = []
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,7 @@ def case_figures(case: Case) -> list[Figure]:
     figures += _programme_figures(case)
     before, after = _incidents_around_opening(one, Period(opened, opened))
     figures += [Figure(INCIDENTS_BEFORE, opened, count=before), Figure(INCIDENTS_AFTER, opened, count=after)]
+    figures += [figure for hook in FIGURE_HOOKS for figure in hook(case)]
     return [figure for figure in figures if figure.count]
 
 

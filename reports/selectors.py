@@ -2,6 +2,7 @@
 each table is one grouped query with a conditional count per period, whatever the data size."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -412,6 +413,11 @@ def _reductions(allocations: QuerySet, period: Period, last_year: Period) -> lis
     return rows
 
 
+# Sections other apps build and add after these (justice.figures), registered at start-up; each is
+# called with the report's agency, period, area_id and operation_id.
+SECTION_HOOKS: list[Callable[..., list[Section]]] = []
+
+
 def performance_report(
     *, agency: Agency, period: Period, area_id: int | None = None, operation_id: int | None = None
 ) -> list[Section]:
@@ -476,6 +482,11 @@ def performance_report(
     )
     interventions = _interventions_for(cases)
 
+    more = [
+        s
+        for hook in SECTION_HOOKS
+        for s in hook(agency=agency, period=period, area_id=area_id, operation_id=operation_id)
+    ]
     return [
         Section(
             "Perpetrators and cases",
@@ -560,4 +571,4 @@ def performance_report(
                 Row("Incidents after the case opened", after_this, after_last),
             ],
         ),
-    ]
+    ] + more

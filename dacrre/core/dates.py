@@ -124,3 +124,6 @@ RETENTION_NEXT_REVIEW = DateBounds("the next review date", years_back=0, years_a
 ANY_DATE = DateBounds("the date", since=EARLIEST_RECORDS, years_ahead=10)
 EQUIPMENT_BOUGHT = DateBounds("the date bought", years_back=10)
 EQUIPMENT_ISSUED = DateBounds("the date", years_back=5)
+# A step in a crime's investigation (arrest, charge, court...); the service also refuses one before the crime.
+JUSTICE_STEP = DateBounds("the date", years_back=10)
+VICTIM_UPDATE_GIVEN = DateBounds("the date of the update", years_back=1)

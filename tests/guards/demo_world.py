@@ -291,9 +291,32 @@ def demo_extras_add(users: dict[str, User]) -> dict[str, object]:  # noqa: PLR09
     extras["high_risk_case"] = next(case for case in cases if case.risk_level == RiskLevel.HIGH)
     extras["documents"] = _documents_add(officer, referred)
     extras.update(_records_add(users, cases[-1]))
+    extras["nfa_review"] = _justice_add(officer, cases[4])
     # The North case with the highest id: the first ones carry the demo's equipment and stalking screening.
     extras.update(_lifecycle_add(users, max(cases[6:-1], key=lambda case: case.pk)))
     return extras
+
+
+def _justice_add(officer: User, case: Case) -> object:
+    """For the North supervisor's NFA review queue: an NFA decision on one of the case's crimes."""
+    from incidents.models import Incident
+    from justice.models import EventKind, NfaReview
+    from justice.services import Step, outcome_record
+
+    crime = Incident.objects.filter(perpetrator_id=case.perpetrator_id, is_crime=True).order_by("occurred_at").first()
+    assert crime is not None, "the demo's North cases have crimes"
+    event = outcome_record(
+        actor=officer,
+        case=case,
+        incident=crime,
+        step=Step(
+            kind=EventKind.NFA,
+            occurred_at=timezone.now() - datetime.timedelta(minutes=5),
+            outcome_type="16",
+            reason="The victim does not support a prosecution.",
+        ),
+    )
+    return NfaReview.objects.get(event=event)
 
 
 def _lifecycle_add(users: dict[str, User], case: Case) -> dict[str, object]:
