@@ -37,6 +37,7 @@ urlpatterns = [
     path("perpetrators/<uuid:perpetrator_id>/", include("offender_management.urls")),
     path("victims/", include("victims.urls")),
     path("equipment/", include("equipment.urls")),
+    path("experience/", include("experience.urls")),
     path("documents/", include("documents.urls")),
     path("records/", include("records.urls")),
     path("audit/", include((audit_urls.urlpatterns + case_access_urls.auditor_urlpatterns, "audit"))),

@@ -2,11 +2,13 @@
 each table is one grouped query with a conditional count per period, whatever the data size."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.module_loading import autodiscover_modules
 
 from cases.models import Case, CaseChild, CaseVictim, RiskLevel
 from dacrre.accounts.models import Agency
@@ -337,6 +339,22 @@ def _reductions(allocations: QuerySet, period: Period, last_year: Period) -> lis
     return rows
 
 
+# Sections that apps above the report add (`register_report_section` in their figures.py, found at
+# the first report as case panels are), after the report's own: (agency, period, area_id, operation_id).
+ReportSection = Callable[..., Section]
+_report_sections: list[ReportSection] = []
+
+
+def register_report_section(function: ReportSection) -> ReportSection:
+    _report_sections.append(function)
+    return function
+
+
+def _registered_sections() -> list[ReportSection]:
+    autodiscover_modules("figures")
+    return _report_sections
+
+
 def performance_report(
     *, agency: Agency, period: Period, area_id: int | None = None, operation_id: int | None = None
 ) -> list[Section]:
@@ -484,5 +502,9 @@ def performance_report(
                 Row("Incidents before the case opened", before_this, before_last),
                 Row("Incidents after the case opened", after_this, after_last),
             ],
+        ),
+        *(
+            section(agency=agency, period=period, area_id=area_id, operation_id=operation_id)
+            for section in _registered_sections()
         ),
     ]

@@ -124,3 +124,5 @@ RETENTION_NEXT_REVIEW = DateBounds("the next review date", years_back=0, years_a
 ANY_DATE = DateBounds("the date", since=EARLIEST_RECORDS, years_ahead=10)
 EQUIPMENT_BOUGHT = DateBounds("the date bought", years_back=10)
 EQUIPMENT_ISSUED = DateBounds("the date", years_back=5)
+SURVEY_TAKEN = DateBounds("the date of the survey", years_back=1)
+TASKED_ON = DateBounds("the date of the tasking", years_back=0, years_ahead=0)

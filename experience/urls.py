@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "experience"
+
+urlpatterns = [
+    path("cases/<uuid:case_id>/victims/<uuid:victim_id>/survey/", views.survey_new, name="survey"),
+]
