@@ -39,3 +39,23 @@ class SurveyForm(forms.Form):
 
     def answers(self) -> dict[str, str]:
         return {aspect: self.cleaned_data.get(aspect, "") for aspect in Aspect.values}
+
+
+class ThresholdsForm(forms.Form):
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for aspect in Aspect:
+            self.fields[aspect.value] = forms.IntegerField(
+                label=f"{aspect.label}: Low below (%)",
+                min_value=0,
+                max_value=100,
+                error_messages={
+                    "required": f"Enter the threshold for {aspect.label}",
+                    "invalid": "Enter a whole percentage, like 80",
+                    "min_value": "Enter a percentage from 0 to 100",
+                    "max_value": "Enter a percentage from 0 to 100",
+                },
+            )
+
+    def aspect_fields(self) -> list[forms.BoundField]:
+        return [self[aspect] for aspect in Aspect.values]

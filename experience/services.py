@@ -13,8 +13,8 @@ from reminders.models import ReminderKind
 from reminders.services import reminders_close
 from victims.models import Victim
 
-from .models import Aspect, Satisfaction, SatisfactionSurvey, SurveyMethod, SurveyOutcome
-from .rules import can_record_survey
+from .models import Aspect, Satisfaction, SatisfactionSurvey, SatisfactionThreshold, SurveyMethod, SurveyOutcome
+from .rules import can_record_survey, can_set_thresholds
 
 ALREADY = "A satisfaction survey is already recorded for this victim on this case."
 
@@ -74,3 +74,27 @@ def survey_record(
     )
     reminders_close(case=case, kinds=[ReminderKind.SATISFACTION_SURVEY_DUE], subject_key=f"victim:{victim.pk}")
     return survey
+
+
+@transaction.atomic
+def satisfaction_thresholds_set(*, actor: User, values: dict[str, int]) -> SatisfactionThreshold:
+    """Set the actor's force's thresholds (whole percentages, 0 to 100, one per aspect). The row is
+    locked while it is changed; the first save creates it (a second one at the same moment waits on
+    the unique agency and then updates it)."""
+    if not can_set_thresholds(actor) or actor.agency_id is None:
+        raise PermissionDeniedError("The force's supervisors set the satisfaction thresholds.")
+    for aspect in Aspect.values:
+        value = values.get(aspect)
+        if not isinstance(value, int) or not 0 <= value <= 100:
+            raise ApplicationError(f"Enter a whole percentage from 0 to 100 for {Aspect(aspect).label}", field=aspect)
+    try:
+        with transaction.atomic():
+            SatisfactionThreshold.objects.get_or_create(agency_id=actor.agency_id)
+    except IntegrityError:
+        pass  # created by a concurrent save: update it below
+    row = SatisfactionThreshold.objects.select_for_update().get(agency_id=actor.agency_id)
+    for aspect in Aspect.values:
+        setattr(row, aspect, values[aspect])
+    row._history_user = actor  # type: ignore[attr-defined]
+    row.save()
+    return row

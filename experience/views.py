@@ -5,15 +5,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from cases.http import case_for
-from dacrre.accounts.predicates import can
+from dacrre.accounts.predicates import can, require
 from dacrre.core.form_tokens import form_view
 from dacrre.core.http import AuthenticatedHttpRequest
 from dacrre.core.service_calls import attempt
 from victims.selectors import victim_confidential_for
 
 from . import services
-from .forms import SurveyForm
-from .models import SatisfactionSurvey
+from .forms import SurveyForm, ThresholdsForm
+from .models import Aspect, SatisfactionSurvey, SatisfactionThreshold
 
 
 @login_required
@@ -61,3 +61,28 @@ def survey_new(request: AuthenticatedHttpRequest, case_id: uuid.UUID, victim_id:
             "safe_contact": confidential.safe_contact_arrangements.strip() if confidential else "",
         },
     )
+
+
+@login_required
+@form_view
+def thresholds(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The force's satisfaction thresholds: per aspect, the % satisfied below which the report
+    shows Low."""
+    require(request.user, "experience.set_thresholds")
+    assert request.user.agency_id is not None  # noqa: S101 - the predicate requires an agency
+    current = SatisfactionThreshold.for_agency(request.user.agency_id)
+    form = ThresholdsForm(request.POST or None, initial={a: current.of(a) for a in Aspect.values})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: services.satisfaction_thresholds_set(
+                actor=request.user, values={a: form.cleaned_data[a] for a in Aspect.values}
+            ),
+            form=form,
+            success="Satisfaction thresholds saved.",
+        )
+    ):
+        return redirect("reports:performance")
+    return render(request, "experience/thresholds.html", {"form": form})

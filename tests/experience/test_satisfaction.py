@@ -257,3 +257,27 @@ def test_the_report_page_shows_the_section(db, login) -> None:
     page = login(supervisor).get("/reports/?start=1/1/2026&end=31/3/2026").content.decode()
     assert "Victim satisfaction (% satisfied by aspect)" in page
     assert "Whole Experience: % satisfied, Normal (1 of 1 answers" in page
+
+
+def test_a_supervisor_sets_the_forces_thresholds_and_the_report_uses_them(db, login) -> None:
+    officer = UserFactory()
+    case = CaseFactory(area=officer.area)
+    # 3 of 4 satisfied on every aspect: 75%, Normal below a threshold of 75, Low above it.
+    for answers in [(C,) * 5, (V,) * 5, (F,) * 5, (FD,) * 5]:
+        _survey(case, CaseVictimFactory(case=case).victim, officer, datetime.date(2026, 2, 1), answers)
+    supervisor = UserFactory(area=officer.area, role=Role.SUPERVISOR, scope=Scope.AGENCY)
+    client = login(supervisor)
+    report = "/reports/?start=1/1/2026&end=31/3/2026"
+    assert reverse("experience:thresholds") in client.get(report).content.decode()
+    assert 'value="80"' in client.get(reverse("experience:thresholds")).content.decode()  # the default
+    values = dict.fromkeys(Aspect.values, "75") | {"whole_experience": "76"}
+    assert client.post(reverse("experience:thresholds"), values).status_code == 302
+    page = client.get(report).content.decode()
+    assert "Whole Experience: % satisfied, Low (3 of 4 answers; Low below 76%" in page
+    assert "Ease of Contact: % satisfied, Normal (3 of 4 answers; Low below 75%" in page
+    bad = client.post(reverse("experience:thresholds"), values | {"actions_taken": "101"}).content.decode()
+    assert "Enter a percentage from 0 to 100" in bad
+    assert SatisfactionThreshold.objects.get(agency=officer.area.agency).actions_taken == 75
+    assert login(officer).get(reverse("experience:thresholds")).status_code == 403
+    analyst = UserFactory(area=officer.area, role=Role.ANALYST, scope=Scope.AGENCY)
+    assert login(analyst).get(reverse("experience:thresholds")).status_code == 403

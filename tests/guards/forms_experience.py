@@ -23,3 +23,24 @@ def _survey(w: World) -> Submission:
         message="Satisfaction survey recorded.",
         check=lambda _: SatisfactionSurvey.objects.get(case=w.case).treatment_by_staff == "completely_satisfied",
     )
+
+
+@form("experience:thresholds")
+def _thresholds(w: World) -> Submission:
+    from experience.models import SatisfactionThreshold
+
+    values = {
+        "ease_of_contact": "75",
+        "actions_taken": "70",
+        "progress_updates": "60",
+        "treatment_by_staff": "90",
+        "whole_experience": "80",
+    }
+    return Submission(
+        user=w.supervisor,
+        url=reverse("experience:thresholds"),
+        data=values,
+        redirect=reverse("reports:performance"),
+        message="Satisfaction thresholds saved.",
+        check=lambda _: SatisfactionThreshold.objects.get(agency=w.police).progress_updates == 60,
+    )

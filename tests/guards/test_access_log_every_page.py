@@ -177,6 +177,7 @@ NOT_RECORD_PAGES = {
     "reminders:dismiss": "a task, by case reference and kind only: no personal details",
     "equipment:item_new": "the equipment stock form: no person",
     "equipment:fund_new": "the equipment fund form: no person",
+    "experience:thresholds": "the force's satisfaction thresholds: settings, no person",
     "records:disposals": "disposal records hold no personal data (case reference and counts)",
     "records:disposal": "a disposal record holds no personal data (case reference and counts)",
 }

@@ -137,6 +137,7 @@ ROUTE_REACHED_BY: dict[str, str] = {
             "scoring:tasking",
             "scoring:tasking_detail",
             "scoring:tasking_entry",
+            "experience:thresholds",
         ],
         "supervisor.north",
     ),
