@@ -6,12 +6,12 @@ answered or declined (experience.services.survey_record closes the reminder)."""
 
 import datetime
 
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import TruncDate
 
 from cases.models import CaseStatus, CaseVictim
 from reminders.models import ReminderKind
-from reminders.sweeps import LEAD_DAYS, NO_ONE, high_risk, register_sweep, review_owner, subject_key, sweep_rows
+from reminders.sweeps import LEAD_DAYS, NO_ONE, register_sweep, review_owner, subject_key, sweep_rows
 from visits.models import Visit, VisitOutcome, VisitStatus
 
 from .models import SatisfactionSurvey
@@ -50,5 +50,6 @@ def satisfaction_surveys(today: datetime.date) -> QuerySet:
         r_due=F("first_seen_on"),
         r_assignee=review_owner("case__"),
         r_agency=NO_ONE,
-        r_high=high_risk("case__"),
+        # Not safety work: never e-mailed at once, whatever the case's risk (it is in the digest).
+        r_high=Value(False, output_field=BooleanField()),
     )

@@ -131,6 +131,8 @@ def test_two_recorders_cannot_both_save(world) -> None:
 
 def test_the_survey_is_due_28_days_after_the_victim_was_first_seen_and_closed_by_recording_it(world) -> None:
     officer, case, victim, idva, _probation = world
+    case.risk_level = "high"
+    case.save(update_fields=["risk_level"])
     _seen(case, victim, officer, days_ago=20)  # due in 8 days: more than the 3 days' notice
     reminders_sweep()
     assert not Reminder.objects.filter(kind=ReminderKind.SATISFACTION_SURVEY_DUE).exists()
@@ -139,6 +141,7 @@ def test_the_survey_is_due_28_days_after_the_victim_was_first_seen_and_closed_by
     reminder = Reminder.objects.get(kind=ReminderKind.SATISFACTION_SURVEY_DUE)
     assert reminder.due_on == TODAY() + datetime.timedelta(days=2)
     assert (reminder.assignee, reminder.subject_key) == (idva, f"victim:{victim.pk}")  # the IDVA, as a review
+    assert not reminder.high_risk  # not safety work: in the digest, not e-mailed at once
     survey_record(actor=idva, case=case, victim=victim, outcome="declined", method="phone", surveyed_on=TODAY())
     reminder.refresh_from_db()
     assert reminder.status == ReminderStatus.DONE
