@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "offender_management",
     "notes",
     "equipment",
+    "experience",
     "intake",
     "justice",
     "scoring",

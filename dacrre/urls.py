@@ -38,6 +38,7 @@ urlpatterns = [
     path("victims/", include("victims.urls")),
     path("equipment/", include("equipment.urls")),
     path("justice/", include("justice.urls")),
+    path("experience/", include("experience.urls")),
     path("documents/", include("documents.urls")),
     path("records/", include("records.urls")),
     path("audit/", include((audit_urls.urlpatterns + case_access_urls.auditor_urlpatterns, "audit"))),

@@ -363,5 +363,5 @@ def case_justice_figures(case: Case) -> list[Figure]:
     return figures
 
 
-report_selectors.SECTION_HOOKS.append(justice_sections)
+report_selectors.register_report_sections(justice_sections)
 report_figures.FIGURE_HOOKS.append(case_justice_figures)

@@ -27,6 +27,7 @@ from dacrre.core.csv_export import spreadsheet_safe
 from dacrre.core.exceptions import NotFoundError
 from documents.models import Document, DocumentVisibility
 from documents.services import document_content
+from experience.models import SatisfactionSurvey
 from incidents.models import Incident
 from people.models import Person
 
@@ -195,6 +196,13 @@ def _case_rows(export: Export, case: Case) -> None:  # noqa: C901
             SUBJECT,
             DISCLOSE,
         )
+    # The victim's own satisfaction survey: in her export only, never in another person's.
+    for survey in SatisfactionSurvey.objects.filter(case=case, victim__person=person):
+        export.add(
+            "Satisfaction survey", ref, survey.surveyed_on, "Took part", survey.get_outcome_display(), SUBJECT, DISCLOSE
+        )
+        for aspect, answer in survey.answers():
+            export.add("Satisfaction survey", ref, survey.surveyed_on, aspect, answer, SUBJECT, DISCLOSE)
 
 
 def _incident_rows(export: Export, agency_id: int) -> None:

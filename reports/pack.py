@@ -5,6 +5,7 @@ accountability pack (printable page and Excel workbook) show the same sections."
 import datetime
 import io
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.http import HttpResponse
 from openpyxl import Workbook
@@ -31,13 +32,17 @@ def _cell(value: object) -> object:
     return value if isinstance(value, int | float) else spreadsheet_safe(value)
 
 
+def _number(value: object) -> object:
+    return float(value) if isinstance(value, Decimal) else value
+
+
 def _figures(row: object) -> list[object]:
-    """A count stays a number in the spreadsheet (% change too, blank without a base); a rate is
-    written as shown, with its count and base."""
+    """Figures stay numbers in the spreadsheet (% change too, blank without a base); a rate with its
+    count and base is written as shown ("33.3% (1 of 3)")."""
     this, last, difference = (getattr(row, name) for name in ("this", "last", "difference"))
-    if all(isinstance(value, int) for value in (this, last, difference)):
+    if not getattr(row, "is_rate", False) and all(isinstance(v, int | Decimal) for v in (this, last, difference)):
         change = getattr(row, "percent_change", None)
-        return [this, last, difference, float(change) if change is not None else ""]
+        return [_number(this), _number(last), _number(difference), float(change) if change is not None else ""]
     return [_cell(getattr(row, name)) for name in ("this_shown", "last_shown", "difference_shown", "change_shown")]
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.module_loading import autodiscover_modules
 
 from cases.models import Case, CaseChild, CaseVictim, RiskLevel
 from dacrre.accounts.models import Agency
@@ -413,9 +414,21 @@ def _reductions(allocations: QuerySet, period: Period, last_year: Period) -> lis
     return rows
 
 
-# Sections other apps build and add after these (justice.figures), registered at start-up; each is
-# called with the report's agency, period, area_id and operation_id.
-SECTION_HOOKS: list[Callable[..., list[Section]]] = []
+# Sections that apps above the report add after its own (justice, experience), each registered by
+# its app's figures.py (found at the first report, as case panels are); each is called with the
+# report's agency, period, area_id and operation_id and returns its sections.
+ReportSections = Callable[..., list[Section]]
+SECTION_HOOKS: list[ReportSections] = []
+
+
+def register_report_sections(function: ReportSections) -> ReportSections:
+    SECTION_HOOKS.append(function)
+    return function
+
+
+def _registered_sections() -> list[ReportSections]:
+    autodiscover_modules("figures")
+    return SECTION_HOOKS
 
 
 def performance_report(
@@ -484,7 +497,7 @@ def performance_report(
 
     more = [
         s
-        for hook in SECTION_HOOKS
+        for hook in _registered_sections()
         for s in hook(agency=agency, period=period, area_id=area_id, operation_id=operation_id)
     ]
     return [

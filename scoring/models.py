@@ -8,6 +8,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from dacrre.audit.access import AccessSubject
+from dacrre.core.models import PublicIdModel
 from incidents.models import OffenceCategory
 
 DEFAULT_RECENCY_BANDS = [[30, 10], [90, 7], [180, 4], [365, 1]]
@@ -108,6 +109,9 @@ class TaskingEntry(models.Model):
     frequency = models.PositiveIntegerField()
     gravity = models.PositiveIntegerField()
     victims = models.PositiveIntegerField()
+    # The inspector who owns the entry for the month and sees that it is tasked out daily: a police
+    # supervisor of the list's force, set on the list's page.
+    inspector = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+", null=True, blank=True)
 
     class Meta:
         ordering = ["rank"]
@@ -115,6 +119,67 @@ class TaskingEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rank}. {self.perpetrator}"
+
+
+class TaskingKind(models.TextChoices):
+    PATROL = "patrol", "Patrol"
+    TARGETING = "targeting", "Targeting the perpetrator"
+    BAIL_CHECK = "bail_check", "Bail check"
+    ORDER_CHECK = "order_check", "Order check"
+    WARRANT = "warrant", "Warrant"
+
+
+class TaskingResult(models.TextChoices):
+    SEEN = "seen", "Perpetrator seen, nothing further"
+    NOT_FOUND = "not_found", "Perpetrator not found"
+    COMPLIANT = "compliant", "Bail or order conditions complied with"
+    BREACH = "breach", "Breach found"
+    ARRESTED = "arrested", "Arrested"
+    PATROL_DONE = "patrol_done", "Patrol done, nothing to report"
+    NOT_DONE = "not_done", "Not done"
+
+
+class DailyTasking(PublicIdModel):
+    """One day's tasking of an officer on a top-N entry: what to do, and what came of it."""
+
+    entry = models.ForeignKey(TaskingEntry, on_delete=models.CASCADE, related_name="taskings")
+    # The perpetrator's open case of the force when tasked, if there was one.
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+", null=True, blank=True)
+    tasked_on = models.DateField()
+    officer = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, choices=TaskingKind.choices)
+    instructions = models.CharField(max_length=300, blank=True)
+    tasked_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    tasked_at = models.DateTimeField(default=timezone.now)
+    result = models.CharField(max_length=16, choices=TaskingResult.choices, blank=True)
+    result_notes = models.TextField(blank=True)
+    result_recorded_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-tasked_on", "-tasked_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "officer", "kind", "tasked_on"], name="one_tasking_per_day"),
+            models.CheckConstraint(
+                condition=(Q(result="") & Q(result_recorded_at__isnull=True))
+                | (~Q(result="") & Q(result_recorded_at__isnull=False)),
+                name="tasking_result_recorded_with_its_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["officer", "tasked_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.tasked_on:%d %b %Y}"
+
+    def access_subject(self) -> AccessSubject:
+        perpetrator = self.entry.perpetrator
+        return AccessSubject(
+            object_type="tasking",
+            object_id=self.public_id,
+            label=f"{self} of {perpetrator.person.full_name}",
+            person=perpetrator.person,
+        )
 
 
 class PerpetratorScore(models.Model):

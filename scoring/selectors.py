@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
     Count,
@@ -15,6 +16,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -24,12 +26,24 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from cases.models import Case as CaseRecord
+from cases.selectors import cases_visible_among
 from dacrre.accounts.models import Agency, Area, User
 from dacrre.core.exceptions import NotFoundError
 from incidents.models import Incident
 from perpetrators.models import Perpetrator
 
-from .models import ScoringSettings, TaskingSnapshot, VictimIncidentCount, gravity_table
+from .models import (
+    DailyTasking,
+    ScoringSettings,
+    TaskingEntry,
+    TaskingKind,
+    TaskingResult,
+    TaskingSnapshot,
+    VictimIncidentCount,
+    gravity_table,
+)
+from .rules import can_manage_tasking
 
 
 def perpetrators_ranked(
@@ -167,3 +181,100 @@ def tasking_snapshot_get_for(user: User, public_id: uuid.UUID | str) -> TaskingS
     if snapshot is None:
         raise NotFoundError("Tasking list not found.")
     return snapshot
+
+
+def tasking_get_for(user: User, public_id: uuid.UUID | str) -> DailyTasking:
+    """A tasking the user may see: their own, or any of their force's for its supervisors."""
+    if user.agency_id is None:
+        raise NotFoundError("Tasking not found.")
+    taskings = DailyTasking.objects.filter(entry__snapshot__agency_id=user.agency_id).select_related(
+        "entry__perpetrator__person", "entry__snapshot__area", "case", "officer", "tasked_by"
+    )
+    if not can_manage_tasking(user):
+        taskings = taskings.filter(officer=user)
+    try:
+        found = taskings.filter(public_id=public_id).first()
+    except ValidationError:
+        found = None
+    if found is None:
+        raise NotFoundError("Tasking not found.")
+    return found
+
+
+def taskings_for_officer(user: User, today: datetime.date) -> QuerySet[DailyTasking]:
+    """The officer's taskings for today, and earlier ones still without a result (most recent first)."""
+    return (
+        DailyTasking.objects.filter(officer=user)
+        .filter(Q(tasked_on=today) | Q(result=""))
+        .select_related("entry__perpetrator__person", "entry__snapshot__area", "case")
+        .order_by("-tasked_on", "pk")
+    )
+
+
+def entries_owned_by(user: User, since: datetime.date) -> QuerySet[TaskingEntry]:
+    """The inspector's top-N entries, on lists from `since` on."""
+    if user.agency_id is None:
+        return TaskingEntry.objects.none()
+    return (
+        TaskingEntry.objects.filter(inspector=user, snapshot__agency_id=user.agency_id, snapshot__month__gte=since)
+        .select_related("perpetrator__person", "snapshot__area")
+        .order_by("-snapshot__month", "snapshot__area__name", "rank")
+    )
+
+
+@dataclass
+class EntryActivity:
+    """What was done on one entry of a list: taskings by kind, results by kind of result, how many
+    were tasked today and await a result, and the perpetrator's incidents since the list was saved."""
+
+    by_kind: dict[str, int]
+    by_result: dict[str, int]
+    today: int
+    awaiting_result: int
+    incidents_since: int
+
+
+def tasking_activity(snapshot: TaskingSnapshot, today: datetime.date) -> dict[int, EntryActivity]:
+    """Per entry (by entry id) of the list: three queries whatever the number of entries (the
+    entries, their taskings grouped, the perpetrators' incidents grouped)."""
+    entries = list(snapshot.entries.values_list("pk", "perpetrator_id"))
+    activity: dict[int, EntryActivity] = {pk: EntryActivity({}, {}, 0, 0, 0) for pk, _ in entries}
+    rows = (
+        DailyTasking.objects.filter(entry__snapshot=snapshot)
+        .values("entry_id", "kind", "result")
+        .annotate(n=Count("pk"), n_today=Count("pk", filter=Q(tasked_on=today)))
+        .order_by()
+    )
+    for row in rows:
+        entry = activity.setdefault(row["entry_id"], EntryActivity({}, {}, 0, 0, 0))
+        kind, result = TaskingKind(row["kind"]).label, row["result"]
+        entry.by_kind[kind] = entry.by_kind.get(kind, 0) + row["n"]
+        if result:
+            label = TaskingResult(result).label
+            entry.by_result[label] = entry.by_result.get(label, 0) + row["n"]
+        else:
+            entry.awaiting_result += row["n"]
+        entry.today += row["n_today"]
+    incidents = (
+        Incident.objects.filter(
+            recording_agency_id=snapshot.agency_id,
+            occurred_at__gte=snapshot.taken_at,
+            perpetrator_id__in=[perpetrator_id for _, perpetrator_id in entries],
+        )
+        .values("perpetrator_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    by_perpetrator = {row["perpetrator_id"]: row["n"] for row in incidents}
+    for pk, perpetrator_id in entries:
+        activity[pk].incidents_since = by_perpetrator.get(perpetrator_id, 0)
+    return activity
+
+
+def case_ids_seen_among(user: User, taskings: list[DailyTasking]) -> set[int]:
+    """Of the taskings' cases, those the user may open (a link; the others show their reference
+    only). One query."""
+    ids = {t.case_id for t in taskings if t.case_id is not None}
+    if not ids:
+        return set()
+    return set(cases_visible_among(user, CaseRecord.objects.filter(pk__in=ids)).values_list("pk", flat=True))

@@ -4,20 +4,29 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.models import Case, CaseStatus, Operation
 from cases.services import case_open
-from dacrre.accounts.models import Agency, Area, User
+from dacrre.accounts.models import POLICE_CASEWORK_ROLES, Agency, Area, Role, User
 from dacrre.core import dates
-from dacrre.core.exceptions import ApplicationError, PermissionDeniedError
+from dacrre.core.exceptions import ApplicationError, ConflictError, PermissionDeniedError
 from incidents.models import Incident
 from perpetrators.models import Perpetrator
 from victims.models import Child, Victim
 
-from .models import PerpetratorScore, TaskingEntry, TaskingSnapshot, VictimIncidentCount
-from .rules import can_open_case_from_ranking, can_view_scores
+from .models import (
+    DailyTasking,
+    PerpetratorScore,
+    TaskingEntry,
+    TaskingKind,
+    TaskingResult,
+    TaskingSnapshot,
+    VictimIncidentCount,
+)
+from .rules import can_manage_tasking, can_open_case_from_ranking, can_view_scores
 from .scoring_sql import scores_select_sql, victim_counts_select_sql
 from .selectors import perpetrators_ranked
 
@@ -149,3 +158,105 @@ def scores_refresh(*, agency: Agency) -> int:
             cursor.execute("ANALYZE scoring_perpetratorscore")
             cursor.execute("ANALYZE scoring_victimincidentcount")
     return stored
+
+
+def inspectors_for(agency_id: int) -> QuerySet[User]:
+    """Who may own a top-N entry: the force's active supervisors."""
+    return User.objects.filter(agency_id=agency_id, role=Role.SUPERVISOR, is_active=True).order_by(
+        "last_name", "first_name"
+    )
+
+
+def officers_for(agency_id: int) -> QuerySet[User]:
+    """Who may be tasked: the force's active officers and supervisors."""
+    return User.objects.filter(agency_id=agency_id, role__in=list(POLICE_CASEWORK_ROLES), is_active=True).order_by(
+        "last_name", "first_name"
+    )
+
+
+INSPECTOR_CHANGED = "Someone else changed the inspector of {entry} since you opened the page: check it and try again."
+
+
+@transaction.atomic
+def tasking_inspectors_set(
+    *, actor: User, snapshot: TaskingSnapshot, changes: dict[int, tuple[int | None, int | None]]
+) -> int:
+    """Set each entry's owning inspector: {entry id: (inspector shown on the page, inspector chosen)}.
+    Each write is conditional on the inspector still being the one shown, so two supervisors saving
+    at once cannot overwrite each other unseen: the second is told. Returns the entries changed."""
+    if not can_manage_tasking(actor) or actor.agency_id != snapshot.agency_id:
+        raise PermissionDeniedError("The force's supervisors set who owns each entry.")
+    allowed = set(inspectors_for(snapshot.agency_id).values_list("pk", flat=True))
+    entries = {e.pk: e for e in snapshot.entries.select_related("perpetrator__person")}
+    changed = 0
+    for entry_id, (was, chosen) in changes.items():
+        entry = entries.get(entry_id)
+        if entry is None:
+            raise ApplicationError("Choose entries of this list")
+        if was == chosen:
+            continue
+        if chosen is not None and chosen not in allowed:
+            raise ApplicationError(f"Choose one of the force's supervisors for {entry}")
+        if not TaskingEntry.objects.filter(pk=entry_id, inspector_id=was).update(inspector_id=chosen):
+            raise ConflictError(INSPECTOR_CHANGED.format(entry=entry))
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def tasking_assign(
+    *, actor: User, entry: TaskingEntry, officer: User, kind: TaskingKind | str, instructions: str = ""
+) -> DailyTasking:
+    """Task an officer today on an entry of this month's list, linked to the perpetrator's open case
+    of the force if there is one."""
+    snapshot = entry.snapshot
+    if not can_manage_tasking(actor) or actor.agency_id != snapshot.agency_id:
+        raise PermissionDeniedError("The force's supervisors task officers on the top-N list.")
+    today = timezone.localdate()
+    dates.TASKED_ON.check(today)
+    if (snapshot.month.year, snapshot.month.month) != (today.year, today.month):
+        raise ApplicationError("Officers are tasked on this month's list only.")
+    if not officers_for(snapshot.agency_id).filter(pk=officer.pk).exists():
+        raise ApplicationError("Choose an officer of the force", field="officer")
+    if kind not in TaskingKind.values:
+        raise ApplicationError("Choose what they are tasked to do", field="kind")
+    case = (
+        Case.objects.filter(perpetrator_id=entry.perpetrator_id, owning_agency_id=snapshot.agency_id)
+        .exclude(status=CaseStatus.CLOSED)
+        .order_by("-opened_at")
+        .first()
+    )
+    try:
+        with transaction.atomic():
+            return DailyTasking.objects.create(
+                entry=entry,
+                case=case,
+                tasked_on=today,
+                officer=officer,
+                kind=kind,
+                instructions=instructions.strip(),
+                tasked_by=actor,
+            )
+    except IntegrityError as exc:
+        raise ConflictError(
+            f"{officer.get_full_name()} is already tasked with {TaskingKind(kind).label.lower()} on {entry} today."
+        ) from exc
+
+
+@transaction.atomic
+def tasking_result_record(
+    *, actor: User, tasking: DailyTasking, result: TaskingResult | str, notes: str = ""
+) -> DailyTasking:
+    """The tasked officer (or a supervisor of the force) records what came of it, once."""
+    locked = DailyTasking.objects.select_for_update().select_related("entry__snapshot").get(pk=tasking.pk)
+    agency_id = locked.entry.snapshot.agency_id
+    if not (actor.pk == locked.officer_id or (can_manage_tasking(actor) and actor.agency_id == agency_id)):
+        raise PermissionDeniedError("The officer tasked records the result.")
+    if locked.result:
+        raise ConflictError("The result of this tasking is already recorded.")
+    if result not in TaskingResult.values:
+        raise ApplicationError("Choose what came of it", field="result")
+    locked.result, locked.result_notes, locked.result_recorded_at = result, notes.strip(), timezone.now()
+    locked._history_user = actor  # type: ignore[attr-defined]
+    locked.save(update_fields=["result", "result_notes", "result_recorded_at"])
+    return locked

@@ -1,16 +1,18 @@
+import datetime
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.models import Operation
 from dacrre.accounts.models import Area
-from dacrre.audit.access import Shown, rows_listed
+from dacrre.accounts.predicates import can, require
+from dacrre.audit.access import Shown, record_for, rows_listed
 from dacrre.audit.exports import FORMATS, export_response
 from dacrre.core.form_tokens import form_view
 from dacrre.core.http import AuthenticatedHttpRequest
@@ -18,8 +20,8 @@ from dacrre.core.service_calls import attempt
 from incidents.models import OffenceCategory
 from perpetrators.selectors import perpetrator_ids_visible_to
 
-from . import services
-from .forms import TaskingForm
+from . import selectors, services
+from .forms import TaskingAssignForm, TaskingForm, TaskingResultForm
 from .http import SCORES_REFUSED, scores_user, tasking_for
 from .models import PerpetratorScore, ScoringSettings, TaskingSnapshot, gravity_table
 from .rules import can_open_case_from_ranking
@@ -173,20 +175,27 @@ def tasking_detail(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> H
     previous = TaskingSnapshot.objects.filter(area=snapshot.area, month__lt=snapshot.month).order_by("-month").first()
     fmt = request.GET.get("format", "")
     if fmt in FORMATS:
-        entries = snapshot.entries.select_related("perpetrator__person")
         rows: list = [
-            [e.rank, e.perpetrator.person.full_name, e.total, e.frequency, e.gravity, e.victims] for e in entries
+            [e.rank, e.perpetrator.person.full_name, e.total, e.frequency, e.gravity, e.victims]
+            for e in snapshot.entries.select_related("perpetrator__person")
         ]
         header = ["Rank", "Perpetrator", "Total", "Incidents", "Gravity", "Victims"]
         return export_response(request, fmt=fmt, name="tasking list", header=header, rows=rows)
+    entries = list(snapshot.entries.select_related("perpetrator__person", "inspector"))
+    activity = selectors.tasking_activity(snapshot, timezone.localdate())
+    for entry in entries:
+        entry.activity = activity[entry.pk]  # type: ignore[attr-defined]
+    may_manage = can(request.user, "scoring.manage_tasking")
     return render(
         request,
         "scoring/tasking_detail.html",
         {
             "snapshot": snapshot,
             "previous": previous,
-            "entries": list(snapshot.entries.select_related("perpetrator__person")),
+            "entries": entries,
             "comparison": services.tasking_compare(snapshot, previous),
+            "may_manage": may_manage,
+            "inspectors": list(services.inspectors_for(snapshot.agency_id)) if may_manage else [],
         },
     )
 
@@ -199,3 +208,145 @@ def refresh_scores(request: AuthenticatedHttpRequest) -> HttpResponse:
     stored = services.scores_refresh(agency=agency)
     messages.success(request, f"Scores recomputed: {stored:,} rows.")
     return redirect("scoring:ranking")
+
+
+def _month_start_back(today: datetime.date, months: int) -> datetime.date:
+    month = today.year * 12 + today.month - 1 - months
+    return datetime.date(month // 12, month % 12 + 1, 1)
+
+
+@login_required
+@form_view
+@require_POST
+def tasking_inspectors(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Save each entry's owning inspector from the list's page (conditional on what the page showed)."""
+    snapshot = tasking_for(request, public_id, what="Tasking list inspectors")
+    require(request.user, "scoring.manage_tasking")
+    supervisors = {str(u.public_id): u.pk for u in services.inspectors_for(snapshot.agency_id)}
+    entries = list(snapshot.entries.select_related("inspector"))
+    known = supervisors | {str(e.inspector.public_id): e.inspector.pk for e in entries if e.inspector is not None}
+    changes: dict[int, tuple[int | None, int | None]] = {}
+    for entry in entries:
+        field = f"inspector-{entry.rank}"
+        if field not in request.POST:
+            continue
+        was, chosen = request.POST.get(f"was-{entry.rank}", ""), request.POST.get(field, "")
+        if (was and was not in known) or (chosen and chosen not in supervisors):
+            messages.error(request, "Choose one of the force's supervisors for each entry.")
+            return redirect("scoring:tasking_detail", public_id=snapshot.public_id)
+        changes[entry.pk] = (known[was] if was else None, supervisors[chosen] if chosen else None)
+    attempt(
+        request,
+        lambda: services.tasking_inspectors_set(actor=request.user, snapshot=snapshot, changes=changes),
+        success=lambda n: f"Inspectors saved ({n} changed).",
+    )
+    return redirect("scoring:tasking_detail", public_id=snapshot.public_id)
+
+
+@login_required
+@form_view
+def tasking_entry(request: AuthenticatedHttpRequest, public_id: uuid.UUID, perpetrator_id: uuid.UUID) -> HttpResponse:
+    """One entry of a list: its inspector, every tasking on it and its result, and (for the force's
+    supervisors, on this month's list) the form to task an officer today."""
+    snapshot = tasking_for(request, public_id, what="Tasking entry page")
+    entry = (
+        snapshot.entries.select_related("perpetrator__person", "inspector")
+        .filter(perpetrator__public_id=perpetrator_id)
+        .first()
+    )
+    if entry is None:
+        raise Http404("Entry not found.")
+    today = timezone.localdate()
+    may_task = can(request.user, "scoring.manage_tasking") and (snapshot.month.year, snapshot.month.month) == (
+        today.year,
+        today.month,
+    )
+    form = TaskingAssignForm(request.POST or None, officers=list(services.officers_for(snapshot.agency_id)))
+    if request.method == "POST":
+        require(request.user, "scoring.manage_tasking")
+        if form.is_valid():
+            data = form.cleaned_data
+            if attempt(
+                request,
+                lambda: services.tasking_assign(
+                    actor=request.user,
+                    entry=entry,
+                    officer=form.chosen_officer(),
+                    kind=data["kind"],
+                    instructions=data["instructions"],
+                ),
+                form=form,
+                success=lambda t: f"{t.officer.get_full_name()} tasked: {t.get_kind_display().lower()}.",
+            ):
+                return redirect("scoring:tasking_entry", public_id=snapshot.public_id, perpetrator_id=perpetrator_id)
+    taskings = list(entry.taskings.select_related("officer", "tasked_by", "case"))
+    rows_listed(
+        request,
+        page="tasking entry",
+        detail=f"{snapshot}, rank {entry.rank}, {len(taskings)} taskings",
+        shown=[Shown("Perpetrator", entry.perpetrator.person)],
+    )
+    return render(
+        request,
+        "scoring/tasking_entry.html",
+        {
+            "snapshot": snapshot,
+            "entry": entry,
+            "taskings": taskings,
+            "form": form,
+            "may_task": may_task,
+            "today": today,
+        },
+    )
+
+
+@login_required
+def my_tasking(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The signed-in officer's tasking today (and earlier taskings still without a result); for the
+    force's supervisors, the top-N entries they own on this month's and last month's lists."""
+    require(request.user, "scoring.have_tasking")
+    today = timezone.localdate()
+    taskings = list(selectors.taskings_for_officer(request.user, today))
+    owned = (
+        list(selectors.entries_owned_by(request.user, _month_start_back(today, 1)))
+        if can(request.user, "scoring.manage_tasking")
+        else []
+    )
+    shown = [Shown("Perpetrator", t.entry.perpetrator.person) for t in taskings]
+    shown += [Shown("Perpetrator", e.perpetrator.person) for e in owned]
+    rows_listed(request, page="my tasking", detail=f"{len(taskings)} taskings, {len(owned)} entries owned", shown=shown)
+    return render(
+        request,
+        "scoring/my_tasking.html",
+        {
+            "taskings": taskings,
+            "owned": owned,
+            "today": today,
+            "cases_seen": selectors.case_ids_seen_among(request.user, taskings),
+        },
+    )
+
+
+@login_required
+@form_view
+def tasking_result(request: AuthenticatedHttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The tasked officer records what came of a tasking."""
+    require(request.user, "scoring.have_tasking")
+    tasking = record_for(request, selectors.tasking_get_for, public_id, what="Tasking result form")
+    form = TaskingResultForm(request.POST or None)
+    if request.method == "POST" and not tasking.result and form.is_valid():
+        data = form.cleaned_data
+        if attempt(
+            request,
+            lambda: services.tasking_result_record(
+                actor=request.user, tasking=tasking, result=data["result"], notes=data["notes"]
+            ),
+            form=form,
+            success="Result recorded.",
+        ):
+            return redirect("scoring:my_tasking")
+    return render(
+        request,
+        "scoring/tasking_result.html",
+        {"tasking": tasking, "form": form, "cases_seen": selectors.case_ids_seen_among(request.user, [tasking])},
+    )

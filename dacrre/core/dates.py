@@ -127,3 +127,5 @@ EQUIPMENT_ISSUED = DateBounds("the date", years_back=5)
 # A step in a crime's investigation (arrest, charge, court...); the service also refuses one before the crime.
 JUSTICE_STEP = DateBounds("the date", years_back=10)
 VICTIM_UPDATE_GIVEN = DateBounds("the date of the update", years_back=1)
+SURVEY_TAKEN = DateBounds("the date of the survey", years_back=1)
+TASKED_ON = DateBounds("the date of the tasking", years_back=0, years_ahead=0)

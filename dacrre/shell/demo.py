@@ -17,11 +17,13 @@ from cases.access.models import GrantSource
 from cases.access.services import case_access_grant
 from cases.models import Case, CaseStatus, CaseVictim, ChronologyKind, ChronologyVisibility, RiskLevel
 from cases.services import case_change_status, case_open, chronology_record, operation_create
-from dacrre.accounts.models import Agency, AgencyKind, AgencySide, Role, Scope, User
+from dacrre.accounts.models import Agency, AgencyKind, AgencySide, Area, Role, Scope, User
 from dacrre.accounts.services import agency_create, user_create
 from dacrre.shell.demo_history import DemoCast, demo_history
 from equipment.models import EquipmentKind
 from equipment.services import fund_create, item_add, item_issue
+from experience.models import SurveyMethod, SurveyOutcome
+from experience.services import survey_record
 from incidents.models import OffenceCategory
 from incidents.services import incident_record
 from notes.models import ContactMethod, NoteKind, NoteSide
@@ -39,6 +41,8 @@ from risk.stalking_services import stalking_screening_record
 from safety_plans.measures import MEASURE_KEYS
 from safety_plans.models import MeasureStatus
 from safety_plans.services import MeasureInput, safety_plan_for, safety_plan_save
+from scoring.models import DailyTasking, TaskingKind, TaskingResult
+from scoring.services import tasking_assign, tasking_inspectors_set, tasking_result_record, tasking_snapshot_take
 from victims.models import Victim
 from victims.services import child_register, victim_register
 from visits.models import VisitOutcome
@@ -384,11 +388,51 @@ def demo_seed() -> bool:  # noqa: C901
         )
         _demo_notes(case=Case.objects.get(pk=case.pk), officer=officers[area_name], idva=users["idva"])
     _demo_equipment(officers["North"])
+    _demo_satisfaction(officers["North"])
+    _demo_tasking(supervisor=users["supervisor.north"], officer=officers["North"], area=police.areas.get(name="West"))
     cast = DemoCast(
         admin=admin, inspector=users["inspector"], officers=officers, users=users, agencies=agencies, police=police
     )
     demo_history(cast, operation=operation, rng=rng)
     return True
+
+
+def _demo_satisfaction(officer: User) -> None:
+    """One North victim's satisfaction survey, answered by phone through her safe contact; the other
+    victims are still to be asked (their case pages offer it)."""
+    link = CaseVictim.objects.filter(case__spoc=officer).select_related("case", "victim").order_by("case__pk").first()
+    if link is None:
+        return
+    survey_record(
+        actor=officer,
+        case=link.case,
+        victim=link.victim,
+        outcome=SurveyOutcome.ANSWERED,
+        method=SurveyMethod.PHONE,
+        surveyed_on=timezone.localdate() - datetime.timedelta(days=3),
+        answers={
+            "ease_of_contact": "very_satisfied",
+            "actions_taken": "fairly_satisfied",
+            "progress_updates": "fairly_dissatisfied",
+            "treatment_by_staff": "completely_satisfied",
+            "whole_experience": "very_satisfied",
+        },
+    )
+
+
+def _demo_tasking(*, supervisor: User, officer: User, area: Area) -> None:
+    """This month's top 5 for West, owned by the North DS (an inspector's role here), two entries
+    tasked out today to the North officer, one with its result recorded."""
+    snapshot = tasking_snapshot_take(actor=supervisor, area=area, month=timezone.localdate(), top_n=5)
+    entries = list(snapshot.entries.order_by("rank"))
+    tasking_inspectors_set(
+        actor=supervisor, snapshot=snapshot, changes={entry.pk: (None, supervisor.pk) for entry in entries[:3]}
+    )
+    for entry, kind in zip(entries[:2], [TaskingKind.PATROL, TaskingKind.BAIL_CHECK], strict=False):
+        tasking_assign(actor=supervisor, entry=entry, officer=officer, kind=kind, instructions="Evening shift")
+    first = DailyTasking.objects.filter(entry__snapshot=snapshot).order_by("pk").first()
+    if first is not None:
+        tasking_result_record(actor=officer, tasking=first, result=TaskingResult.PATROL_DONE)
 
 
 def _demo_equipment(officer: User) -> None:

@@ -12,7 +12,9 @@ caller passes a seeded random generator.
 import datetime
 import random
 from dataclasses import dataclass
+from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case, CaseStatus, CaseVictim, ChronologyEntry
@@ -20,8 +22,10 @@ from cases.services import case_change_status, case_open
 from dacrre.accounts.models import Agency, User
 from disclosures.models import Decision, DisclosureOutcome, Route
 from disclosures.services import application_decide, application_record, application_record_disclosure
-from incidents.models import OffenceCategory
+from incidents.models import Incident, OffenceCategory
 from incidents.services import incident_record
+from justice.models import CourtResult, EventKind, EventSource, HomeOfficeOutcome, NfaReview, ReviewDecision
+from justice.services import Step, investigation_locked, nfa_review_record, step_apply
 from meetings.models import MeetingKind
 from meetings.services import meeting_add_case, meeting_schedule
 from offender_management.models import (
@@ -143,7 +147,7 @@ def _historic_case(cast: DemoCast, operation, number: int, opened_days_ago: int,
         incident_record(
             actor=cast.admin,
             source_reference=f"NP/H/{number:03d}99",
-            occurred_at=_ago(opened_days_ago - rng.randrange(20, 200)),
+            occurred_at=_ago(max(3, opened_days_ago - rng.randrange(20, 200))),
             area=area,
             recording_agency=cast.police,
             offence_category=OffenceCategory.HARASSMENT,
@@ -249,6 +253,52 @@ def _orders(cast: DemoCast, case: Case, number: int, *, opened_days_ago: int) ->
             conditions="Not to contact her directly or indirectly.",
             protected_victims=[victim],
             details=OrderDetails(route=route),
+        )
+
+
+def _outcomes(cast: DemoCast, case: Case, number: int) -> None:
+    """What happened to each crime, as the incident extract carries it: an arrest, then a charge and
+    its court outcome, a caution, or no further action (reviewed by a sergeant); some still open."""
+    officer = case.spoc or cast.inspector
+    latest = timezone.now() - datetime.timedelta(days=1)
+    crimes = Incident.objects.filter(perpetrator=case.perpetrator, is_crime=True).order_by("occurred_at")
+    for index, incident in enumerate(crimes):
+
+        def step(kind: str, days: int, **details: Any) -> None:
+            with transaction.atomic():
+                investigation = investigation_locked(case=case, incident=incident)  # noqa: B023 - called at once
+                at = min(incident.occurred_at + datetime.timedelta(days=days), latest)  # noqa: B023
+                step_apply(
+                    actor=officer,
+                    investigation=investigation,
+                    step=Step(kind=kind, occurred_at=at, **details),
+                    source=EventSource.IMPORT,
+                )
+
+        which = (number + index) % 5
+        if which == 4:
+            continue  # still under investigation
+        step(EventKind.ARREST, 1, by_whom=officer.get_full_name())
+        if which == 0:
+            step(EventKind.CHARGE, 2)
+            result = CourtResult.GUILTY_PLEA if index % 2 == 0 else CourtResult.ACQUITTED
+            step(EventKind.COURT_OUTCOME, 60, court_result=result)
+        elif which == 1:
+            step(EventKind.OUT_OF_COURT, 3, outcome_type=HomeOfficeOutcome.CAUTION_ADULT)
+        else:
+            step(
+                EventKind.NFA,
+                14,
+                outcome_type=HomeOfficeOutcome.VICTIM_DOES_NOT_SUPPORT,
+                reason="The victim does not support a prosecution; no independent evidence.",
+            )
+    for review in NfaReview.objects.filter(case=case, reviewed_at__isnull=True):
+        nfa_review_record(
+            actor=cast.inspector,
+            review=review,
+            decision=ReviewDecision.UPHELD,
+            referred_to_cps=False,
+            comments="Reviewed: the evidential test is not met; safeguarding continues.",
         )
 
 
@@ -438,6 +488,7 @@ def demo_history(cast: DemoCast, *, operation, rng: random.Random) -> None:
         opened = _ago(opened_days_ago)
         _casework(cast, case, opened=opened, rng=rng)
         _orders(cast, case, number, opened_days_ago=opened_days_ago)
+        _outcomes(cast, case, number)
         if number % 4 == 1:
             _disclosures(cast, case, number, received_days_ago=opened_days_ago - 10)
         if number % 6 != 0:  # most have closed; a few are still worked

@@ -55,6 +55,7 @@ RECORD_PAGES = {
     "safety_plans:versions",
     "safety_plans:version",
     "orders:new",
+    "experience:survey",  # the survey form reaches its case through case_for
     "orders:detail",
     "orders:edit",
     "disclosures:new",
@@ -66,6 +67,8 @@ RECORD_PAGES = {
     "meetings:conclude",
     "incidents:import_detail",
     "scoring:tasking_detail",
+    "scoring:tasking_entry",  # the list, then the entry's perpetrator listed
+    "scoring:tasking_result",
     "people:duplicate_detail",
     "oversight:closure_request",
     "perpetrators:detail",
@@ -109,6 +112,7 @@ LISTS = {
     "referrals:inbox",
     "meetings:actions",
     "scoring:ranking",
+    "scoring:my_tasking",
     "people:duplicates",
     "oversight:team",
     "oversight:holder",
@@ -140,6 +144,7 @@ ACTIONS = {
     "incidents:import_confirm",
     "incidents:import_run_again",
     "scoring:open_cases",
+    "scoring:tasking_inspectors",
     "scoring:refresh",
     "audit:break_glass_review",
     "api:referral-accept",
@@ -173,6 +178,7 @@ NOT_RECORD_PAGES = {
     "reminders:dismiss": "a task, by case reference and kind only: no personal details",
     "equipment:item_new": "the equipment stock form: no person",
     "equipment:fund_new": "the equipment fund form: no person",
+    "experience:thresholds": "the force's satisfaction thresholds: settings, no person",
     "records:disposals": "disposal records hold no personal data (case reference and counts)",
     "records:disposal": "a disposal record holds no personal data (case reference and counts)",
 }

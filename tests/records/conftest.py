@@ -62,6 +62,7 @@ def records_world(db) -> RecordsWorld:  # noqa: PLR0915 - one record of each kin
     from documents.selectors import target_of
     from documents.services import document_add
     from equipment.services import fund_create, item_add, item_issue
+    from experience.services import survey_record
     from meetings.models import MeetingKind
     from meetings.services import meeting_action_assign, meeting_add_case, meeting_schedule
     from notes.services import note_write
@@ -191,6 +192,21 @@ def records_world(db) -> RecordsWorld:  # noqa: PLR0915 - one record of each kin
     )
     intervention_record(
         actor=officer, perpetrator=perpetrator, case=case, kind="support", occurred_on=today, description="Talked."
+    )
+    records["survey"] = survey_record(
+        actor=officer,
+        case=case,
+        victim=victim,
+        outcome="answered",
+        method="phone",
+        surveyed_on=today,
+        answers={
+            "ease_of_contact": "very_satisfied",
+            "actions_taken": "fairly_dissatisfied",
+            "progress_updates": "declined",
+            "treatment_by_staff": "completely_satisfied",
+            "whole_experience": "neither",
+        },
     )
     meeting = meeting_schedule(actor=officer, kind=MeetingKind.MARAC, held_on=today, attending_agencies=[idva_agency])
     item = meeting_add_case(actor=officer, meeting=meeting, case=case)

@@ -110,6 +110,8 @@ def test_a_disposed_case_and_its_people_are_as_if_they_never_existed(login, clie
     assert set(before.values()) == {200}, {name: code for name, code in before.items() if code != 200}
     assert w.case.reference in _content(client.get(reverse("cases:list")))
     figures_before = _figures(w)
+    satisfaction = dict(figures_before[0])["Victim satisfaction (% satisfied by aspect)"]
+    assert satisfaction[0] == ("Satisfaction surveys answered", 1, 0)  # the survey counts before disposal
     stored = [document.storage_name for document in w.records["documents"]]
     assert all(default_storage.exists(name) for name in stored)
 
@@ -183,6 +185,9 @@ def test_a_disposed_case_and_its_people_are_as_if_they_never_existed(login, clie
 
     # The figures are unchanged.
     assert _figures(w) == figures_before
+    from experience.models import SatisfactionSurvey
+
+    assert not SatisfactionSurvey.objects.filter(pk=w.records["survey"].pk).exists()
 
 
 @pytest.mark.django_db

@@ -47,6 +47,7 @@ def test_a_perpetrators_export_marks_victims_for_redaction_and_never_holds_their
     assert ADDRESS not in text and "07700 900123" not in text and "Brackenfold" not in text
     assert any(name.endswith("bail.pdf") for name in archive.namelist())  # the court order: theirs to see
     assert "Dear Yolanda" not in text  # the letter to the victim is withheld
+    assert not any(row[0] == "Satisfaction survey" for row in rows)  # the victim's survey is hers
     assert not any(name.endswith("door.pdf") for name in archive.namelist())  # nor the victim-side photo
 
     logged = AccessLog.objects.get(action=AccessAction.EXPORT, object_type="subject access export")
@@ -74,6 +75,9 @@ def test_a_victims_export_holds_her_own_contact_details_and_letter(login, record
         REDACT,
     ) in rows
     assert "Dear Yolanda" in text  # the letter attached to her
+    survey = {(row[3], row[4]) for row in rows if row[0] == "Satisfaction survey"}
+    assert {("Took part", "Answered"), ("Treatment by Staff", "Completely satisfied")} <= survey
+    assert all(row[5:] == ("The subject", DISCLOSE) for row in rows if row[0] == "Satisfaction survey")
     assert "Wilhelmina" in text and ("Stayput" in text)  # named, and marked for redaction
     assert all(row[6] == REDACT for row in rows if row[4] == "Wilhelmina Stayput")
 

@@ -22,6 +22,7 @@ from cases.access.rules import (
 from cases.models import Case, RiskLevel
 from dacrre.accounts.models import Role, Scope, User
 from disclosures.models import DisclosureApplication, Route
+from experience.rules import can_record_survey
 from meetings.models import MeetingAction, MeetingKind
 from meetings.rules import can_complete_meeting_action
 from meetings.services import meeting_action_assign, meeting_add_case, meeting_schedule
@@ -46,6 +47,7 @@ from tests.factories import (
     UserFactory,
     VictimSideAgencyFactory,
 )
+from visits.models import Visit, VisitOutcome, VisitStatus
 
 TODAY = timezone.localdate()
 
@@ -61,6 +63,7 @@ WHO_CAN: dict[str, Callable[[User, Case], bool]] = {
     ReminderKind.PROTECTION_ENDS_RISK_REVIEW: can_assess_risk,
     ReminderKind.PROTECTION_ENDS_VICTIM_CONTACT: can_assess_risk,
     ReminderKind.PROTECTION_ENDS_PERPETRATOR_VISIT: can_record_order,
+    ReminderKind.SATISFACTION_SURVEY_DUE: can_record_survey,
 }
 
 
@@ -119,6 +122,15 @@ def case_with_everything_due(area, *, spoc=None, offender_manager=None, idva=Non
         applicant_relationship="self",
         subject_relationship="partner",
         received_on=days(-30),
+        recorded_by=recorder,
+    )
+    # The victim was first seen 30 days ago: the satisfaction survey is due (after 28 days).
+    Visit.objects.create(
+        case=case,
+        victim=victim,
+        status=VisitStatus.COMPLETED,
+        occurred_at=timezone.now() - datetime.timedelta(days=30),
+        outcome=VisitOutcome.SEEN,
         recorded_by=recorder,
     )
     return case

@@ -13,11 +13,11 @@ from tests.factories import CaseFactory, CaseVictimFactory, UserFactory
 NOT_SWEPT = {
     ReminderKind.SAFEGUARDING_CONCERN,
     ReminderKind.CASE_ALLOCATED,
-    # Raised by the decision or change they follow (an NFA decision, a change in the investigation,
-    # a case closing); an app that also sweeps one of them takes it off this list.
+    # Raised by the decision or change they follow (an NFA decision, a change in the investigation);
+    # an app that also sweeps one of them takes it off this list (the satisfaction survey is swept:
+    # experience/sweeps.py).
     ReminderKind.NFA_REVIEW_DUE,
     ReminderKind.VICTIM_CODE_UPDATE_DUE,
-    ReminderKind.SATISFACTION_SURVEY_DUE,
 }
 
 

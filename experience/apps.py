@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ExperienceConfig(AppConfig):
+    name = "experience"
+    verbose_name = "Victims' experience"
