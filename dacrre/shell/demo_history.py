@@ -22,6 +22,8 @@ from cases.services import case_change_status, case_open
 from dacrre.accounts.models import Agency, User
 from disclosures.models import Decision, DisclosureOutcome, Route
 from disclosures.services import application_decide, application_record, application_record_disclosure
+from experience.models import Aspect, Satisfaction, SatisfactionSurvey, SurveyMethod, SurveyOutcome
+from experience.services import survey_record
 from incidents.models import Incident, OffenceCategory
 from incidents.services import incident_record
 from justice.models import CourtResult, EventKind, EventSource, HomeOfficeOutcome, NfaReview, ReviewDecision
@@ -292,7 +294,7 @@ def _outcomes(cast: DemoCast, case: Case, number: int) -> None:
                 outcome_type=HomeOfficeOutcome.VICTIM_DOES_NOT_SUPPORT,
                 reason="The victim does not support a prosecution; no independent evidence.",
             )
-    for review in NfaReview.objects.filter(case=case, reviewed_at__isnull=True):
+    for review in NfaReview.objects.filter(case=case, reviewed_at__isnull=True).select_related("event"):
         nfa_review_record(
             actor=cast.inspector,
             review=review,
@@ -300,6 +302,28 @@ def _outcomes(cast: DemoCast, case: Case, number: int) -> None:
             referred_to_cps=False,
             comments="Reviewed: the evidential test is not met; safeguarding continues.",
         )
+        reviewed = min(review.event.occurred_at + datetime.timedelta(days=3), latest)
+        NfaReview.objects.filter(pk=review.pk).update(reviewed_at=reviewed)
+
+
+SATISFACTION_MIX = [Satisfaction.COMPLETELY, Satisfaction.VERY, Satisfaction.FAIRLY, Satisfaction.NEITHER]
+SATISFACTION_MIX += [Satisfaction.FAIRLY_DISSATISFIED, Satisfaction.VERY, Satisfaction.DECLINED]
+
+
+def _survey(case: Case, *, on: datetime.datetime, rng: random.Random) -> None:
+    """The victim's satisfaction survey, by phone on her safe number, dated when it was taken."""
+    officer = case.spoc
+    assert officer is not None  # noqa: S101
+    survey = survey_record(
+        actor=officer,
+        case=case,
+        victim=case.victims.get(),
+        outcome=SurveyOutcome.ANSWERED,
+        method=SurveyMethod.PHONE,
+        surveyed_on=timezone.localdate(),
+        answers={aspect: rng.choice(SATISFACTION_MIX) for aspect in Aspect.values},
+    )
+    SatisfactionSurvey.objects.filter(pk=survey.pk).update(surveyed_on=min(on, _ago(1)).date())
 
 
 def _referrals(cast: DemoCast, case: Case, number: int) -> None:
@@ -489,6 +513,8 @@ def demo_history(cast: DemoCast, *, operation, rng: random.Random) -> None:
         _casework(cast, case, opened=opened, rng=rng)
         _orders(cast, case, number, opened_days_ago=opened_days_ago)
         _outcomes(cast, case, number)
+        if number % 3 != 2:
+            _survey(case, on=opened + datetime.timedelta(days=60), rng=rng)
         if number % 4 == 1:
             _disclosures(cast, case, number, received_days_ago=opened_days_ago - 10)
         if number % 6 != 0:  # most have closed; a few are still worked
