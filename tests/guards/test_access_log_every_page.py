@@ -80,6 +80,10 @@ RECORD_PAGES = {
     "equipment:issue_new",
     "equipment:issue",
     "equipment:return",
+    "justice:case",  # logged as the case (the crimes are the perpetrator's; victims shown to victim-side users)
+    "justice:record",  # a crime's form: logged as the case
+    "justice:nfa_review",
+    "justice:victim_update",
     "documents:new",
     "documents:detail",
     "records:review",
@@ -119,6 +123,7 @@ LISTS = {
     "oversight:closures",
     "reports:performance",
     "equipment:register",
+    "justice:nfa_queue",
     "records:reviews",
     "records:subject_access",
     "audit:access_log",

@@ -358,6 +358,7 @@ def test_the_list_of_write_services_is_complete() -> None:
         "case_open",  # a new case
         "case_change_status",  # closed cases have no transition out (CASE_TRANSITIONS)
         "chronology_record",  # called by the services above, after their check
+        "case_victim_added",  # called by the services that add a victim, after their check
         "case_require_open",
         "case_closed_message",
         "operation_create",
