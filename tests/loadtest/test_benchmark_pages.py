@@ -27,7 +27,7 @@ def test_the_benchmark_measures_each_page_against_its_floor(capsys: pytest.Captu
     assert [r["page"] for r in results] == ["My caseload", "Case page", "Partner inbox", "My tasks", "API case list"]
     for result in results:
         assert result["page_ms"] > 0 and result["floor_ms"] > 0 and result["queries"] > 0
-        assert result["floor_rows"] > 0 and result["planning_ms"] > 0
+        assert result["planning_ms"] > 0
         # The session and the access log are not the page's data; each is found and named.
         assert any(kind.startswith("session") for kind in result["overhead"]) or result["page"] == "API case list"
     caseload = results[0]
