@@ -408,7 +408,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         refuse_unless_confirmed(options)
         if settings.DEBUG and not options["as_configured"]:
-            self._again_with_production_settings()
+            self._again_with_production_settings(options)
             return
         if not Case.objects.exists():
             raise CommandError("No cases: build the load benchmark's dataset first (manage.py loadtest_generate).")
@@ -434,7 +434,7 @@ class Command(BaseCommand):
                 )
             )
 
-    def _again_with_production_settings(self) -> None:
+    def _again_with_production_settings(self, options: dict[str, Any]) -> None:
         env = production_env(
             DACRRE_LOADTEST="1", ALLOWED_HOSTS="localhost", SECURE_SSL_REDIRECT="0", DACRRE_QUERY_COUNT_HEADER="0"
         )
@@ -442,7 +442,12 @@ class Command(BaseCommand):
         self.stdout.write("running again with production settings (DEBUG off) ...")
         self.stdout.flush()
         finished = subprocess.run(  # noqa: S603 - this command, again
-            [sys.executable, "manage.py", *sys.argv[1:], "--as-configured"], cwd=settings.BASE_DIR, env=env, check=False
+            [sys.executable, "manage.py", "benchmark_pages", "--runs", str(options["runs"])]
+            + ["--warmup", str(options["warmup"]), "--yes-write-to-this-database", "--as-configured"]
+            + (["--json", str(Path(options["json"]).resolve())] if options["json"] else []),
+            cwd=settings.BASE_DIR,
+            env=env,
+            check=False,
         )
         if finished.returncode:
             raise CommandError(f"The benchmark failed (exit code {finished.returncode}).")
