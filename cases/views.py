@@ -114,7 +114,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 c.get_status_display(),
                 c.get_risk_level_display(),
             ]
-            for c in case_list_annotated(queryset)[:10000]
+            for c in case_list_annotated(queryset).select_related("operation")[:10000]
         ]
         return export_response(request, fmt=fmt, name="cases", header=header, rows=rows)
     page = page_of(queryset, case_list_annotated(Case.objects.all()), request.GET.get("page"))

@@ -13,9 +13,11 @@ def satisfaction_panel(user: User, case: Case) -> CasePanel | None:
     if not can(user, "experience.see_surveys", case):
         return None
     surveys = {s.victim_id: s for s in SatisfactionSurvey.objects.filter(case=case).select_related("recorded_by")}
-    victims = [
-        (link.victim, surveys.get(link.victim_id)) for link in case.case_victims.select_related("victim__person")
-    ]
+    # The case page has loaded the victims already (cases.http.case_for, people=True): not twice.
+    shown = getattr(case, "victims_shown", None)
+    if shown is None:
+        shown = case.case_victims.select_related("victim__person")
+    victims = [(link.victim, surveys.get(link.victim_id)) for link in sorted(shown, key=lambda link: link.pk)]
     return CasePanel(
         template="experience/_case_panel.html",
         context={"case": case, "victims": victims, "can_record": can(user, "experience.record_survey", case)},

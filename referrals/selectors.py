@@ -68,11 +68,16 @@ def sent_by_agency_of(user: User) -> QuerySet[Referral]:
     ).order_by("-created_at")
 
 
-def awaiting_response_count(user: User) -> int:
-    """The navigation's count, on every page: one index range."""
+def awaiting_response(user: User) -> QuerySet[Referral]:
+    """Referrals received by the user's agency awaiting a response: the navigation counts them (one
+    index range)."""
     if not can_use_referrals(user):
-        return 0
-    return Referral.objects.filter(to_agency_id=user.agency_id, status=ReferralStatus.SENT).count()
+        return Referral.objects.none()
+    return Referral.objects.filter(to_agency_id=user.agency_id, status=ReferralStatus.SENT)
+
+
+def awaiting_response_count(user: User) -> int:
+    return awaiting_response(user).count() if can_use_referrals(user) else 0
 
 
 @dataclass(frozen=True)

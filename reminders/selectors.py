@@ -53,10 +53,14 @@ def _due_now(today: datetime.date) -> Q:
     return Q(due_on__lte=today)
 
 
-def due_task_count(user: User, *, today: datetime.date | None = None) -> int:
-    """For the navigation: the user's open tasks due now, the number My tasks heads its first list with."""
+def due_tasks(user: User, *, today: datetime.date | None = None) -> QuerySet[Reminder]:
+    """The user's open tasks due now: the navigation counts them, My tasks heads its first list with them."""
     today = today or timezone.localdate()
-    return Reminder.objects.filter(_mine_q(user), _due_now(today), status=ReminderStatus.OPEN).count()
+    return Reminder.objects.filter(_mine_q(user), _due_now(today), status=ReminderStatus.OPEN)
+
+
+def due_task_count(user: User, *, today: datetime.date | None = None) -> int:
+    return due_tasks(user, today=today).count()
 
 
 def tasks_due_now_and_later(

@@ -19,7 +19,11 @@ def safety_plans_panel(user: User, case: Case) -> CasePanel | None:
             proposed=Count("measures", filter=Q(measures__status=MeasureStatus.PROPOSED)),
         )
     }
-    rows = [(link.victim, plans.get(link.victim_id)) for link in case.case_victims.select_related("victim__person")]
+    # The case page has loaded the victims already (cases.http.case_for, people=True): not twice.
+    shown = getattr(case, "victims_shown", None)
+    if shown is None:
+        shown = case.case_victims.select_related("victim__person")
+    rows = [(link.victim, plans.get(link.victim_id)) for link in sorted(shown, key=lambda link: link.pk)]
     return CasePanel(
         template="safety_plans/_case_panel.html",
         context={"case": case, "rows": rows, "children_allowed": can_view_safe_contact(user, case)},

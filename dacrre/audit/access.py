@@ -23,7 +23,7 @@ from dacrre.accounts.predicates import can as may
 from dacrre.core.exceptions import NotFoundError
 
 from .models import AccessAction
-from .services import access_log_record, access_log_record_people_shown
+from .services import access_log_people_rows, access_log_row, access_log_write
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def record_access(
     subject = record if isinstance(record, AccessSubject) else record.access_subject()
     person = subject.person
     user = _user(request)
-    access_log_record(
+    row = access_log_row(
         user=user,
         action=action,
         request=request,
@@ -102,17 +102,16 @@ def record_access(
         reason=reason,
         flagged_for_review=flagged_for_review,
     )
-    people = [row.as_row() for row in shown]
-    if people:
-        access_log_record_people_shown(
-            user=user,
-            request=request,
-            page=subject.label,
-            people=people,
-            action=action,
-            object_id=subject.object_id,
-            case_reference=subject.case_reference,
-        )
+    people = access_log_people_rows(
+        user=user,
+        request=request,
+        page=subject.label,
+        people=[item.as_row() for item in shown],
+        action=action,
+        object_id=subject.object_id,
+        case_reference=subject.case_reference,
+    )
+    access_log_write([row, *people])  # one INSERT: the page's one write
 
 
 R = TypeVar("R", bound=Describable)
@@ -156,9 +155,10 @@ def rows_listed(
     reason: str = "",
 ) -> None:
     """A list, search or export: one row saying what was listed (`detail`: the search, the page
-    number, how many rows), then one per person the rows name."""
+    number, how many rows), then one per person the rows name; in one INSERT."""
     user = _user(request)
-    access_log_record(user=user, action=action, request=request, object_type=page, detail=detail, reason=reason)
-    people = [row.as_row() for row in shown]
-    if people:
-        access_log_record_people_shown(user=user, request=request, page=page, people=people, action=action)
+    row = access_log_row(user=user, action=action, request=request, object_type=page, detail=detail, reason=reason)
+    people = access_log_people_rows(
+        user=user, request=request, page=page, people=[item.as_row() for item in shown], action=action
+    )
+    access_log_write([row, *people])

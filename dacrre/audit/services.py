@@ -25,7 +25,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def access_log_record(
+def access_log_row(
     *,
     user: User | None,
     action: AccessAction | str,
@@ -41,8 +41,9 @@ def access_log_record(
     flagged_for_review: bool = False,
     username: str = "",
 ) -> AccessLog:
+    """An access-log row, not yet written (access_log_record writes one, access_log_write several)."""
     agency = user.agency if user is not None and user.agency_id else None
-    return AccessLog.objects.create(
+    return AccessLog(
         user=user if user is not None and user.pk else None,
         username=user.get_username() if user is not None and user.pk else username,
         agency=agency,
@@ -62,7 +63,42 @@ def access_log_record(
     )
 
 
-def access_log_record_people_shown(
+def access_log_record(
+    *,
+    user: User | None,
+    action: AccessAction | str,
+    request: HttpRequest | None = None,
+    object_type: str = "",
+    object_id: object = "",
+    object_label: str = "",
+    case_reference: str = "",
+    person_id: object = "",
+    person_label: str = "",
+    detail: str = "",
+    reason: str = "",
+    flagged_for_review: bool = False,
+    username: str = "",
+) -> AccessLog:
+    row = access_log_row(
+        user=user,
+        action=action,
+        request=request,
+        object_type=object_type,
+        object_id=object_id,
+        object_label=object_label,
+        case_reference=case_reference,
+        person_id=person_id,
+        person_label=person_label,
+        detail=detail,
+        reason=reason,
+        flagged_for_review=flagged_for_review,
+        username=username,
+    )
+    row.save()
+    return row
+
+
+def access_log_people_rows(
     *,
     user: User,
     request: HttpRequest | None,
@@ -71,11 +107,11 @@ def access_log_record_people_shown(
     action: AccessAction | str = AccessAction.VIEW,
     object_id: object = "",
     case_reference: str = "",
-) -> int:
+) -> list[AccessLog]:
     """One row per person a page or list shows besides its subject (victims and children on a case
     page, perpetrators in a list...), so that "who looked at this person?" finds every page that
     showed them. `people` holds (role, person) or (role, person, case reference) tuples; each person
-    once per case. One INSERT whatever the number of people."""
+    once per case. Not yet written."""
     agency = user.agency if user.agency_id else None
     ip_address, path = client_ip(request), request.get_full_path()[:500] if request is not None else ""
     seen: set[object] = set()
@@ -102,5 +138,33 @@ def access_log_record_people_shown(
                 path=path,
             )
         )
+    return rows
+
+
+def access_log_write(rows: list[AccessLog]) -> None:
+    """Rows written in one INSERT: a page's row and those of the people it shows are one write."""
     AccessLog.objects.bulk_create(rows)
+
+
+def access_log_record_people_shown(
+    *,
+    user: User,
+    request: HttpRequest | None,
+    page: str,
+    people: Iterable[tuple[Any, ...]],
+    action: AccessAction | str = AccessAction.VIEW,
+    object_id: object = "",
+    case_reference: str = "",
+) -> int:
+    """The rows of access_log_people_rows, written in one INSERT whatever the number of people."""
+    rows = access_log_people_rows(
+        user=user,
+        request=request,
+        page=page,
+        people=people,
+        action=action,
+        object_id=object_id,
+        case_reference=case_reference,
+    )
+    access_log_write(rows)
     return len(rows)

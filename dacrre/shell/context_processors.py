@@ -4,13 +4,15 @@
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 
 from dacrre.accounts.predicates import can
+from dacrre.core.counts import counts
 from records.selectors import reviews_due_count
-from referrals.selectors import awaiting_response_count
-from reminders.selectors import due_task_count
+from referrals.selectors import awaiting_response
+from reminders.selectors import due_tasks
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:  # noqa: C901
@@ -19,17 +21,24 @@ def navigation(request: HttpRequest) -> dict[str, Any]:  # noqa: C901
     verified = (settings.DEMO_SKIP_MFA and settings.DEBUG) or getattr(user, "is_verified", lambda: False)()
     if not user.is_authenticated or not verified:
         return {"navigation_items": []}
-    items: list[tuple[str, str]] = []
+    # The counts the navigation shows, in one query, as they are now (never cached: a count shown is true).
+    counted: dict[str, QuerySet[Any]] = {}
     if can(user, "cases.have_caseload"):
+        counted["due"] = due_tasks(user)
+    if can(user, "referrals.use"):
+        counted["awaiting"] = awaiting_response(user)
+    number = counts(counted)
+    items: list[tuple[str, str]] = []
+    if "due" in number:
+        due = number["due"]
         items.append(("My caseload", reverse("cases:caseload")))
-        due = due_task_count(user)
         items.append((f"My tasks ({due})" if due else "My tasks", reverse("reminders:my_tasks")))
     if can(user, "oversight.manage_team"):
         items.append(("Team", reverse("oversight:team")))
     if can(user, "cases.search"):
         items.append(("Cases", reverse("cases:list")))
-    if can(user, "referrals.use"):
-        awaiting = awaiting_response_count(user)
+    if "awaiting" in number:
+        awaiting = number["awaiting"]
         items.append((f"Referrals ({awaiting})" if awaiting else "Referrals", reverse("referrals:inbox")))
     if can(user, "meetings.take_part"):
         items.append(("Meetings", reverse("meetings:list")))

@@ -15,7 +15,6 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -23,6 +22,7 @@ from django.db import connection
 
 from loadtest.generate import dataset_counts, dataset_exists
 from loadtest.plan import mix_for, plan_build
+from loadtest.production import collect_static, production_env
 from loadtest.report import Phase, baseline_most, report_json, report_markdown, results_read, verdicts
 
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "locustfile.py"
@@ -126,40 +126,19 @@ class Command(BaseCommand):
         self.stdout.write(f"report written to {report} (and {report.with_suffix('.json')})")
 
     def _server_env(self) -> dict[str, str]:
-        db = connection.settings_dict
-        credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
-        env = {
-            **os.environ,
-            # Production settings (DEBUG off, compressed static files), served over plain HTTP locally.
-            "DJANGO_SETTINGS_MODULE": "dacrre.settings",
-            "DATABASE_URL": f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-            "DEBUG": "0",
-            # The plan's sessions are signed with this process's key: the server must use the same.
-            "SECRET_KEY": settings.SECRET_KEY,
-            "SECURE_SSL_REDIRECT": "0",
-            "SESSION_COOKIE_SECURE": "0",
-            "CSRF_COOKIE_SECURE": "0",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "DACRRE_QUERY_COUNT_HEADER": "1",
-            "LOG_LEVEL": "WARNING",
-        }
-        env.pop("DACRRE_DEMO_SKIP_MFA", None)  # the run signs in with the second factor, as in service
+        # Production settings (DEBUG off, compressed static files), served over plain HTTP locally.
+        env = production_env(
+            SECURE_SSL_REDIRECT="0",
+            SESSION_COOKIE_SECURE="0",
+            CSRF_COOKIE_SECURE="0",
+            ALLOWED_HOSTS="127.0.0.1",
+            DACRRE_QUERY_COUNT_HEADER="1",
+        )
         env.pop("DACRRE_LOADTEST", None)  # the server measured has the production apps, without the benchmark
         return env
 
     def _collect_static(self, env: dict[str, str]) -> None:
-        """The production static files (hashed names, compressed); built again only when a source changed."""
-        manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-        sources = [path for folder in settings.STATICFILES_DIRS for path in Path(folder).rglob("*") if path.is_file()]
-        if manifest.exists() and all(path.stat().st_mtime < manifest.stat().st_mtime for path in sources):
-            return
-        self.stdout.write("collecting static files (production build) ...")
-        subprocess.run(  # noqa: S603 - fixed command
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            check=True,
-        )
+        collect_static(env, self.stdout)
 
     def _start_server(self, env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
         return subprocess.Popen(  # noqa: S603 - fixed command
