@@ -58,6 +58,7 @@ from referrals.services import (
 from risk.models import Answer, RiskAssessment
 from risk.questions import QUESTION_KEYS
 from risk.services import risk_assessment_record
+from victims.models import Victim
 from victims.services import victim_register
 from visits.models import Visit, VisitOutcome
 from visits.services import visit_log
@@ -196,54 +197,40 @@ def _casework(cast: DemoCast, case: Case, *, opened: datetime.datetime, rng: ran
     RiskAssessment.objects.filter(pk=assessment.pk).update(assessed_at=opened + datetime.timedelta(days=2))
 
 
+def _notice_and_order(case: Case, victim: Victim, *, served: datetime.date) -> None:
+    """A DVPN served at 10:00, then the DVPO heard the next day (within the notice's 48 hours)."""
+    officer = case.spoc
+    assert officer is not None  # noqa: S101
+    order_record(
+        actor=officer,
+        case=case,
+        kind=OrderKind.DVPN,
+        starts_on=served,
+        starts_time=datetime.time(10, 0),
+        ends_on=served + datetime.timedelta(days=2),
+        ends_time=datetime.time(10, 0),
+        conditions="Not to enter the address.",
+        protected_victims=[victim],
+    )
+    order_record(
+        actor=officer,
+        case=case,
+        kind=OrderKind.DVPO,
+        starts_on=served + datetime.timedelta(days=1),
+        ends_on=served + datetime.timedelta(days=29),
+        conditions="Not to contact her or come within 100 metres of her home.",
+        protected_victims=[victim],
+    )
+
+
 def _orders(cast: DemoCast, case: Case, number: int, *, opened_days_ago: int) -> None:
     officer = case.spoc
     assert officer is not None  # noqa: S101
     victim = case.victims.get()
-    if number % 3 == 0:  # a notice, then the order heard within its 48 hours
-        served = _day(opened_days_ago - 5)
-        order_record(
-            actor=officer,
-            case=case,
-            kind=OrderKind.DVPN,
-            starts_on=served,
-            starts_time=datetime.time(10, 0),
-            ends_on=served + datetime.timedelta(days=2),
-            ends_time=datetime.time(10, 0),
-            conditions="Not to enter the address.",
-            protected_victims=[victim],
-        )
-        order_record(
-            actor=officer,
-            case=case,
-            kind=OrderKind.DVPO,
-            starts_on=served + datetime.timedelta(days=1),
-            ends_on=served + datetime.timedelta(days=29),
-            conditions="Not to contact her or come within 100 metres of her home.",
-            protected_victims=[victim],
-        )
+    if number % 3 == 0:
+        _notice_and_order(case, victim, served=_day(opened_days_ago - 5))
     if number % 9 == 0:  # the same couple's second DVPO, two months later
-        served = _day(opened_days_ago - 65)
-        order_record(
-            actor=officer,
-            case=case,
-            kind=OrderKind.DVPN,
-            starts_on=served,
-            starts_time=datetime.time(9, 0),
-            ends_on=served + datetime.timedelta(days=2),
-            ends_time=datetime.time(9, 0),
-            conditions="Not to enter the address.",
-            protected_victims=[victim],
-        )
-        order_record(
-            actor=officer,
-            case=case,
-            kind=OrderKind.DVPO,
-            starts_on=served + datetime.timedelta(days=1),
-            ends_on=served + datetime.timedelta(days=29),
-            conditions="Not to contact her or come within 100 metres of her home.",
-            protected_victims=[victim],
-        )
+        _notice_and_order(case, victim, served=_day(opened_days_ago - 65))
     if number % 5 == 0:
         route = [OrderRoute.CONVICTION, OrderRoute.ACQUITTAL, OrderRoute.FAMILY_COURT][number % 3]
         order_record(
