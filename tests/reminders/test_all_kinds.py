@@ -29,6 +29,7 @@ from tests.factories import (
     VictimFactory,
     VictimSideAgencyFactory,
 )
+from visits.models import Visit, VisitOutcome, VisitStatus
 
 TODAY = timezone.localdate()
 GAP_KINDS = [
@@ -58,6 +59,15 @@ def busy_case(db):
     victim = VictimConfidentialFactory(address="99 Hidden Street").victim
     CaseVictimFactory(case=case, victim=victim, next_visit_due=days(2))
     SafetyPlan.objects.create(case=case, victim=victim, review_due=days(0))
+    # She was first seen 30 days ago: her satisfaction survey fell due 2 days ago (28 days on).
+    Visit.objects.create(
+        case=case,
+        victim=victim,
+        status=VisitStatus.COMPLETED,
+        occurred_at=timezone.now() - datetime.timedelta(days=30),
+        outcome=VisitOutcome.SEEN,
+        recorded_by=officer,
+    )
     ProtectiveOrder.objects.create(
         case=case,
         kind=OrderKind.DVPO,
@@ -119,7 +129,11 @@ def test_every_kind_is_raised_once_with_its_owner(busy_case) -> None:
     assert got[ReminderKind.PROTECTION_ENDS_PERPETRATOR_VISIT].assignee == officer
     assert {got[kind].due_on for kind in GAP_KINDS} == {days(1)}
     assert got[ReminderKind.NEW_PARTNER_DISCLOSURE].assignee == officer
-    assert all(r.high_risk for r in got.values())
+    survey = got[ReminderKind.SATISFACTION_SURVEY_DUE]
+    assert survey.assignee == idva and survey.due_on == days(-2)
+    # Surveys are not safety work: never an e-mail at once, whatever the risk (the digest has them).
+    assert all(r.high_risk for kind, r in got.items() if kind != ReminderKind.SATISFACTION_SURVEY_DUE)
+    assert not survey.high_risk
 
 
 def test_reminders_close_when_the_work_is_done(busy_case) -> None:
@@ -176,8 +190,9 @@ def test_my_tasks_page_team_view_and_dismissing(busy_case, login) -> None:
     assert "Visit to perpetrator due" in page and case.reference in page
     assert "Risk review (DASH) due" not in page  # the IDVA's
     assert "My tasks (" not in page  # the officer's tasks are all due from tomorrow
-    # The navigation counts what is due today or overdue: the IDVA's review 5 days late and plan review today.
-    assert "My tasks (2)" in login(idva).get("/tasks/").content.decode()
+    # The navigation counts what is due today or overdue: the IDVA's review 5 days late, plan review
+    # today and the satisfaction survey 2 days late.
+    assert "My tasks (3)" in login(idva).get("/tasks/").content.decode()
     client = login(officer)
     reminder = Reminder.objects.get(kind=ReminderKind.PERPETRATOR_VISIT_DUE)
     short = client.post(f"/tasks/{reminder.public_id}/dismiss/", {"reason": "no"})
