@@ -33,6 +33,7 @@ from simple_history.utils import get_history_model_for_model
 from cases.models import Case, Operation
 from dacrre.accounts.models import Agency, Area, User
 from dacrre.audit.models import AccessLog
+from dacrre.core.exceptions import NotFoundError
 from incidents.models import Incident
 from meetings.models import Meeting
 from people.models import Person
@@ -204,6 +205,9 @@ def disposal_plan(case: Case) -> DisposalPlan:
         for model, ids in own[pk].items():
             plan.rows[model] |= ids
     people = Person.objects.in_bulk(candidates)
+    if len(people) != len(candidates):
+        # Another reviewer's disposal removed them while this plan was drawn: the case has gone too.
+        raise NotFoundError("Case not found.")
     plan.people = sorted(
         (PersonFate(people[pk], pk in going, reasons.get(pk, "")) for pk in candidates),
         key=lambda fate: (not fate.removed, fate.person.family_name, fate.person.given_name),

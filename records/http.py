@@ -38,11 +38,11 @@ def review_case_for(request: HttpRequest, public_id: uuid.UUID, *, what: str) ->
     records_agency(request)
     try:
         case = review_case_get_for(request.user, public_id)  # type: ignore[arg-type]
+        plan = disposal_plan(case)  # may find the case disposed of meanwhile by another reviewer
     except NotFoundError as exc:
         if request.method == "POST":
             raise CaseDecided from exc
         raise Http404(exc.message) from exc
-    plan = disposal_plan(case)
     person = case.perpetrator.person
     record_access(
         request,
