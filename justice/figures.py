@@ -92,15 +92,6 @@ def rate(numerator: int, denominator: int) -> Decimal:
     return (Decimal(numerator) * 100 / denominator).quantize(Decimal("0.1"))
 
 
-def _cases(agency: Agency, area_id: int | None, operation_id: int | None) -> QuerySet[Case]:
-    cases = Case.objects.filter(owning_agency=agency)
-    if area_id is not None:
-        cases = cases.filter(area_id=area_id)
-    if operation_id is not None:
-        cases = cases.filter(operation_id=operation_id)
-    return cases
-
-
 def _kept(
     agency: Agency, area_id: int | None, operation_id: int | None, period: Period, last: Period
 ) -> dict[str, list[tuple[str, KeptFigure]]]:
@@ -182,7 +173,7 @@ def justice_sections(
     *, agency: Agency, period: Period, area_id: int | None = None, operation_id: int | None = None
 ) -> list[Section]:
     last = period.year_earlier()
-    cases = _cases(agency, area_id, operation_id)
+    cases = report_selectors.report_cases(agency, area_id, operation_id)
     kept = _kept(agency, area_id, operation_id, period, last)
     crimes = Incident.objects.filter(is_crime=True, perpetrator_id__in=cases.values("perpetrator_id"))
     counts = _crime_counts(crimes, kept, period, last)

@@ -20,7 +20,7 @@ from meetings.models import AgendaItem, MeetingKind
 from orders.models import OrderKind, OrderRoute, ProtectiveOrder
 from scoring.models import PerpetratorScore, gravity_table
 
-from .selectors import Period, RateRow, Row, Section
+from .selectors import Period, RateRow, Row, Section, report_cases
 
 YEAR = datetime.timedelta(days=365)
 
@@ -39,12 +39,7 @@ class Scope:
         return self.period.year_earlier()
 
     def cases(self) -> QuerySet[Case]:
-        cases = Case.objects.filter(owning_agency=self.agency)
-        if self.area_id is not None:
-            cases = cases.filter(area_id=self.area_id)
-        if self.operation_id is not None:
-            cases = cases.filter(operation_id=self.operation_id)
-        return cases
+        return report_cases(self.agency, self.area_id, self.operation_id)
 
     def incidents(self) -> QuerySet[Incident]:
         """The force's incidents in the area; with an operation, those of its cases' perpetrators."""

@@ -431,15 +431,21 @@ def _registered_sections() -> list[ReportSections]:
     return SECTION_HOOKS
 
 
-def performance_report(
-    *, agency: Agency, period: Period, area_id: int | None = None, operation_id: int | None = None
-) -> list[Section]:
-    last_year = period.year_earlier()
+def report_cases(agency: Agency, area_id: int | None = None, operation_id: int | None = None) -> QuerySet[Case]:
+    """The cases a report is about: the force's, optionally one area's and one operation's."""
     cases = Case.objects.filter(owning_agency=agency)
     if area_id is not None:
         cases = cases.filter(area_id=area_id)
     if operation_id is not None:
         cases = cases.filter(operation_id=operation_id)
+    return cases
+
+
+def performance_report(
+    *, agency: Agency, period: Period, area_id: int | None = None, operation_id: int | None = None
+) -> list[Section]:
+    last_year = period.year_earlier()
+    cases = report_cases(agency, area_id, operation_id)
     in_cases = cases.values("pk")
     disposed = _Disposed(agency=agency, period=period, last_year=last_year, area_id=area_id, operation_id=operation_id)
     f = figures_module
