@@ -802,6 +802,7 @@ def _meeting_action_complete(w: World) -> Submission:
 
 CSV = (
     "source_reference,occurred_at,area,offence_category,perpetrator_given_name,perpetrator_family_name\n"
+    # Yesterday at 10:00: an incident of today at 10:00 is in the future before 10 in the morning.
     "FORM/1,{date} 10:00,North,common_assault,Gary,Guard\n"
 )
 
@@ -815,7 +816,7 @@ def _import_upload(w: World) -> Submission:
         assert urlsplit(response["Location"]).path == reverse("incidents:import_detail", args=[job.public_id])
         return job.status == "checked"
 
-    content = CSV.format(date=TODAY().isoformat()).encode()
+    content = CSV.format(date=(TODAY() - datetime.timedelta(days=1)).isoformat()).encode()
     return Submission(
         user=w.analyst,
         url=reverse("incidents:import"),
@@ -830,7 +831,7 @@ def _import_confirm(w: World) -> Submission:
     from incidents.jobs import count_rows, import_job_start
     from incidents.models import Incident, IncidentImport
 
-    content = CSV.format(date=TODAY().isoformat())
+    content = CSV.format(date=(TODAY() - datetime.timedelta(days=1)).isoformat())
     job = IncidentImport.objects.create(
         agency=w.police,
         uploaded_by=w.analyst,
@@ -865,7 +866,7 @@ def _import_run_again(w: World) -> Submission:
     from incidents.jobs import count_rows
     from incidents.models import Incident, IncidentImport
 
-    content = CSV.format(date=TODAY().isoformat())
+    content = CSV.format(date=(TODAY() - datetime.timedelta(days=1)).isoformat())
     job = IncidentImport.objects.create(
         agency=w.police,
         uploaded_by=w.analyst,
