@@ -90,6 +90,20 @@ def _agency_grants(user: User, codename: str) -> QuerySet[CaseGroupObjectPermiss
     )
 
 
+def agency_grant_q(case: str, agency: str, codename: str) -> Q:
+    """The same grants as a condition on other rows, for the reminder sweeps: the agency at path
+    `agency` holds a current grant of this kind on the case at path `case` (both paths from the
+    outer query, e.g. "" and "idva__agency")."""
+    permission = Permission.objects.filter(codename=codename, content_type__app_label="cases").values("pk")[:1]
+    grants = CaseGroupObjectPermission.objects.filter(
+        _current_q(),
+        content_object_id=OuterRef(f"{case}pk"),
+        group_id=OuterRef(f"{agency}__group_id"),
+        permission_id=Subquery(permission),
+    )
+    return Q(Exists(grants))
+
+
 def _agency_permission_q(user: User, codename: str) -> Q:
     if not _casework(user) or user.agency_id is None:
         return _NOTHING

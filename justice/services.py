@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cases.models import Case, CaseVictim, ChronologyKind, ChronologyVisibility
 from cases.services import case_require_open, chronology_record
-from dacrre.accounts.models import VICTIM_SIDES, Role, User
+from dacrre.accounts.models import User
 from dacrre.core import dates
 from dacrre.core.dates import add_working_days
 from dacrre.core.exceptions import ApplicationError, ConflictError, InvalidTransitionError, PermissionDeniedError
@@ -25,6 +25,7 @@ from orders.models import OrderKind
 from orders.services import order_record
 from reminders.models import Reminder, ReminderKind, ReminderStatus
 from reminders.services import reminders_close
+from reminders.sweeps import case_owner_id
 from victims.models import Victim
 
 from .models import (
@@ -164,38 +165,11 @@ def _check_details(investigation: Investigation, step: Step) -> None:  # noqa: C
             raise ApplicationError("Bail cannot end before it was given", field="bail_ends_on")
 
 
-def _victim_update_owner(case: Case) -> User | None:
-    """Who owes the victim the update (justice.sweeps.victim_update_owner says the same in SQL): the
-    SPOC of the owning force, else an IDVA of the owning agency; else nobody (the case's supervisors)."""
-    spoc, idva = case.spoc, case.idva
-    if (
-        spoc is not None
-        and spoc.is_active
-        and spoc.agency_id == case.owning_agency_id
-        and spoc.role
-        in (
-            Role.OFFICER,
-            Role.SUPERVISOR,
-        )
-    ):
-        return spoc
-    if (
-        idva is not None
-        and idva.is_active
-        and idva.role == Role.IDVA
-        and idva.agency_id == case.owning_agency_id
-        and idva.agency is not None
-        and idva.agency.side in VICTIM_SIDES
-    ):
-        return idva
-    return None
-
-
 def victim_updates_raise(*, case: Case, on: datetime.date | None = None) -> int:
     """A change in the investigation: each victim on the case is owed an update within the Code's
     limit. One open reminder per victim and due date, however many changes that day."""
     due = add_working_days(on or timezone.localdate(), VICTIM_CODE_WORKING_DAYS)
-    owner = _victim_update_owner(case)
+    owner_id = case_owner_id(case.pk, ReminderKind.VICTIM_CODE_UPDATE_DUE)
     raised = 0
     for victim_id in case.case_victims.values_list("victim_id", flat=True):
         _, created = Reminder.objects.get_or_create(
@@ -204,7 +178,7 @@ def victim_updates_raise(*, case: Case, on: datetime.date | None = None) -> int:
             subject_key=f"victim:{victim_id}",
             due_on=due,
             status=ReminderStatus.OPEN,
-            defaults={"assignee": owner, "high_risk": case.risk_level == "high"},
+            defaults={"assignee_id": owner_id, "high_risk": case.risk_level == "high"},
         )
         raised += created
     return raised
@@ -220,7 +194,10 @@ def victim_first_update(link: CaseVictim) -> None:
         subject_key=f"victim:{link.victim_id}",
         due_on=add_working_days(timezone.localtime(link.created_at).date(), VICTIM_CODE_WORKING_DAYS),
         status=ReminderStatus.OPEN,
-        defaults={"assignee": _victim_update_owner(case), "high_risk": case.risk_level == "high"},
+        defaults={
+            "assignee_id": case_owner_id(case.pk, ReminderKind.VICTIM_CODE_UPDATE_DUE),
+            "high_risk": case.risk_level == "high",
+        },
     )
 
 

@@ -124,6 +124,9 @@ class Sweep:
 
 # The registered kinds, in the order of ReminderKind: each commits on its own, in this order.
 KINDS: list[Sweep] = []
+# Kinds raised by an event rather than swept (a Victims' Code update owed at each change in the
+# investigation), with who owes them: the sweep and a reallocation move them as the swept kinds.
+RAISED_OWNERS: dict[ReminderKind, Callable[[str], Expression]] = {}
 
 
 def register_sweep(
@@ -141,6 +144,23 @@ def register_sweep(
         return due
 
     return decorator
+
+
+def register_owner(kind: ReminderKind, owner: Callable[[str], Expression]) -> None:
+    """Who owes a kind of reminder that its app raises itself (no due query): used by the app's
+    `sweeps.py`, so that reminders_reassign keeps it with someone who can act, and by the app's
+    service (case_owner_id) to give a new one its holder."""
+    if kind in RAISED_OWNERS or any(sweep.kind == kind for sweep in KINDS):
+        raise ImproperlyConfigured(f"Two owners registered for the reminder kind {kind.value!r}.")
+    RAISED_OWNERS[kind] = owner
+
+
+def case_owner_id(case_id: int, kind: ReminderKind) -> int | None:
+    """The id of whoever owes this kind of reminder on the case now (None: the case's supervisors)."""
+    owner = RAISED_OWNERS.get(kind) or next((sweep.owner for sweep in KINDS if sweep.kind == kind), None)
+    if owner is None:
+        return None
+    return Case.objects.filter(pk=case_id).annotate(r_owner=owner("")).values_list("r_owner", flat=True).first()
 
 
 def _new_uuid_sql() -> str:
@@ -201,6 +221,7 @@ def reminders_reassign(*, case_ids: Collection[int] | None = None) -> int:
     if case_ids is not None and not case_ids:
         return 0
     owned = [(sweep.kind.value, sweep.owner) for sweep in KINDS if sweep.owner is not None]
+    owned += [(kind.value, owner) for kind, owner in RAISED_OWNERS.items()]
     columns = {f"r_owner_{index}": owner_of("") for index, (_kind, owner_of) in enumerate(owned)}
     cases = Case.objects.all() if case_ids is None else Case.objects.filter(pk__in=list(case_ids))
     select, params = (

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.models import Case
 from cases.services import case_open
 from dacrre.accounts.models import Role, Scope
 from dacrre.core.dates import add_working_days
@@ -20,7 +21,10 @@ from incidents.services import incident_import
 from justice.models import EventKind, Investigation, InvestigationStatus, JusticeEvent, NfaReview, VictimUpdate
 from justice.services import Step, nfa_review_record, outcome_record, victim_update_record
 from orders.models import OrderKind, ProtectiveOrder
+from oversight.services import cases_reallocate
 from reminders.models import Reminder, ReminderKind, ReminderStatus
+from reminders.selectors import team_tasks_for
+from reminders.sweeps import reminders_reassign
 from tests.factories import (
     AreaFactory,
     CaseFactory,
@@ -275,6 +279,35 @@ def test_the_victim_is_owed_an_update_at_first_contact_and_at_each_change(world,
         victim_update_record(
             actor=officer, case=case, victim=victim, given_at=timezone.now(), method="safe_phone", about="x"
         )
+
+
+@pytest.mark.django_db
+def test_the_update_owed_moves_with_the_case_to_whoever_may_give_it(world, login) -> None:
+    officer, sergeant, case, victim, crime = world
+    outcome_record(actor=officer, case=case, incident=crime, step=_step(EventKind.ARREST))
+    owed = Reminder.objects.filter(case=case, kind=ReminderKind.VICTIM_CODE_UPDATE_DUE, status=ReminderStatus.OPEN)
+    assert [r.assignee for r in owed] == [officer]
+
+    # Leave cover: the new SPOC is told, and gives the update from their task list.
+    cover = UserFactory(area=officer.area)
+    cases_reallocate(actor=sergeant, cases=[case], field="spoc", to_user=cover, reason="Leave cover")
+    assert [r.assignee for r in owed.all()] == [cover]
+    tasks = login(cover).get("/tasks/").content.decode()
+    assert "update" in tasks.lower() and case.reference in tasks
+    assert login(cover).get(reverse("justice:victim_update", args=[case.public_id])).status_code == 200
+
+    # No police SPOC: the case's IDVA, once the victims' contact details are shared with their service.
+    idva_service = IdvaAgencyFactory()
+    idva = _member(idva_service, Role.IDVA)
+    Case.objects.filter(pk=case.pk).update(spoc=None, idva=idva)
+    grant_case_to(case, idva_service)
+    reminders_reassign(case_ids=[case.pk])
+    assert [r.assignee for r in owed.all()] == [None]  # not theirs to give: the sergeant's list
+    assert owed.get().pk in set(team_tasks_for(sergeant).values_list("pk", flat=True))
+    grant_case_to(case, idva_service, shares_victim_contact=True)
+    reminders_reassign(case_ids=[case.pk])
+    assert [r.assignee for r in owed.all()] == [idva]
+    assert login(idva).get(reverse("justice:victim_update", args=[case.public_id])).status_code == 200
 
 
 @pytest.mark.django_db

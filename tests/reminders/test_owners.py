@@ -23,6 +23,8 @@ from cases.models import Case, RiskLevel
 from dacrre.accounts.models import Role, Scope, User
 from disclosures.models import DisclosureApplication, Route
 from experience.rules import can_record_survey
+from justice.rules import can_update_victim
+from justice.services import victim_updates_raise
 from meetings.models import MeetingAction, MeetingKind
 from meetings.rules import can_complete_meeting_action
 from meetings.services import meeting_action_assign, meeting_add_case, meeting_schedule
@@ -64,6 +66,7 @@ WHO_CAN: dict[str, Callable[[User, Case], bool]] = {
     ReminderKind.PROTECTION_ENDS_VICTIM_CONTACT: can_assess_risk,
     ReminderKind.PROTECTION_ENDS_PERPETRATOR_VISIT: can_record_order,
     ReminderKind.SATISFACTION_SURVEY_DUE: can_record_survey,
+    ReminderKind.VICTIM_CODE_UPDATE_DUE: can_update_victim,  # raised by an event, not swept
 }
 
 
@@ -133,6 +136,7 @@ def case_with_everything_due(area, *, spoc=None, offender_manager=None, idva=Non
         outcome=VisitOutcome.SEEN,
         recorded_by=recorder,
     )
+    victim_updates_raise(case=case)  # a change in the investigation: the victim is owed an update
     return case
 
 

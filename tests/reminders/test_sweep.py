@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from cases.models import CaseStatus
 from reminders.models import Reminder, ReminderKind
-from reminders.sweeps import KINDS, register_sweep, reminders_sweep
+from reminders.sweeps import KINDS, RAISED_OWNERS, register_owner, register_sweep, reminders_sweep
 from tests.factories import CaseFactory, CaseVictimFactory, UserFactory
 
 # Raised by the work itself (a visit that found a safeguarding concern), never by a sweep.
@@ -28,12 +28,18 @@ def test_every_kind_of_reminder_is_swept_by_the_app_that_owns_it() -> None:
     assert owners[ReminderKind.PERPETRATOR_VISIT_DUE] == "visits.sweeps"
     assert owners[ReminderKind.MEETING_ACTION_DUE] == "meetings.sweeps"
     assert not any(module.startswith("reminders.") for module in owners.values())
+    # A person-held kind raised by an event has its owner registered too, so reallocations move it.
+    assert {kind: owner.__module__ for kind, owner in RAISED_OWNERS.items()} == {
+        ReminderKind.VICTIM_CODE_UPDATE_DUE: "justice.sweeps"
+    }
 
 
 def test_a_kind_cannot_be_registered_twice() -> None:
     with pytest.raises(ImproperlyConfigured, match="risk_review_due"):
         register_sweep(ReminderKind.RISK_REVIEW_DUE)(lambda today: None)  # type: ignore[arg-type,return-value]
     assert len(KINDS) == len(ReminderKind) - len(NOT_SWEPT)
+    with pytest.raises(ImproperlyConfigured, match="victim_code_update_due"):
+        register_owner(ReminderKind.VICTIM_CODE_UPDATE_DUE, lambda case: None)  # type: ignore[arg-type,return-value]
 
 
 @pytest.mark.django_db
