@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from cases.models import Case
 from dacrre.accounts.models import Agency
+from reports.figures import FIGURE_HOOKS, Figure
 from reports.models import KeptFigure
 from reports.selectors import Period, Row, Section, register_report_sections
 
@@ -127,33 +128,23 @@ def satisfaction_section(
     return Section("Victim satisfaction (% satisfied by aspect)", rows)
 
 
-def satisfaction_figures_keep(case: Case) -> int:
-    """Keep what the report counts from the case's surveys, in the transaction that disposes of
-    them (records.services). No answer is kept, only the counts per aspect and date."""
-    kept = []
+def case_satisfaction_figures(case: Case) -> list[Figure]:
+    """What the report counts from the case's surveys, kept when the case is disposed of (registered
+    with reports.figures.FIGURE_HOOKS). No answer is kept, only the counts per aspect and date."""
+    figures = []
     for survey in SatisfactionSurvey.objects.filter(case=case):
         metric = SURVEY_ANSWERED if survey.outcome == SurveyOutcome.ANSWERED else SURVEY_DECLINED
-        figures = [(metric, "")]
+        figures.append(Figure(metric, survey.surveyed_on))
         for aspect in Aspect.values:
             answer = getattr(survey, aspect)
             if answer and answer != Satisfaction.DECLINED:
-                figures.append((ANSWERS_GIVEN, aspect))
+                figures.append(Figure(ANSWERS_GIVEN, survey.surveyed_on, label=aspect))
                 if answer in SATISFIED:
-                    figures.append((ANSWERS_SATISFIED, aspect))
-        kept += [
-            KeptFigure(
-                owning_agency_id=case.owning_agency_id,
-                area_id=case.area_id,
-                operation_id=case.operation_id,
-                case_reference=case.reference,
-                metric=name,
-                label=label,
-                on=survey.surveyed_on,
-            )
-            for name, label in figures
-        ]
-    KeptFigure.objects.bulk_create(kept)
-    return len(kept)
+                    figures.append(Figure(ANSWERS_SATISFIED, survey.surveyed_on, label=aspect))
+    return figures
+
+
+FIGURE_HOOKS.append(case_satisfaction_figures)
 
 
 @register_report_sections

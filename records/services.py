@@ -20,7 +20,6 @@ from dacrre.core.exceptions import ApplicationError, ConflictError, NotFoundErro
 from dacrre.core.tasks import enqueue_after_commit
 from documents.services import stored_files_release
 from documents.tasks import remove_stored_files
-from experience.figures import satisfaction_figures_keep
 from reports.figures import case_figures_keep
 
 from .disposal import disposal_plan, rows_delete
@@ -85,7 +84,6 @@ def case_dispose(*, actor: User, case_id: uuid.UUID | str, reason: str, request:
     plan = disposal_plan(case)
     files = plan.storage_names()
     case_figures_keep(case)
-    satisfaction_figures_keep(case)
     record = DisposalRecord.objects.create(
         case_reference=case.reference,
         owning_agency_id=case.owning_agency_id,

@@ -44,7 +44,8 @@ PROGRAMME_VICTIM = "programme_victim"
 PROGRAMME_CHILD = "programme_child"
 
 
-# Figures other apps keep for their own report sections (justice.figures), registered at start-up.
+# Figures other apps keep for their own report sections (justice.figures, experience.figures),
+# registered at start-up.
 FIGURE_HOOKS: list["Callable[[Case], list[Figure]]"] = []
 
 

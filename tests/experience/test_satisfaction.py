@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from dacrre.accounts.models import Role, Scope
 from dacrre.core.exceptions import ConflictError
-from experience.figures import LOW, NORMAL, percent, satisfaction_figures_keep, satisfaction_section, status
+from experience.figures import LOW, NORMAL, SURVEY_ANSWERED, percent, satisfaction_section, status
 from experience.models import Aspect, SatisfactionSurvey, SatisfactionThreshold, SurveyOutcome
 from experience.services import survey_record
 from reminders.models import Reminder, ReminderKind, ReminderStatus
 from reminders.sweeps import reminders_sweep
+from reports.figures import case_figures_keep
 from reports.models import KeptFigure
 from reports.selectors import Period
 from tests.factories import (
@@ -236,8 +237,8 @@ def test_percent_satisfied_per_aspect_with_its_status_worked_out_by_hand(db) -> 
     assert force_wide["Ease of Contact"].this == 50  # 2 of 4
 
     # The case is disposed of: its surveys go, the figures stay.
-    kept = satisfaction_figures_keep(case)
-    assert kept == KeptFigure.objects.count() > 0
+    assert case_figures_keep(case) == KeptFigure.objects.count()
+    assert KeptFigure.objects.filter(metric=SURVEY_ANSWERED, case_reference=case.reference).exists()
     SatisfactionSurvey.objects.filter(case=case).delete()
     after = {
         r.label: (r.this, r.last) for r in satisfaction_section(agency=force, period=PERIOD, area_id=north.pk).rows
