@@ -1,8 +1,8 @@
 """Writing the access log. Called in the request, before the response is built: if the row cannot be
 written the exception propagates and the data is not shown."""
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, ParamSpec
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -10,6 +10,8 @@ from django.http import HttpRequest
 from dacrre.accounts.models import User
 
 from .models import AccessAction, AccessLog
+
+P = ParamSpec("P")
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -63,39 +65,17 @@ def access_log_row(
     )
 
 
-def access_log_record(
-    *,
-    user: User | None,
-    action: AccessAction | str,
-    request: HttpRequest | None = None,
-    object_type: str = "",
-    object_id: object = "",
-    object_label: str = "",
-    case_reference: str = "",
-    person_id: object = "",
-    person_label: str = "",
-    detail: str = "",
-    reason: str = "",
-    flagged_for_review: bool = False,
-    username: str = "",
-) -> AccessLog:
-    row = access_log_row(
-        user=user,
-        action=action,
-        request=request,
-        object_type=object_type,
-        object_id=object_id,
-        object_label=object_label,
-        case_reference=case_reference,
-        person_id=person_id,
-        person_label=person_label,
-        detail=detail,
-        reason=reason,
-        flagged_for_review=flagged_for_review,
-        username=username,
-    )
-    row.save()
-    return row
+def _written(build: Callable[P, AccessLog]) -> Callable[P, AccessLog]:
+    def write(*args: P.args, **kwargs: P.kwargs) -> AccessLog:
+        row = build(*args, **kwargs)
+        row.save()
+        return row
+
+    return write
+
+
+# access_log_row's arguments; the row written at once.
+access_log_record = _written(access_log_row)
 
 
 def access_log_people_rows(
