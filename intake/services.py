@@ -31,6 +31,7 @@ from perpetrators.services import perpetrator_register
 from victims.services import child_register, victim_register
 
 from .rules import can_add_person, can_open_case
+from .selectors import people_known_to
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,8 @@ def _person(*, actor: User, person: Person | None, new: NewPerson | None) -> Per
     if new is None or not new.given_name.strip() or not new.family_name.strip():
         raise ApplicationError("Enter the person's given and family names, or choose someone already recorded.")
     police_id = new.police_identifier.strip()
-    if police_id and Person.objects.filter(police_identifier=police_id).exists():
-        raise ApplicationError(
-            "Someone is already recorded with this police identifier: search for them by it.",
-            field="police_identifier",
-        )
+    if police_id and (recorded := Person.objects.filter(police_identifier=police_id).first()) is not None:
+        return _holder_of_identifier(actor, recorded, new)
     try:
         with transaction.atomic():
             return person_create(
@@ -65,11 +63,45 @@ def _person(*, actor: User, person: Person | None, new: NewPerson | None) -> Per
                 gender=new.gender or Gender.NOT_KNOWN,
                 police_identifier=police_id or None,
             )
-    except IntegrityError as exc:  # the same identifier recorded a moment ago
+    except IntegrityError:  # the same identifier recorded a moment ago
+        recorded = Person.objects.get(police_identifier=police_id)
+        return _holder_of_identifier(actor, recorded, new)
+
+
+def _holder_of_identifier(actor: User, recorded: Person, new: NewPerson) -> Person:
+    """Someone already holds the police identifier typed for a new person. Police identifiers are
+    national: a person another force recorded is the same person here, when the family name and date
+    of birth typed are theirs, and the case names them without showing anything else of theirs (their
+    other cases stay out of sight; someone outside the police uses them only if they could find them).
+    Otherwise the user is told what to do, and no second record holds the identifier."""
+    recorded = recorded.merged_into or recorded
+    known = people_known_to(actor).filter(pk=recorded.pk).exists()
+    police = actor.agency is not None and actor.agency.is_police
+    same = (
+        recorded.family_name.strip().casefold() == new.family_name.strip().casefold()
+        and new.date_of_birth is not None
+        and recorded.date_of_birth == new.date_of_birth
+    )
+    if same and (known or police):
+        return recorded
+    if known:
         raise ApplicationError(
-            "Someone is already recorded with this police identifier: search for them by it.",
+            "Someone with another family name or date of birth is recorded with this police identifier: "
+            "search for them by it and use them, or check the identifier.",
             field="police_identifier",
-        ) from exc
+        )
+    if not police:
+        raise ApplicationError(
+            "This police identifier is already recorded, in records you cannot see: leave it blank (the "
+            "case's officers can check it).",
+            field="police_identifier",
+        )
+    raise ApplicationError(
+        "This police identifier is recorded for someone whose family name or date of birth is not the one "
+        "you entered: check the identifier and the date of birth. If both are right, leave the identifier "
+        "blank and the duplicate review will compare the two records.",
+        field="police_identifier",
+    )
 
 
 def areas_to_open_in(actor: User) -> QuerySet[Area]:

@@ -142,3 +142,27 @@ def test_a_closed_case_takes_no_new_people(client, login, world) -> None:
     response = client.post(reverse("intake:add_victim", args=[case.public_id]), _victim(), follow=True)
     assert "it is read only" in _page(response)
     assert not case.case_victims.exists()
+
+
+def test_an_idva_is_not_given_a_person_they_cannot_see_by_their_police_identifier(client, login, world) -> None:
+    case, _officer = world
+    idva_agency = IdvaAgencyFactory()
+    grant_case_to(case, idva_agency, shares_victim_contact=True)
+    idva = UserFactory(area=AreaFactory(agency=idva_agency), agency=idva_agency, role=Role.IDVA, scope=Scope.AGENCY)
+    hidden = VictimFactory(
+        person=PersonFactory(
+            given_name="Kerry",
+            family_name="Walsh",
+            date_of_birth=datetime.date(1990, 5, 2),
+            police_identifier="02/999A",
+        )
+    )
+    CaseVictimFactory(case=CaseFactory(), victim=hidden)  # another force's case
+    login(idva)
+    url = reverse("intake:add_victim", args=[case.public_id])
+    refused = client.post(url, _victim(police_identifier="02/999A"))
+    assert refused.status_code == 200 and "in records you cannot see: leave it blank" in _page(refused)
+    assert not case.case_victims.exists()
+    added = client.post(url, _victim(police_identifier=""), follow=True)
+    assert f"Victim added to case {case.reference}." in _page(added)
+    assert case.case_victims.get().victim != hidden

@@ -224,3 +224,47 @@ def test_an_operation_working_in_some_areas_takes_cases_there_only(client, login
     response = client.post(URL, _new_person(area, operation))
     assert response.status_code == 200 and "Op Harbour does not work in North" in _page(response)
     assert client.post(URL, _new_person(south, operation)).status_code == 302
+
+
+def test_a_police_identifier_another_force_recorded_names_that_same_person(client, login, force) -> None:
+    """Police identifiers are national: the case names the person another force recorded, when the
+    family name and date of birth typed are theirs, and shows nothing else of theirs."""
+    area, officer, operation = force
+    elsewhere = PerpetratorFactory(
+        person=PersonFactory(
+            given_name="Darren",
+            family_name="Blake",
+            date_of_birth=datetime.date(1985, 2, 14),
+            police_identifier="01/123456A",
+        )
+    )
+    other_force_case = CaseFactory(perpetrator=elsewhere, opening_note="Seen at his sister's")
+    login(officer)
+
+    wrong_birth = client.post(
+        URL, _new_person(area, operation, police_identifier="01/123456A", date_of_birth="15/02/1985")
+    )
+    page = _page(wrong_birth)
+    assert wrong_birth.status_code == 200 and "family name or date of birth is not the one you entered" in page
+    assert 'value="Darren"' in page and 'value="01/123456A"' in page  # what was typed is kept
+    assert not Case.objects.exclude(pk=other_force_case.pk).exists()
+
+    response = client.post(URL, _new_person(area, operation, police_identifier="01/123456A"), follow=True)
+    case = Case.objects.exclude(pk=other_force_case.pk).get()
+    assert case.perpetrator == elsewhere and Person.objects.count() == 1
+    assert case.owning_agency == area.agency and f"Case {case.reference} opened." in _page(response)
+    assert "Seen at his sister" not in _page(response)
+    assert client.get(reverse("cases:detail", args=[other_force_case.public_id])).status_code == 404
+
+
+def test_the_forces_own_person_with_the_identifier_is_used_or_searched_for(client, login, force) -> None:
+    area, officer, operation = force
+    known = PerpetratorFactory(
+        person=PersonFactory(family_name="Blake", date_of_birth=datetime.date(1985, 2, 14), police_identifier="7/77")
+    )
+    IncidentFactory(recording_agency=area.agency, area=area, perpetrator=known)
+    login(officer)
+    other = client.post(URL, _new_person(area, operation, police_identifier="7/77", family_name="Blaik", match="new"))
+    assert other.status_code == 200 and "search for them by it and use them" in _page(other)
+    used = client.post(URL, _new_person(area, operation, police_identifier="7/77", match="new"))
+    assert used.status_code == 302 and Case.objects.get().perpetrator == known
