@@ -118,14 +118,6 @@ def _with_history(model: type[Model], ids: list[int], *, actor: User | None, kin
             )
 
 
-def _value(field: Any, row: dict[str, Any], now: datetime.datetime) -> Any:
-    if field.attname in row:
-        return row[field.attname]
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return now
-    return field.get_default()
-
-
 def _copy_text(value: Any) -> str:
     """A value as PostgreSQL's COPY text format writes it."""
     if value is None:
@@ -150,12 +142,24 @@ def _copy(cursor: Any, table: str, columns: list[str], lines: list[str]) -> None
     )
 
 
+def _column_texts(field: Any, rows: list[dict[str, Any]], now: datetime.datetime) -> list[str]:
+    """One column of the rows as COPY text (the rows have the same keys): the rows' values, else
+    the field's default as Django would fill it in (now for auto_now; a callable default per row)."""
+    if field.attname in rows[0]:
+        return [_copy_text(row[field.attname]) for row in rows]
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return [_copy_text(now)] * len(rows)
+    if field.has_default() and callable(field.default):
+        return [_copy_text(field.get_default()) for _ in rows]
+    return [_copy_text(field.get_default())] * len(rows)
+
+
 def _insert_copy(model: type[Model], rows: list[dict[str, Any]], *, actor: User | None, history: bool) -> list[int]:
     """The PostgreSQL fast path of _insert: ids taken from the table's sequence first, then the rows
     and their history rows (the same columns, with history_date, history_type "+" and
     history_user_id, as _with_history writes them) sent with COPY, from the values in hand. COPY
     reads its rows as text with no statement to parse per chunk of values; the history no longer
-    reads back the rows just written."""
+    reads back the rows just written. The text is built a column at a time."""
     pk = model._meta.pk
     assert pk is not None  # noqa: S101 - every model has one
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
@@ -166,22 +170,19 @@ def _insert_copy(model: type[Model], rows: list[dict[str, Any]], *, actor: User 
             [model._meta.db_table, pk.column, len(rows)],
         )
         ids = [row[0] for row in cursor.fetchall()]
-        texts = [
-            {pk.column: str(pk_value), **{str(f.column): _copy_text(_value(f, row, now)) for f in fields}}
-            for pk_value, row in zip(ids, rows, strict=True)
-        ]
         columns = [str(pk.column), *(str(field.column) for field in fields)]
-        _copy(cursor, model._meta.db_table, columns, ["\t".join([text[c] for c in columns]) for text in texts])
+        texts = [[str(pk_value) for pk_value in ids], *(_column_texts(field, rows, now) for field in fields)]
+        _copy(cursor, model._meta.db_table, columns, ["\t".join(values) for values in zip(*texts, strict=True)])
         if history:
             history_model: type[Model] = model.history.model  # type: ignore[attr-defined]
-            live = set(columns)
-            copied = [str(f.column) for f in history_model._meta.concrete_fields if f.column in live]
+            copied = [str(f.column) for f in history_model._meta.concrete_fields if f.column in columns]
             tail = "\t".join([now.isoformat(), "\\N", "+", _copy_text(actor.pk if actor is not None else None)])
+            history_texts = [*(texts[columns.index(column)] for column in copied), [tail] * len(rows)]
             _copy(
                 cursor,
                 history_model._meta.db_table,
                 [*copied, "history_date", "history_change_reason", "history_type", "history_user_id"],
-                ["\t".join([*(text[c] for c in copied), tail]) for text in texts],
+                ["\t".join(values) for values in zip(*history_texts, strict=True)],
             )
     return ids
 
