@@ -120,18 +120,19 @@ def _with_history(model: type[Model], ids: list[int], *, actor: User | None, kin
 
 def _copy_text(value: Any) -> str:
     """A value as PostgreSQL's COPY text format writes it."""
+    if isinstance(value, str):
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+        return value
     if value is None:
         return "\\N"
     if isinstance(value, bool):
         return "t" if value else "f"
     if isinstance(value, datetime.date):  # and datetime: ISO 8601, with its offset when aware
         return value.isoformat()
-    if not isinstance(value, str | int | uuid.UUID):
+    if not isinstance(value, int | uuid.UUID):
         raise TypeError(f"No COPY text for {type(value).__name__}")
-    text = str(value)
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return text
+    return str(value)
 
 
 def _copy(cursor: Any, table: str, columns: list[str], lines: list[str]) -> None:
@@ -144,11 +145,17 @@ def _copy(cursor: Any, table: str, columns: list[str], lines: list[str]) -> None
 
 def _column_texts(field: Any, rows: list[dict[str, Any]], now: datetime.datetime) -> list[str]:
     """One column of the rows as COPY text (the rows have the same keys): the rows' values, else
-    the field's default as Django would fill it in (now for auto_now; a callable default per row)."""
+    the field's default as Django would fill it in (now for auto_now and a default of
+    timezone.now; uuid4 and other callable defaults per row)."""
     if field.attname in rows[0]:
-        return [_copy_text(row[field.attname]) for row in rows]
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        values = [row[field.attname] for row in rows]
+        if all(type(value) is int for value in values):  # ids: nothing to escape (bool is not int here)
+            return [str(value) for value in values]
+        return [_copy_text(value) for value in values]
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False) or field.default is timezone.now:
         return [_copy_text(now)] * len(rows)
+    if field.default is uuid.uuid4:
+        return [str(uuid.uuid4()) for _ in rows]
     if field.has_default() and callable(field.default):
         return [_copy_text(field.get_default()) for _ in rows]
     return [_copy_text(field.get_default())] * len(rows)

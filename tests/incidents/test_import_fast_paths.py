@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from dacrre.accounts.models import Role, Scope
 from incidents import services
+from incidents.import_plan import _existing_incidents
 from incidents.importer import RowError, _Checker
 from incidents.models import Incident
 from incidents.services import incident_import
@@ -153,3 +154,17 @@ def test_copy_on_postgresql_writes_the_same_rows_and_history_as_the_portable_pat
             transaction.set_rollback(True)
     assert written[True] == written[False]
     assert len(written[True]["people"]) == 6 and len(written[True]["Incident"]) == 5
+
+
+@pytest.mark.django_db
+def test_the_stored_incidents_are_found_alike_by_one_array_and_by_in_lists() -> None:
+    north = AreaFactory(name="North")
+    AreaFactory(agency=north.agency, name="South")
+    AreaFactory(agency=north.agency, name="West")
+    analyst = UserFactory(area=north, role=Role.ANALYST, scope=Scope.AGENCY)
+    incident_import(actor=analyst, agency=north.agency, content=SAMPLE + AWKWARD, dry_run=False)
+    references = [*Incident.objects.values_list("source_reference", flat=True), "NP/26/00000"]
+    found = _existing_incidents(references)
+    assert found == _existing_incidents(references, portable=True)
+    assert len(found) == 5 and sum(len(incident.victim_person_ids) for incident in found.values()) == 3
+    assert found["NP/26/90005"].values["summary"] == SUMMARY
