@@ -309,7 +309,9 @@ def _without_cycle_collection() -> Iterator[None]:
     """Python's cycle collector paused while an import holds its rows, people and plan in memory
     (hundreds of thousands of objects, none of them in a cycle that needs it): each collection looks
     at every object, and they came ever more often as the file grew (a 100,000-row check took 13
-    times as long as a 20,000-row one; a quarter less with the collector paused)."""
+    times as long as a 20,000-row one; a quarter less with the collector paused). The collector is
+    the process's: its other threads go without it while the import runs (the worker runs imports on
+    their own queue; a page imports at most a couple of thousand rows)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
