@@ -14,6 +14,8 @@ compares against buckets by date of birth and by family name instead of querying
 
 import datetime
 import enum
+import functools
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -67,8 +69,14 @@ class MatchKind(enum.Enum):
     DIFFERENT = "different"
 
 
+_NOT_ASCII_LETTER = re.compile(r"[^a-z]+")
+
+
+@functools.lru_cache(maxsize=65536)
 def normalise_name(value: str) -> str:
     """'  O'Brien-Smyth ' and 'obriensmyth' compare equal; accents are dropped ('Zoë' = 'zoe')."""
+    if value.isascii():  # most names: the same result without decomposing, letter by letter
+        return _NOT_ASCII_LETTER.sub("", value.lower())
     decomposed = unicodedata.normalize("NFKD", value)
     return "".join(ch for ch in decomposed.lower() if ch.isalpha() and ch.isascii())
 
@@ -125,11 +133,12 @@ class Identity:
     date_of_birth: datetime.date | None
     police_identifier: str | None = None
 
-    @property
+    # Worked out once per identity: an import compares each row with many people.
+    @functools.cached_property
     def given_key(self) -> str:
         return normalise_name(self.given_name)
 
-    @property
+    @functools.cached_property
     def family_key(self) -> str:
         return normalise_name(self.family_name)
 

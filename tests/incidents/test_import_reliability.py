@@ -210,7 +210,7 @@ def test_a_job_failed_by_a_database_blip_is_run_again_from_its_page_and_imports_
             while pid is None and time.monotonic() < deadline:
                 probe.execute(
                     "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                    " AND query LIKE 'INSERT INTO \"people_person\"%%'"
+                    " AND (query LIKE 'INSERT INTO \"people_person\"%%' OR query LIKE 'COPY \"people_person\"%%')"
                 )
                 row = probe.fetchone()
                 pid = row[0] if row else None
