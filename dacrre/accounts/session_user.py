@@ -65,7 +65,7 @@ def session_user(request: HttpRequest) -> Any:
     if not isinstance(backend, ModelBackend) or not isinstance(session, DatabaseSessionStore):
         return OTPMiddleware(lambda r: None)._verify_user_sync(request, auth.get_user(request))
 
-    users: QuerySet[User] = User.objects.select_related("agency").filter(pk=user_id)
+    users: QuerySet[User] = User.objects.select_related("agency").filter(pk=user_id).order_by()
     live = session.model.objects.filter(session_key=session.session_key, expire_date__gt=timezone.now())
     users = users.annotate(session_live=Exists(live))
     device = _device(session.get(DEVICE_ID_SESSION_KEY) or "")
