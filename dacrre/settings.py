@@ -104,9 +104,11 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The user, their agency and their second factor in one query (instead of Django's
+    # AuthenticationMiddleware and django-otp's OTPMiddleware); then the idle timeout's renewal.
+    "dacrre.accounts.session_user.SessionUserMiddleware",
+    "dacrre.accounts.sessions.SessionRenewalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django_otp.middleware.OTPMiddleware",
     "dacrre.accounts.middleware.SignInStateMiddleware",
     "dacrre.accounts.middleware.SessionLimitsMiddleware",
     "dacrre.accounts.middleware.RequireSecondFactorMiddleware",
@@ -333,9 +335,13 @@ if env.bool("SECURE_PROXY_SSL_HEADER_ENABLED", default=False):
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SESSION_COOKIE_HTTPONLY = True
-# Idle timeout: the session lasts SESSION_COOKIE_AGE after the last request.
+# Sessions in the database, read through the cache (dacrre/accounts/sessions.py): no session query
+# on a request while the cache is warm; the database alone when the cache is down.
+SESSION_ENGINE = "dacrre.accounts.sessions"
+# Idle timeout: the session lasts SESSION_COOKIE_AGE after the last request, renewed (a session write)
+# at most once every SESSION_RENEW_SECONDS, so it ends between 29 and 30 minutes after the last request.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Absolute limit after sign-in, whatever the activity (enforced by SessionLimitsMiddleware).
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)

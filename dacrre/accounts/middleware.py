@@ -95,7 +95,7 @@ class RequireSecondFactorMiddleware:
         if (
             user.is_authenticated
             and not (settings.DEMO_SKIP_MFA and settings.DEBUG)  # the demo skip never counts with DEBUG off
-            and not user.is_verified()  # type: ignore[attr-defined]  # added by OTPMiddleware
+            and not user.is_verified()  # type: ignore[attr-defined]  # added by SessionUserMiddleware
             and not request.path.startswith(_OPEN_PREFIXES)
         ):
             return redirect(f"{reverse('accounts:second_factor')}?{urlencode({'next': request.get_full_path()})}")

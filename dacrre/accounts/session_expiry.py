@@ -43,14 +43,18 @@ WARNING_SECONDS = 120
 
 def session_timing(request: HttpRequest) -> dict[str, int]:
     """Seconds until the session ends (idle timeout or absolute limit, whichever comes first), for
-    the timeout warning. Each request renews the idle timeout; the absolute limit does not move."""
+    the timeout warning. The idle timeout counts from its last renewal (at most SESSION_RENEW_SECONDS
+    before this request, see sessions.py); the absolute limit does not move."""
     import time
 
     from .middleware import LOGIN_AT_SESSION_KEY
+    from .sessions import session_renewed_at
 
-    login_at = request.session.get(LOGIN_AT_SESSION_KEY) or time.time()
-    absolute = max(0, int(settings.SESSION_ABSOLUTE_SECONDS - (time.time() - login_at)))
-    remaining = min(settings.SESSION_COOKIE_AGE, absolute)
+    now = time.time()
+    login_at = request.session.get(LOGIN_AT_SESSION_KEY) or now
+    absolute = max(0, int(settings.SESSION_ABSOLUTE_SECONDS - (now - login_at)))
+    idle = max(0, round(settings.SESSION_COOKIE_AGE - (now - session_renewed_at(request.session))))
+    remaining = min(idle, absolute)
     return {
         "remaining_seconds": remaining,
         "warning_seconds": min(WARNING_SECONDS, remaining),

@@ -27,6 +27,7 @@ from .services import (
     user_has_second_factor,
 )
 from .session_expiry import session_timing, signed_out_message
+from .sessions import session_renew
 from .signals import second_factor_accepted, second_factor_refused
 
 MAX_SECOND_FACTOR_FAILURES = 5
@@ -127,8 +128,9 @@ class SignInView(LoginView):
 
 @require_POST
 def keep_alive(request: HttpRequest) -> JsonResponse:
-    """ "Stay signed in" in the timeout warning: this request renews the idle timeout (every request
-    does); the answer says how long the session now has."""
+    """ "Stay signed in" in the timeout warning: this request renews the idle timeout (whenever its last
+    renewal was); the answer says how long the session now has."""
     if not request.user.is_authenticated:
         return JsonResponse({"detail": "You have been signed out."}, status=401)
+    session_renew(request.session)
     return JsonResponse(session_timing(request))

@@ -229,12 +229,6 @@ def test_behind_a_trusted_proxy_the_lockout_counts_the_forwarded_address(client,
     assert AccessLog.objects.filter(ip_address="203.0.113.10", action=AccessAction.LOGIN).exists()
 
 
-def test_idle_timeout_is_thirty_minutes_renewed_on_every_request() -> None:
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert settings.SESSION_ABSOLUTE_SECONDS == 12 * 60 * 60
-
-
 @pytest.mark.django_db
 def test_the_absolute_limit_ends_a_session_after_twelve_hours(login) -> None:
     client = login(UserFactory())

@@ -1,7 +1,10 @@
 """With Redis down the service degrades, it does not fail: the API answers (its rate limit counts in
-memory, with a warning), pages answer, and the readiness check says which dependency is down."""
+memory, with a warning), pages answer, sessions are read from the database, and the readiness check
+says which dependency is down."""
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.backends import cached_db
 from django.db import OperationalError, connection
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -60,6 +63,55 @@ def test_with_redis_down_pages_and_sign_in_answer(private_redis, client) -> None
     assert client.post("/accounts/second-factor/", {"token": current_totp(officer)}).status_code == 302
     for path in ["/", "/cases/", f"/cases/{case.public_id}/", "/tasks/", "/referrals/"]:
         assert client.get(path).status_code == 200, path
+
+
+@needs_redis_server
+@pytest.mark.django_db
+def test_sessions_outlive_redis_going_down_and_coming_back_empty(private_redis, client, login, caplog) -> None:
+    """Sessions are read through the cache, kept in PostgreSQL: a Redis that dies or restarts (it keeps
+    nothing on disk) signs nobody out, and a sign-out while it is down holds."""
+    officer = UserFactory()
+    case = CaseFactory(area=officer.area, spoc=officer)
+    login(officer)
+    assert client.get("/cases/").status_code == 200  # the session read from Redis
+
+    private_redis.kill()
+    for path in ["/", "/cases/", f"/cases/{case.public_id}/"]:
+        assert client.get(path).status_code == 200, path
+    assert "Sessions: the cache is unreachable" in caplog.text
+
+    private_redis.start()  # empty
+    assert client.get(f"/cases/{case.public_id}/").status_code == 200  # the database's copy
+
+    private_redis.kill()
+    assert client.post("/accounts/logout/").status_code == 302
+    assert client.get("/cases/")["Location"].startswith("/accounts/login/")
+
+
+@needs_redis_server
+@pytest.mark.django_db
+def test_a_copy_left_in_redis_after_a_sign_out_opens_nothing(private_redis, client, login, monkeypatch) -> None:
+    """Signed out while Redis could not be reached, then Redis reachable again with the session's old
+    copy: the database says the session has ended."""
+    from django.core.cache import cache
+
+    from dacrre.accounts import sessions
+
+    monkeypatch.setattr(sessions, "_CACHE_REST_SECONDS", 0)  # no pause after a failure: read Redis again at once
+    officer = UserFactory()
+    login(officer)
+    assert client.get("/cases/").status_code == 200
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    copy = cache.get(cached_db.KEY_PREFIX + cookie)
+    assert copy is not None
+
+    private_redis.kill()
+    assert client.post("/accounts/logout/").status_code == 302  # the row is deleted, the copy cannot be
+    private_redis.start()
+    cache.set(cached_db.KEY_PREFIX + cookie, copy)  # as a Redis that was only unreachable would still hold it
+    client.cookies[settings.SESSION_COOKIE_NAME] = cookie
+    assert client.get("/cases/")["Location"].startswith("/accounts/login/")
+    assert cache.get(cached_db.KEY_PREFIX + cookie) is None
 
 
 @needs_redis_server

@@ -52,6 +52,8 @@ _CALLED_FROM = [("dacrre/shell/context_processors.py", "navigation"), ("dacrre/a
 _OVERHEAD_FRAMES = [
     ("django/contrib/sessions/", "session"),
     ("django/contrib/auth/", "user"),
+    ("dacrre/accounts/session_user.py", "user, agency, second factor"),
+    ("dacrre/accounts/sessions.py", "session"),
     ("django_otp/", "second factor"),
     ("rest_framework/authtoken", "API token"),
     ("dacrre/accounts/auth.py", "account check"),
