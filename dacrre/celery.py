@@ -69,6 +69,11 @@ app.conf.beat_schedule = {
         "task": "dacrre.audit.tasks.archive_access_log_partitions",
         "schedule": crontab(hour=1, minute=40),
     },
+    # Sessions past their idle or absolute timeout: their rows deleted (Django's clearsessions).
+    "accounts-remove-expired-sessions": {
+        "task": "dacrre.accounts.tasks.remove_expired_sessions",
+        "schedule": crontab(hour=3, minute=50),
+    },
     "incidents-purge-import-content": {
         "task": "incidents.tasks.purge_import_content",
         "schedule": crontab(hour=3, minute=20),

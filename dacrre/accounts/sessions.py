@@ -22,6 +22,7 @@ from django.contrib.sessions.backends import cached_db
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
@@ -131,3 +132,11 @@ class SessionRenewalMiddleware:
         if session.modified and not session.is_empty():
             session_renew(session)  # saved anyway: the expiry moves, so does the timing of the warning
         return response
+
+
+def sessions_remove_expired() -> int:
+    """Delete the rows of sessions past their expiry (Django's clearsessions): a session is renewed at
+    most once a minute but never deleted when it simply times out, so without this the table grows by
+    every session ever started. Their copies in the cache expire on their own. Returns the rows removed."""
+    removed, _ = SessionStore.get_model_class().objects.filter(expire_date__lt=timezone.now()).delete()
+    return removed

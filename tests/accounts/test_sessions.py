@@ -20,6 +20,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from dacrre.accounts.middleware import LOGIN_AT_SESSION_KEY
 from dacrre.accounts.services import user_second_factor_reset
 from dacrre.accounts.sessions import RENEWED_AT_SESSION_KEY
+from dacrre.accounts.tasks import remove_expired_sessions
+from dacrre.celery import app
 from tests.factories import TEST_PASSWORD, CaseFactory, UserFactory
 
 
@@ -169,3 +171,20 @@ def test_a_page_costs_three_queries_besides_its_data_and_one_write(client, login
     assert _session_reads(queries.captured_queries) == [] == _session_writes(queries.captured_queries)
     writes = [sql for sql in sqls if sql.lstrip().startswith(("INSERT", "UPDATE", "DELETE"))]
     assert len(writes) == 1 and '"audit_accesslog"' in writes[0]
+
+
+@pytest.mark.django_db
+def test_the_nightly_job_removes_the_rows_of_sessions_that_timed_out(client, login) -> None:
+    login(UserFactory())
+    _caseload(client)
+    timed_out = DatabaseSessionStore()
+    timed_out["left"] = "open"
+    timed_out.create()
+    Session.objects.filter(session_key=timed_out.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    assert Session.objects.count() == 2
+    assert remove_expired_sessions.apply().get() == 1
+    assert not Session.objects.filter(session_key=timed_out.session_key).exists()
+    assert _caseload(client).status_code == 200  # the live session is untouched
+    assert app.conf.beat_schedule["accounts-remove-expired-sessions"]["task"] == remove_expired_sessions.name

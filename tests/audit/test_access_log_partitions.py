@@ -10,7 +10,7 @@ import json
 import psycopg2
 import pytest
 from django.core.management import call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from dacrre.accounts.models import Role
@@ -312,3 +312,21 @@ def test_the_command_lists_creates_and_archives(partitions_restored, tmp_path, s
     assert "audit_accesslog_p2011_02: 1 rows archived to" in out
     assert f"{partition_name(_this_month())}\t" in out
     assert (tmp_path / "audit_accesslog_p2011_02.csv.gz").exists()
+
+
+def test_the_scheduled_job_tries_again_when_the_database_blinks(monkeypatch) -> None:
+    """Django raises its own OperationalError for a lost connection or a lock not granted in time
+    (not the driver's): the job retries on it, and succeeds when the database is back."""
+    from dacrre.audit import tasks
+
+    calls: list[int] = []
+
+    def blinking() -> list[str]:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("server closed the connection unexpectedly")
+        return ["audit_accesslog_p2026_12"]
+
+    monkeypatch.setattr(tasks, "access_log_partitions_ensure", blinking)
+    assert tasks.ensure_access_log_partitions.apply().get() == ["audit_accesslog_p2026_12"]
+    assert len(calls) == 2
