@@ -255,6 +255,7 @@ def _harm_around(incidents: QuerySet[Incident], perpetrators: dict[int, datetime
     rows = (
         incidents.filter(Period(earliest, latest - datetime.timedelta(days=1)).moments("occurred_at"))
         .filter(perpetrator_id__in=list(perpetrators))
+        .order_by()
         .values("perpetrator_id", "occurred_at")
         .annotate(harm=_weighted_harm())
         .values_list("perpetrator_id", "occurred_at", "harm")

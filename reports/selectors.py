@@ -373,9 +373,13 @@ def _programme_section(in_cases: QuerySet, period: Period, last_year: Period, di
     }
     # Only the links of the started perpetrators' cases are read (not all the report's cases'):
     # 0.3-0.6 s to a few ms at the benchmark's scale.
-    linked = Q(case__perpetrator_id__in=started["this"]) | Q(case__perpetrator_id__in=started["last"])
+    either = ProgrammeAllocation.objects.filter(pk__in=allocations).filter(
+        period.dates("starts_on") | last_year.dates("starts_on")
+    )
     associated = {
-        name: model.objects.filter(linked, case__in=in_cases).aggregate(
+        name: model.objects.filter(
+            case__in=in_cases, case__perpetrator_id__in=either.values("perpetrator_id")
+        ).aggregate(
             **{
                 which: Count(person, distinct=True, filter=Q(case__perpetrator_id__in=started[which]))
                 for which in ("this", "last")
