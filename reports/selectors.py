@@ -264,7 +264,9 @@ def _incidents_around_opening(cases: QuerySet[Case], *periods: "Period") -> list
         reduce(operator.or_, opened), **{f"{at}__gte": F("opened_at") - window, f"{at}__lt": F("opened_at") + window}
     ).aggregate(
         **{
-            f"{name}_{index}": Count("perpetrator__incidents", filter=when & side)
+            # Counting the (never empty) time rather than the id lets the index on the perpetrator
+            # and time answer alone: one range scan of it per case (0.3 s to 0.17 s).
+            f"{name}_{index}": Count(at, filter=when & side)
             for index, when in enumerate(opened)
             for name, side in (("before", before), ("after", after))
         }
