@@ -15,9 +15,9 @@ back here, as the report's other sections do."""
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 
 from cases.models import Case
@@ -128,37 +128,32 @@ class _Counts:
 
 
 def _crime_counts(crimes: QuerySet[Incident], kept: Kept, period: Period, last: Period) -> _Counts:
-    """One grouped query over the crimes."""
-    arrested = JusticeEvent.objects.filter(investigation__incident=OuterRef("pk"), kind=EventKind.ARREST)
-    outcome = "investigation__outcome_type"
-    ongoing = Q(investigation__isnull=True) | Q(**{outcome: ""})
-    classes = {
-        "positive": Q(**{f"{outcome}__in": list(POSITIVE_OUTCOMES)}),
-        "diversion": Q(**{outcome: DIVERSION}),
-        "nfa": Q(**{f"{outcome}__in": list(NFA_OUTCOMES)}),
-        "ongoing": ongoing,
-    }
-    periods = {"this": period.moments("occurred_at"), "last": last.moments("occurred_at")}
-    aggregates = {}
-    for which, when in periods.items():
-        aggregates[f"crimes_{which}"] = Count("pk", filter=when)
-        aggregates[f"arrested_{which}"] = Count("pk", filter=when & Q(_arrested=True))
-        for name, condition in classes.items():
-            aggregates[f"{name}_{which}"] = Count("pk", filter=when & condition)
-    counts = _Counts({})
+    """One query over the crimes, grouped by offence category, period, outcome type and whether
+    there was an arrest (a few dozen rows), classed here. The crimes with an arrest are one (hashed)
+    set, not looked up per crime; grouping by these rather than counting each measure with its own
+    condition per crime: 1.1-1.4 s to 0.3 s at the benchmark's scale."""
+    arrested = Q(investigation__in=JusticeEvent.objects.filter(kind=EventKind.ARREST).values("investigation_id"))
+    this, earlier = period.moments("occurred_at"), last.moments("occurred_at")
     rows = (
-        crimes.filter(periods["this"] | periods["last"])
-        .alias(_arrested=Exists(arrested))
-        .values("offence_category")
-        .annotate(**aggregates)
+        crimes.filter(this | earlier)
+        .annotate(
+            _this=DbCase(When(this, then=Value(True)), default=Value(False)),
+            _arrested=DbCase(When(arrested, then=Value(True)), default=Value(False)),
+        )
+        .values("offence_category", "_this", "investigation__outcome_type", "_arrested")
+        .annotate(n=Count("pk"))
         .order_by()
     )
-    for found in rows:
-        row: dict[str, Any] = dict(found)
+    counts = _Counts({})
+    for row in rows:
         group = OFFENCE_GROUPS.get(row["offence_category"], "Other")
-        for which in ("this", "last"):
-            for name in ("crimes", "arrested", "positive", "diversion", "nfa", "ongoing"):
-                counts.add(group, which, name, row[f"{name}_{which}"])
+        which, n = ("this" if row["_this"] else "last"), row["n"]
+        counts.add(group, which, "crimes", n)
+        if row["_arrested"]:
+            counts.add(group, which, "arrested", n)
+        klass = outcome_class(row["investigation__outcome_type"] or "")
+        if klass != "other":
+            counts.add(group, which, klass, n)
     for which, figure in kept.get(CRIME, []):
         category, klass, was_arrested = (figure.label.split("|") + ["", "", "0"])[:3]
         group = OFFENCE_GROUPS.get(category, "Other")

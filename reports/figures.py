@@ -104,7 +104,7 @@ def case_figures(case: Case) -> list[Figure]:
             figures.append(Figure(DISCLOSURE_MADE, outcome_on))
     figures += [Figure(EQUIPMENT_ISSUED, on) for on in case.equipment_issues.values_list("issued_on", flat=True)]
     figures += _programme_figures(case)
-    before, after = _incidents_around_opening(one, Period(opened, opened))
+    [(before, after)] = _incidents_around_opening(one, Period(opened, opened))
     figures += [Figure(INCIDENTS_BEFORE, opened, count=before), Figure(INCIDENTS_AFTER, opened, count=after)]
     figures += [figure for hook in FIGURE_HOOKS for figure in hook(case)]
     return [figure for figure in figures if figure.count]

@@ -74,6 +74,42 @@ def test_repeat_victimisation_counts_victims_with_another_incident_within_12_mon
     assert row.this_shown == "33.3% (1 of 3)"
 
 
+def test_repeat_victimisation_at_its_edges(north) -> None:
+    """The look-back is the 12 months (365 days) up to the incident, the earlier incident may be in
+    another of the force's areas but not at the same instant nor another force's; the period is its
+    local days (30 June 2026 is BST: 23:30 is 22:30 UTC, in the period; 00:30 on 1 July is not)."""
+    south = AreaFactory(agency=north.agency)
+    late = timezone.make_aware(datetime.datetime(2026, 6, 30, 23, 30))
+    after = timezone.make_aware(datetime.datetime(2026, 7, 1, 0, 30))
+    year = datetime.timedelta(days=365)
+    exactly, just_over, same_instant, elsewhere, other_force, late_one, outside = (VictimFactory() for _ in range(7))
+    for victim, area, moment in (
+        (exactly, north, at(2026, 3, 1)),
+        (exactly, south, at(2026, 3, 1) - year),  # exactly 12 months before, in another area: a repeat
+        (just_over, north, at(2026, 3, 1)),
+        (just_over, north, at(2026, 3, 1) - year - datetime.timedelta(seconds=1)),  # just over: not a repeat
+        (same_instant, north, at(2026, 3, 1)),
+        (same_instant, north, at(2026, 3, 1)),  # at the same instant: not an earlier one
+        (elsewhere, south, at(2026, 3, 1)),  # in the period, but in South
+        (elsewhere, north, at(2026, 2, 1)),  # a repeat once South's incident counts (the whole force)
+        (other_force, north, at(2026, 3, 1)),
+        (other_force, AreaFactory(), at(2026, 2, 1)),  # another force's incident: not a repeat
+        (late_one, north, late),
+        (late_one, north, late - datetime.timedelta(days=30)),
+        (outside, north, after),  # after the period's last local day
+        (outside, north, after - datetime.timedelta(days=30)),
+    ):
+        IncidentFactory(area=area, occurred_at=moment).victims.add(victim)
+    # All areas: seven victims in the period; repeats: exactly, elsewhere (South's incident) and
+    # late_one (outside's repeat is on 1 July). Last year: the two earlier incidents of exactly and
+    # just_over (North: just_over's), none before them.
+    # North only: elsewhere's North incident (1 Feb) has none before it, so two repeats.
+    for area_id, expected in ((None, (3, 7, 0, 2)), (north.pk, (2, 7, 0, 1))):
+        section = rates_section(ReportScope(agency=north.agency, period=PERIOD, area_id=area_id))
+        row = next(r for r in section.rows if r.label.startswith("Repeat victimisation"))
+        assert (row.this_count, row.this_of, row.last_count, row.last_of) == expected, area_id
+
+
 def test_repeat_marac_and_repeat_dvpo_per_couple(north) -> None:
     chair = UserFactory(area=north)
     first, second = CaseFactory(area=north), CaseFactory(area=north)

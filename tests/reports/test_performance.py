@@ -215,3 +215,25 @@ def test_each_chart_shows_both_periods_for_every_row_with_whole_labels(force, lo
     assert "High" in rows
     # Two bars, each with its figure, per row.
     assert page.count("dacrre-chart__fill--this") == page.count("dacrre-chart__fill--last") == len(rows)
+
+
+def test_a_period_is_its_local_days_whatever_the_clock_change(db) -> None:
+    """Counted by the instants of the period's local midnights: 30 June 2026 is BST (23:30 is 22:30
+    UTC: in the period; 00:30 on 1 July is 23:30 UTC on 30 June: not), 1 January is GMT."""
+    area = AreaFactory()
+    local = timezone.make_aware
+    for moment in (
+        local(datetime.datetime(2026, 6, 30, 23, 30)),  # in
+        local(datetime.datetime(2026, 7, 1, 0, 30)),  # out
+        local(datetime.datetime(2026, 1, 1, 0, 0)),  # in: the first instant
+        local(datetime.datetime(2025, 12, 31, 23, 59, 59)),  # out (in no period)
+        local(datetime.datetime(2025, 6, 30, 23, 30)),  # last year's last evening: in last year's
+        local(datetime.datetime(2025, 7, 1, 0, 30)),  # out
+    ):
+        CaseFactory(area=area, opened_at=moment)
+    assert PERIOD.instants() == (
+        datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 6, 30, 23, tzinfo=datetime.UTC),
+    )
+    figures = _figures(performance_report(agency=area.agency, period=PERIOD))
+    assert figures["Perpetrators identified (cases opened)"] == (2, 1)
