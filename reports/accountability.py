@@ -25,6 +25,7 @@ from django.db.models import (
     Window,
     WindowFrameExclusion,
 )
+from django.utils import timezone
 
 from cases.models import Case
 from dacrre.accounts.models import Agency
@@ -267,7 +268,7 @@ def _harm_around(
     found = dict.fromkeys(perpetrators, (0, 0))
     for perpetrator_id, occurred_at, harm in rows:
         on = perpetrators[perpetrator_id]
-        day = occurred_at.date()
+        day = timezone.localdate(occurred_at)
         before, after = found[perpetrator_id]
         if on - YEAR <= day < on:
             before += harm
@@ -301,7 +302,7 @@ def evaluation(scope: Scope, *, today: datetime.date) -> Evaluation:
         "perpetrator_id", "opened_at", "area_id"
     ):
         if perpetrator_id not in allocated_on:  # the first allocation in the period
-            allocated_on[perpetrator_id] = opened_at.date()
+            allocated_on[perpetrator_id] = timezone.localdate(opened_at)
             areas[perpetrator_id] = area_id
     incidents = Incident.objects.filter(recording_agency=scope.agency)
     treated = _harm_around(incidents, allocated_on, allocated.values("perpetrator_id"))

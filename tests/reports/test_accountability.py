@@ -257,6 +257,22 @@ def test_evaluation_compares_harm_before_and_after_with_a_matched_group(north) -
     assert (result.compared_before, result.compared_after) == (Decimal("15.5"), Decimal("7.5"))
 
 
+def test_evaluation_counts_before_and_after_by_the_local_day(north) -> None:
+    """Allocated at 00:30 on 1 Jun 2026 (BST: 23:30 on 31 May in UTC): an incident at noon on 31 May
+    was before the allocation, and one at 00:15 on 1 Jun 2025 is within the 12 months before it."""
+    officer = UserFactory(area=north)
+    opened = timezone.make_aware(datetime.datetime(2026, 6, 1, 0, 30))
+    allocated = CaseFactory(area=north, spoc=officer, opened_at=opened).perpetrator
+    for moment, category in (
+        (at(2026, 5, 31), OffenceCategory.ABH),  # 15, before
+        (timezone.make_aware(datetime.datetime(2025, 6, 1, 0, 15)), OffenceCategory.COMMON_ASSAULT),  # 6, before
+        (timezone.make_aware(datetime.datetime(2025, 5, 31, 23, 45)), OffenceCategory.GBH),  # a year and more
+    ):
+        IncidentFactory(area=north, perpetrator=allocated, occurred_at=moment, offence_category=category)
+    result = evaluation(ReportScope(agency=north.agency, period=PERIOD), today=TODAY)
+    assert (result.allocated, result.allocated_before, result.allocated_after) == (1, 21, 0)
+
+
 def test_the_report_defaults_to_the_last_12_months() -> None:
     start, end = PeriodForm.default_period()
     assert end == timezone.localdate() and (end - start).days in (364, 365)
