@@ -45,14 +45,14 @@ class NewPerson:
     police_identifier: str = ""
 
 
-def _person(*, actor: User, person: Person | None, new: NewPerson | None) -> Person:
+def _person(*, actor: User, person: Person | None, new: NewPerson | None, perpetrator: bool = False) -> Person:
     if person is not None:
         return person
     if new is None or not new.given_name.strip() or not new.family_name.strip():
         raise ApplicationError("Enter the person's given and family names, or choose someone already recorded.")
     police_id = new.police_identifier.strip()
     if police_id and (recorded := Person.objects.filter(police_identifier=police_id).first()) is not None:
-        return _holder_of_identifier(actor, recorded, new)
+        return _holder_of_identifier(actor, recorded, new, perpetrator=perpetrator)
     try:
         with transaction.atomic():
             return person_create(
@@ -65,15 +65,17 @@ def _person(*, actor: User, person: Person | None, new: NewPerson | None) -> Per
             )
     except IntegrityError:  # the same identifier recorded a moment ago
         recorded = Person.objects.get(police_identifier=police_id)
-        return _holder_of_identifier(actor, recorded, new)
+        return _holder_of_identifier(actor, recorded, new, perpetrator=perpetrator)
 
 
-def _holder_of_identifier(actor: User, recorded: Person, new: NewPerson) -> Person:
+def _holder_of_identifier(actor: User, recorded: Person, new: NewPerson, *, perpetrator: bool) -> Person:
     """Someone already holds the police identifier typed for a new person. Police identifiers are
-    national: a person another force recorded is the same person here, when the family name and date
-    of birth typed are theirs, and the case names them without showing anything else of theirs (their
-    other cases stay out of sight; someone outside the police uses them only if they could find them).
-    Otherwise the user is told what to do, and no second record holds the identifier."""
+    national: a perpetrator another force recorded is the same person here, when the family name and
+    date of birth typed are theirs, and the case names them without showing anything else of theirs
+    (their other cases stay out of sight). Never a victim or a child the user cannot see: their record
+    carries where they live (a refuge's address, a school), which the identifier must not open to
+    someone who only typed it. Otherwise the user is told what to do, and no second record holds the
+    identifier."""
     recorded = recorded.merged_into or recorded
     known = people_known_to(actor).filter(pk=recorded.pk).exists()
     police = actor.agency is not None and actor.agency.is_police
@@ -82,7 +84,7 @@ def _holder_of_identifier(actor: User, recorded: Person, new: NewPerson) -> Pers
         and new.date_of_birth is not None
         and recorded.date_of_birth == new.date_of_birth
     )
-    if same and (known or police):
+    if same and (known or (police and perpetrator)):
         return recorded
     if known:
         raise ApplicationError(
@@ -90,16 +92,16 @@ def _holder_of_identifier(actor: User, recorded: Person, new: NewPerson) -> Pers
             "search for them by it and use them, or check the identifier.",
             field="police_identifier",
         )
-    if not police:
+    if police and perpetrator:
         raise ApplicationError(
-            "This police identifier is already recorded, in records you cannot see: leave it blank (the "
-            "case's officers can check it).",
+            "This police identifier is recorded for someone whose family name or date of birth is not the "
+            "one you entered: check the identifier and the date of birth. If both are right, leave the "
+            "identifier blank and the duplicate review will compare the two records.",
             field="police_identifier",
         )
     raise ApplicationError(
-        "This police identifier is recorded for someone whose family name or date of birth is not the one "
-        "you entered: check the identifier and the date of birth. If both are right, leave the identifier "
-        "blank and the duplicate review will compare the two records.",
+        "This police identifier is already recorded, in records you cannot see: leave it blank (the "
+        "duplicate review will compare the two records).",
         field="police_identifier",
     )
 
@@ -139,7 +141,7 @@ def case_open_by_hand(
         raise ApplicationError("Choose why the case is being opened.", field="reason")
     if reason == OpeningReason.OTHER and not reason_detail.strip():
         raise ApplicationError("Say why the case is being opened.", field="reason_detail")
-    chosen = _person(actor=actor, person=person, new=new_person)
+    chosen = _person(actor=actor, person=person, new=new_person, perpetrator=True)
     perpetrator = perpetrator_register(actor=actor, person=chosen)
     # Two officers opening a case on the same perpetrator at once: the perpetrator's row decides.
     type(perpetrator).objects.select_for_update().filter(pk=perpetrator.pk).first()

@@ -166,3 +166,29 @@ def test_an_idva_is_not_given_a_person_they_cannot_see_by_their_police_identifie
     added = client.post(url, _victim(police_identifier=""), follow=True)
     assert f"Victim added to case {case.reference}." in _page(added)
     assert case.case_victims.get().victim != hidden
+
+
+def test_an_officer_is_never_given_a_hidden_victims_record_by_their_police_identifier(client, login, world) -> None:
+    """A victim another force recorded carries where they live: typing their identifier, name and
+    date of birth does not put that record (and its address) on this force's case."""
+    case, officer = world
+    hidden = VictimFactory(
+        person=PersonFactory(
+            given_name="Kerry",
+            family_name="Walsh",
+            date_of_birth=datetime.date(1990, 5, 2),
+            police_identifier="02/999A",
+        )
+    )
+    hidden.confidential.address = "Flat 3, Refuge Road"
+    hidden.confidential.save()
+    CaseVictimFactory(case=CaseFactory(), victim=hidden)  # another force's case
+    login(officer)
+    refused = client.post(
+        reverse("intake:add_victim", args=[case.public_id]), _victim(police_identifier="02/999A"), follow=True
+    )
+    page = _page(refused)
+    assert "in records you cannot see: leave it blank" in page and "Refuge Road" not in page
+    assert not case.case_victims.exists()
+    detail = _page(client.get(reverse("cases:detail", args=[case.public_id])))
+    assert "Refuge Road" not in detail and "Kerry Walsh" not in detail
