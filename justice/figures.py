@@ -14,7 +14,6 @@ Figures of disposed cases are kept (reports.models.KeptFigure) by `case_justice_
 back here, as the report's other sections do."""
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import Case as DbCase
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value, When
@@ -28,7 +27,7 @@ from reports import figures as report_figures
 from reports import selectors as report_selectors
 from reports.figures import Figure
 from reports.models import KeptFigure
-from reports.selectors import Period, Row, Section
+from reports.selectors import Period, RateRow, Row, Section
 
 from .models import DIVERSION, NFA_OUTCOMES, POSITIVE_OUTCOMES, EventKind, JusticeEvent, NfaReview, ReviewDecision
 
@@ -67,29 +66,6 @@ def outcome_class(outcome_type: str) -> str:
     if outcome_type == DIVERSION:
         return "diversion"
     return "nfa" if outcome_type in NFA_OUTCOMES else "other"
-
-
-@dataclass
-class RateRow(Row):
-    """A rate in per cent: its difference is in percentage points; a % change of a rate is not shown."""
-
-    this: Decimal  # type: ignore[assignment]
-    last: Decimal  # type: ignore[assignment]
-
-    @property
-    def difference(self) -> Decimal:  # type: ignore[override]
-        return self.this - self.last
-
-    @property
-    def percent_change(self) -> Decimal | None:
-        return None
-
-
-def rate(numerator: int, denominator: int) -> Decimal:
-    """Per cent to one decimal place; 0.0 when there is nothing to divide by."""
-    if not denominator:
-        return Decimal("0.0")
-    return (Decimal(numerator) * 100 / denominator).quantize(Decimal("0.1"))
 
 
 def _kept(
@@ -176,7 +152,7 @@ def justice_sections(
     def decided(which: str, group: str | None = None) -> int:
         return counts.total(which, "crimes", group) - counts.total(which, "ongoing", group)
 
-    outcome_rows: list[Row] = []
+    outcome_rows: list[Row | RateRow] = []
     for group in [g for g in GROUP_ORDER if any(k[0] == g for k in counts.by_group)]:
         outcome_rows += [
             Row(f"{group}: crimes", counts.total("this", "crimes", group), counts.total("last", "crimes", group)),
@@ -187,8 +163,10 @@ def justice_sections(
             ),
             RateRow(
                 f"{group}: positive outcome rate (%)",
-                rate(counts.total("this", "positive", group), decided("this", group)),
-                rate(counts.total("last", "positive", group), decided("last", group)),
+                counts.total("this", "positive", group),
+                decided("this", group),
+                counts.total("last", "positive", group),
+                decided("last", group),
             ),
         ]
     outcome_rows += [
@@ -202,8 +180,10 @@ def justice_sections(
         Row("Positive outcomes (types 1-4, 6-8)", counts.total("this", "positive"), counts.total("last", "positive")),
         RateRow(
             "Positive outcome rate (%)",
-            rate(counts.total("this", "positive"), decided("this")),
-            rate(counts.total("last", "positive"), decided("last")),
+            counts.total("this", "positive"),
+            decided("this"),
+            counts.total("last", "positive"),
+            decided("last"),
         ),
         Row(
             "Diversion (type 22, not in the rate)", counts.total("this", "diversion"), counts.total("last", "diversion")
@@ -239,8 +219,10 @@ def _arrests_section(crimes: QuerySet[Incident], kept: Kept, counts: _Counts, pe
             Row("Crimes with an arrest", counts.total("this", "arrested"), counts.total("last", "arrested")),
             RateRow(
                 "Arrest rate: crimes with an arrest / crimes (%)",
-                rate(counts.total("this", "arrested"), counts.total("this", "crimes")),
-                rate(counts.total("last", "arrested"), counts.total("last", "crimes")),
+                counts.total("this", "arrested"),
+                counts.total("this", "crimes"),
+                counts.total("last", "arrested"),
+                counts.total("last", "crimes"),
             ),
         ],
     )
@@ -308,11 +290,7 @@ def _victim_updates_section(cases: QuerySet[Case], kept: Kept, period: Period, l
         [
             Row("Updates due to victims", live["due_this"], live["due_last"]),
             Row("Given in time (within 1 working day)", live["kept_this"], live["kept_last"]),
-            RateRow(
-                "Given in time (%)",
-                rate(live["kept_this"], live["due_this"]),
-                rate(live["kept_last"], live["due_last"]),
-            ),
+            RateRow("Given in time (%)", live["kept_this"], live["due_this"], live["kept_last"], live["due_last"]),
         ],
     )
 
