@@ -376,34 +376,16 @@ def evaluation_section(scope: Scope, *, today: datetime.date) -> Section:
 
 
 @dataclass
-class EvaluationRow:
-    """Allocated against the comparison group, in a section whose columns say so."""
+class EvaluationRow(Row):
+    """Allocated against the comparison group (means per person, to one decimal place), in a section
+    whose columns say so: a % change between the two groups means nothing, so none is shown."""
 
-    label: str
-    this: Decimal
-    last: Decimal
-    is_rate = False
-    percent_change = None
+    this: Decimal  # type: ignore[assignment]
+    last: Decimal  # type: ignore[assignment]
 
     @property
-    def difference(self) -> Decimal:
-        return self.this - self.last
-
-    @property
-    def this_shown(self) -> str:
-        return str(self.this)
-
-    @property
-    def last_shown(self) -> str:
-        return str(self.last)
-
-    @property
-    def difference_shown(self) -> str:
-        return f"{'+' if self.difference > 0 else ''}{self.difference}"
-
-    @property
-    def change_shown(self) -> str:
-        return "n/a"
+    def percent_change(self) -> None:
+        return None
 
 
 def accountability_sections(scope: Scope, *, today: datetime.date) -> list[Section]:
