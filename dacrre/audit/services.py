@@ -126,25 +126,14 @@ def access_log_write(rows: list[AccessLog]) -> None:
     AccessLog.objects.bulk_create(rows)
 
 
-def access_log_record_people_shown(
-    *,
-    user: User,
-    request: HttpRequest | None,
-    page: str,
-    people: Iterable[tuple[Any, ...]],
-    action: AccessAction | str = AccessAction.VIEW,
-    object_id: object = "",
-    case_reference: str = "",
-) -> int:
-    """The rows of access_log_people_rows, written in one INSERT whatever the number of people."""
-    rows = access_log_people_rows(
-        user=user,
-        request=request,
-        page=page,
-        people=people,
-        action=action,
-        object_id=object_id,
-        case_reference=case_reference,
-    )
-    access_log_write(rows)
-    return len(rows)
+def _all_written(build: Callable[P, list[AccessLog]]) -> Callable[P, int]:
+    def write(*args: P.args, **kwargs: P.kwargs) -> int:
+        rows = build(*args, **kwargs)
+        access_log_write(rows)
+        return len(rows)
+
+    return write
+
+
+# access_log_people_rows' arguments; the rows written in one INSERT whatever the number of people.
+access_log_record_people_shown = _all_written(access_log_people_rows)
